@@ -1,0 +1,50 @@
+"""The records that flow from files through the index to the UI and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+Date = dt.datetime | dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, as read from a file and as stored in the index.
+
+    `id` is `<source name>/<path relative to the source>` (POSIX separators), plus `#n` for the
+    n-th entry (1-based) of a JSON list or JSONL file. `body` holds paragraphs separated by one
+    blank line ("\\n\\n"), no leading or trailing whitespace. `date` is a timezone-aware datetime,
+    a date, or None. Empty strings mean "not stated".
+    """
+
+    id: str
+    title: str
+    body: str
+    source: str
+    path: str
+    date: Date | None = None
+    outlet: str = ""
+    author: str = ""
+    url: str = ""
+    tags: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, object]:
+        """The `show --json` shape of DESIGN.md."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": iso_date(self.date),
+            "outlet": self.outlet,
+            "author": self.author,
+            "url": self.url,
+            "source": self.source,
+            "path": self.path,
+            "body": self.body,
+            "tags": list(self.tags),
+        }
+
+
+def iso_date(value: Date | None) -> str | None:
+    """ISO 8601 text for a date or datetime, None for None."""
+    return value.isoformat() if value is not None else None
