@@ -1,0 +1,297 @@
+"""Loading `config.yaml` into typed settings, with errors that name the file, line and key.
+
+Lookup order (DESIGN.md): `--config PATH`, `$NEWSREADER_CONFIG`, `./config.yaml`,
+`$XDG_CONFIG_HOME/newsreader/config.yaml`; with none, the built-in sample library.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from platformdirs import user_config_path, user_data_path, user_state_path
+
+APP_NAME = "newsreader"
+FORMATS = ("txt", "md", "html", "json", "jsonl")
+MAX_CONFIG_BYTES = 1024 * 1024
+# Anchors/aliases are legitimate YAML, but a handful is all a config needs; more is an alias bomb.
+MAX_ALIASES = 64
+
+
+class ConfigError(Exception):
+    """A configuration problem, as one line: `<file>:<line>: <key>: <what is wrong>`."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    """One folder of articles."""
+
+    name: str
+    """Shown in the source list and used as the first part of every article id."""
+    path: Path
+    """The folder, absolute."""
+    glob: str = "**/*"
+    """Which files below the folder to read (pathlib glob)."""
+    format: str | None = None
+    """Force one format for every file instead of guessing it from the suffix."""
+    outlet: str = ""
+    """The publication of articles that do not name one themselves."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything newsreader needs to know about where things are and how they look."""
+
+    sources: tuple[SourceConfig, ...]
+    index_dir: Path
+    """Where the Whoosh index lives; never inside a source folder."""
+    theme: str = "textual-dark"
+    """A Textual theme name."""
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """Binding id -> keys (comma-separated), to rebind the TUI."""
+    config_path: Path | None = None
+    """The file these settings came from; None for the built-in sample library."""
+    state_dir: Path = field(default_factory=lambda: user_state_path(APP_NAME))
+    """Where read/unread state and other user data live."""
+    name: str = "newsreader"
+    """The library's name, shown in the header."""
+
+
+def samples_dir() -> Path:
+    """The sample library shipped with the package."""
+    return Path(str(resources.files("newsreader_samples")))
+
+
+def find_config(explicit: Path | None = None) -> Path | None:
+    """The config file to use, in DESIGN.md's lookup order; None means the built-in samples."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("NEWSREADER_CONFIG")
+    if env:
+        return Path(env)
+    local = Path("config.yaml")
+    if local.is_file():
+        return local.resolve()
+    user = user_config_path(APP_NAME) / "config.yaml"
+    if user.is_file():
+        return user
+    return None
+
+
+def default_index_dir(config_path: Path | None) -> Path:
+    """A per-user index folder, one per config file so two libraries never share an index."""
+    resolved = config_path.resolve() if config_path else None
+    key = str(resolved) if resolved else "built-in samples"
+    digest = hashlib.sha1(key.encode()).hexdigest()[:12]
+    stem = resolved.parent.name if resolved else "samples"
+    return user_data_path(APP_NAME) / "indexes" / f"{_slug(stem)}-{digest}"
+
+
+def settings_for(
+    sources: list[SourceConfig] | tuple[SourceConfig, ...],
+    index_dir: Path,
+    state_dir: Path | None = None,
+    **extra: object,
+) -> Settings:
+    """Settings built in code (tests, benchmarks), bypassing any config file."""
+    if state_dir is None:
+        state_dir = index_dir.parent / "state"
+    return Settings(sources=tuple(sources), index_dir=index_dir, state_dir=state_dir, **extra)  # type: ignore[arg-type]
+
+
+def load_settings(explicit: Path | None = None) -> Settings:
+    """Find and load the configuration; raise ConfigError with file, line and key when it is bad."""
+    path = find_config(explicit)
+    if path is None:
+        return builtin_settings()
+    return load_config_file(path)
+
+
+def builtin_settings() -> Settings:
+    """The sample library that ships with newsreader."""
+    return Settings(
+        sources=(SourceConfig(name="samples", path=samples_dir()),),
+        index_dir=default_index_dir(None),
+        name="sample library",
+    )
+
+
+def load_config_file(path: Path) -> Settings:
+    """Parse and validate one config file."""
+    shown = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: config file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot read config file: {exc.strerror}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{shown}: config file is larger than {MAX_CONFIG_BYTES} bytes")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{shown}: not UTF-8 (byte {exc.start})") from None
+    root = _compose(text, shown)
+    return _Validator(path, shown).settings(root)
+
+
+def _compose(text: str, shown: str) -> yaml.Node | None:
+    """The YAML node tree (safe loader only), keeping line numbers for error messages."""
+    try:
+        aliases = 0
+        # Count aliases while parsing, before any node is built: a bomb never gets to be built.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    line = event.start_mark.line + 1
+                    raise ConfigError(f"{shown}:{line}: too many YAML aliases")
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{shown}:{mark.line + 1}" if mark else shown
+        problem = exc.problem or exc.context or "invalid YAML"
+        col = f" (column {mark.column + 1})" if mark else ""
+        raise ConfigError(f"{where}: YAML syntax error: {problem}{col}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{shown}: YAML error: {exc}") from None
+
+
+class _Validator:
+    """Turns a YAML node tree into Settings, naming the line and key of anything wrong."""
+
+    TOP_KEYS = ("name", "sources", "index_dir", "state_dir", "theme", "keys")
+    SOURCE_KEYS = ("name", "path", "glob", "format", "outlet")
+
+    def __init__(self, path: Path, shown: str) -> None:
+        self.base = path.resolve().parent
+        self.path = path
+        self.shown = shown
+
+    def error(self, node: yaml.Node | None, key: str, message: str) -> ConfigError:
+        line = f":{node.start_mark.line + 1}" if node is not None else ""
+        return ConfigError(f"{self.shown}{line}: {key}: {message}")
+
+    def mapping(self, node: yaml.Node, key: str, allowed: tuple[str, ...]) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.error(node, key, f"expected a mapping, found {_kind(node)}")
+        items: dict[str, yaml.Node] = {}
+        for knode, vnode in node.value:
+            name = knode.value if isinstance(knode, yaml.ScalarNode) else None
+            where = f"{key}.{name}" if key else str(name)
+            if name not in allowed:
+                choices = ", ".join(allowed)
+                raise self.error(knode, where, f"unknown key (expected one of: {choices})")
+            if name in items:
+                raise self.error(knode, where, "key given twice")
+            items[name] = vnode
+        return items
+
+    def string(self, node: yaml.Node, key: str, *, empty: bool = False) -> str:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+            raise self.error(node, key, f"expected a string, found {_kind(node)}")
+        value = str(node.value)
+        if not empty and not value.strip():
+            raise self.error(node, key, "must not be empty")
+        return value
+
+    def folder(self, node: yaml.Node, key: str) -> Path:
+        return (self.base / Path(self.string(node, key)).expanduser()).resolve()
+
+    def settings(self, root: yaml.Node | None) -> Settings:
+        if root is None:
+            raise self.error(None, "sources", "the config file is empty")
+        top = self.mapping(root, "", self.TOP_KEYS)
+        if "sources" not in top:
+            raise self.error(root, "sources", "missing (list the folders of articles to read)")
+        sources = self.sources(top["sources"])
+        index_dir = (
+            self.folder(top["index_dir"], "index_dir")
+            if "index_dir" in top
+            else default_index_dir(self.path)
+        )
+        for source in sources:
+            if index_dir.is_relative_to(source.path):
+                node = top.get("index_dir", top["sources"])
+                raise self.error(
+                    node, "index_dir", f"must not be inside the source folder {source.path}"
+                )
+        extra: dict[str, object] = {}
+        if "state_dir" in top:
+            extra["state_dir"] = self.folder(top["state_dir"], "state_dir")
+        if "theme" in top:
+            extra["theme"] = self.string(top["theme"], "theme")
+        if "name" in top:
+            extra["name"] = self.string(top["name"], "name")
+        if "keys" in top:
+            extra["keys"] = self.keys(top["keys"])
+        return Settings(
+            sources=tuple(sources),
+            index_dir=index_dir,
+            config_path=self.path.resolve(),
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def sources(self, node: yaml.Node) -> list[SourceConfig]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.error(node, "sources", f"expected a list, found {_kind(node)}")
+        result: list[SourceConfig] = []
+        seen: set[str] = set()
+        for i, item in enumerate(node.value):
+            key = f"sources[{i}]"
+            fields = self.mapping(item, key, self.SOURCE_KEYS)
+            for required in ("name", "path"):
+                if required not in fields:
+                    raise self.error(item, f"{key}.{required}", "missing")
+            name = self.string(fields["name"], f"{key}.name").strip()
+            if "/" in name or "\\" in name or "#" in name:
+                raise self.error(fields["name"], f"{key}.name", "must not contain / \\ or #")
+            if name.casefold() in seen:
+                raise self.error(fields["name"], f"{key}.name", f"duplicate source name {name!r}")
+            seen.add(name.casefold())
+            path = self.folder(fields["path"], f"{key}.path")
+            if not path.is_dir():
+                raise self.error(fields["path"], f"{key}.path", f"folder not found: {path}")
+            glob = self.string(fields["glob"], f"{key}.glob") if "glob" in fields else "**/*"
+            fmt = None
+            if "format" in fields:
+                fmt = self.string(fields["format"], f"{key}.format").lower()
+                if fmt not in FORMATS:
+                    raise self.error(
+                        fields["format"], f"{key}.format", f"expected one of {', '.join(FORMATS)}"
+                    )
+            outlet = (
+                self.string(fields["outlet"], f"{key}.outlet", empty=True).strip()
+                if "outlet" in fields
+                else ""
+            )
+            result.append(SourceConfig(name, path, glob, fmt, outlet))
+        return result
+
+    def keys(self, node: yaml.Node) -> dict[str, str]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.error(node, "keys", f"expected a mapping, found {_kind(node)}")
+        keys: dict[str, str] = {}
+        for knode, vnode in node.value:
+            binding = self.string(knode, "keys")
+            keys[binding] = self.string(vnode, f"keys.{binding}")
+        return keys
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    tag = node.tag.rsplit(":", 1)[-1]
+    names = {"str": "a string", "int": "a number", "float": "a number", "bool": "true/false"}
+    return "nothing" if tag == "null" else names.get(tag, tag)
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "library"

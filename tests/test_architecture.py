@@ -1,0 +1,42 @@
+"""The core stays UI-free: importing every `index` module loads no Textual, Rich or tui code."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import index
+
+
+def test_index_imports_no_ui_code() -> None:
+    modules = [f"index.{m.name}" for m in pkgutil.iter_modules(index.__path__)]
+    assert "index.config" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "ui = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'tui'))\n"
+        "print(','.join(ui))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_cli_help_does_not_load_textual_or_whoosh() -> None:
+    code = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('textual', 'whoosh')]\n"
+        "print('LOADED:' + ','.join(sorted(heavy)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "LOADED:"

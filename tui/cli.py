@@ -1,0 +1,369 @@
+"""The `newsreader` command: the TUI with no command, scriptable subcommands otherwise.
+
+Heavy imports (Textual, Whoosh, Rich) happen inside the commands that need them, so `--help`
+and `--version` answer at once and the TUI's first frame is not held up by the CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+from tui.terminal import printable
+
+if TYPE_CHECKING:
+    from index.store import Library, Progress
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A usage, config or input error: exit 2 with this one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but errors are one line, as DESIGN.md's CLI contract asks."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _version() -> str:
+    try:
+        return version("newsreader")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="newsreader",
+        description="A keyboard-driven terminal reader for your library of news articles. "
+        "With no command, opens the reader.",
+    )
+    parser.add_argument("--config", type=Path, metavar="PATH", help="the config file to use")
+    parser.add_argument("--version", action="version", version=f"newsreader {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    index = commands.add_parser("index", help="bring the index up to date")
+    index.add_argument("--rebuild", action="store_true", help="start the index over")
+
+    search = commands.add_parser("search", help="search the library")
+    search.add_argument(
+        "query",
+        metavar="QUERY",
+        help='Whoosh query: words, "phrases", '
+        "title:, outlet:, author:, source:, date:2021-10, OR, NOT, word~",
+    )
+    search.add_argument("--limit", type=_positive, default=20, metavar="N")
+    search.add_argument("--source", metavar="NAME", help="only this source")
+    search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    search.add_argument("--json", action="store_true", help="print JSON")
+
+    show = commands.add_parser("show", help="print one article")
+    show.add_argument("id", metavar="ID")
+    show.add_argument("--json", action="store_true", help="print JSON")
+
+    compare = commands.add_parser("compare", help="compare two articles")
+    compare.add_argument("id_a", metavar="ID_A")
+    compare.add_argument("id_b", metavar="ID_B")
+    compare.add_argument("--json", action="store_true", help="print JSON")
+
+    related = commands.add_parser("related", help="articles most like one article")
+    related.add_argument("id", metavar="ID")
+    related.add_argument("--limit", type=_positive, default=10, metavar="N")
+    related.add_argument("--json", action="store_true", help="print JSON")
+
+    sources = commands.add_parser("sources", help="list the sources and their article counts")
+    sources.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `newsreader` console script."""
+    try:
+        args = build_parser().parse_args(argv)
+        return _run(args)
+    except UsageError as exc:
+        _fail(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: not an error worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _fail(message: str) -> None:
+    print(f"newsreader: {printable(message, newlines=False)}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from index.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+    if args.command is None:
+        from tui.app import make_app
+
+        make_app(settings).run()
+        return EXIT_OK
+
+    from index.store import IndexBusy, Library
+
+    library = Library(settings)
+    try:
+        command: Callable[[Library, argparse.Namespace], int] = COMMANDS[args.command]
+        return command(library, args)
+    except IndexBusy as exc:
+        _fail(str(exc))
+        return EXIT_FAILURE
+    finally:
+        library.close()
+
+
+def cmd_index(library: Library, args: argparse.Namespace) -> int:
+    report = _update(library, rebuild=args.rebuild)
+    print(
+        f"{report.articles:,} articles indexed in {report.seconds:.1f} s: "
+        f"{report.added:,} files added, {report.changed:,} changed, {report.deleted:,} deleted, "
+        f"{report.unchanged:,} unchanged, {report.skipped:,} skipped"
+    )
+    return EXIT_OK
+
+
+def _update(library: Library, *, rebuild: bool = False, quiet: bool = False):  # type: ignore[no-untyped-def]
+    """Run an index update with progress on stderr (a bar on a terminal, nothing when piped)."""
+    bar = _ProgressBar() if sys.stderr.isatty() and not quiet else None
+    try:
+        report = library.update(
+            rebuild=rebuild,
+            progress=bar.update if bar else None,
+            warn=lambda message: _fail(f"warning: {message}"),
+        )
+    finally:
+        if bar:
+            bar.stop()
+    if report.rebuilt:
+        _fail(f"the index was rebuilt: {report.rebuilt}")
+    return report
+
+
+class _ProgressBar:
+    """A Rich progress bar on stderr that appears only once indexing takes longer than a moment."""
+
+    DELAY = 0.3
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.progress = None
+        self.task = None
+
+    def update(self, progress: Progress) -> None:
+        if self.progress is None:
+            if time.monotonic() - self.started < self.DELAY:
+                return
+            from rich.console import Console
+            from rich.progress import Progress as RichProgress
+
+            self.progress = RichProgress(console=Console(stderr=True), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("indexing", total=progress.total)
+        self.progress.update(self.task, completed=progress.done, total=progress.total)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _ready(library: Library) -> None:
+    """Build the index first if there is none yet, so a first `search` just works."""
+    if not library.exists():
+        _update(library)
+
+
+def cmd_search(library: Library, args: argparse.Namespace) -> int:
+    from index.search import search
+
+    _ready(library)
+    if args.source and args.source.casefold() not in {
+        s.name.casefold() for s in library.settings.sources
+    }:
+        raise UsageError(f"--source: no source named {args.source!r}")
+    results = search(library, args.query, limit=args.limit, source=args.source, sort=args.sort)
+    if args.json:
+        _print_json(results.to_json())
+        return EXIT_OK
+    out = sys.stdout
+    color = _use_color(out)
+    if results.notice:
+        _fail(results.notice)
+    noun = "result" if results.total == 1 else "results"
+    print(f"{results.total:,} {noun} ({results.took_ms:.1f} ms)", file=out)
+    for n, hit in enumerate(results.hits, 1):
+        meta = " · ".join(x for x in (hit.outlet, _day(hit.date)) if x)
+        print(f"\n{n}. {_line(hit.title)}", file=out)
+        print(f"   {_line(meta)}  [{_line(hit.id)}]" if meta else f"   [{_line(hit.id)}]", file=out)
+        snippet = "".join(
+            _mark(printable(seg.text, newlines=False), seg.match, color) for seg in hit.snippet
+        )
+        if snippet:
+            print(f"   {snippet}", file=out)
+    if results.suggestion:
+        print(f"\nDid you mean: {_line(results.suggestion)}", file=out)
+    return EXIT_OK
+
+
+def cmd_show(library: Library, args: argparse.Namespace) -> int:
+    _ready(library)
+    article = _article(library, args.id)
+    if args.json:
+        _print_json(article.to_json())
+        return EXIT_OK
+    print(_line(article.title))
+    meta = " · ".join(
+        _line(x)
+        for x in (article.outlet, article.author and f"by {article.author}", _day(article.date))
+        if x
+    )
+    if meta:
+        print(meta)
+    if article.url:
+        print(_line(article.url))
+    print()
+    print(printable(article.body))
+    return EXIT_OK
+
+
+def cmd_related(library: Library, args: argparse.Namespace) -> int:
+    from index.search import related
+
+    _ready(library)
+    _article(library, args.id)
+    hits = related(library, args.id, limit=args.limit)
+    if args.json:
+        _print_json(
+            {
+                "id": args.id,
+                "hits": [
+                    {
+                        "id": h.id,
+                        "title": h.title,
+                        "outlet": h.outlet,
+                        "date": _iso(h.date),
+                        "score": round(h.score, 4),
+                    }
+                    for h in hits
+                ],
+            }
+        )
+        return EXIT_OK
+    for n, hit in enumerate(hits, 1):
+        meta = " · ".join(x for x in (hit.outlet, _day(hit.date)) if x)
+        print(f"{n}. {_line(hit.title)}")
+        print(f"   {_line(meta)}  [{_line(hit.id)}]  score {hit.score:.2f}")
+    if not hits:
+        print("No related articles.")
+    return EXIT_OK
+
+
+def cmd_compare(library: Library, args: argparse.Namespace) -> int:
+    from index.compare import compare
+
+    _ready(library)
+    a = _article(library, args.id_a)
+    b = _article(library, args.id_b)
+    alignment = compare(a, b)
+    if args.json:
+        _print_json(alignment.to_json())
+        return EXIT_OK
+    from tui.compare_report import report_lines
+
+    for line in report_lines(a, b, alignment, color=_use_color(sys.stdout)):
+        print(line)
+    return EXIT_OK
+
+
+def cmd_sources(library: Library, args: argparse.Namespace) -> int:
+    _ready(library)
+    counts = library.source_counts()
+    if args.json:
+        _print_json([{"name": c.name, "path": str(c.path), "count": c.count} for c in counts])
+        return EXIT_OK
+    width = max((len(c.name) for c in counts), default=4)
+    for c in counts:
+        print(f"{_line(c.name):<{width}}  {c.count:>7,}  {_line(str(c.path))}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
+    "index": cmd_index,
+    "search": cmd_search,
+    "show": cmd_show,
+    "related": cmd_related,
+    "compare": cmd_compare,
+    "sources": cmd_sources,
+}
+
+
+def _article(library: Library, article_id: str):  # type: ignore[no-untyped-def]
+    article = library.get(article_id)
+    if article is None:
+        raise UsageError(f"no article with id {article_id!r} (see 'newsreader search')")
+    return article
+
+
+def _print_json(data: object) -> None:
+    # ensure_ascii=False keeps text readable; json escapes every control character anyway.
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _line(text: str) -> str:
+    return printable(text, newlines=False)
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
+
+
+def _day(value: object) -> str:
+    return value.isoformat()[:10] if value is not None else ""  # type: ignore[attr-defined]
+
+
+def _use_color(stream: TextIO) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _mark(text: str, match: bool, color: bool) -> str:
+    if match and color:
+        return f"\x1b[1;33m{text}\x1b[0m"
+    return text
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""newsreader's Textual app."""

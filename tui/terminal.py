@@ -1,0 +1,35 @@
+"""Making untrusted text safe to show on a terminal.
+
+Article text may carry ANSI/OSC escape sequences, other control characters and bidi overrides.
+Everything the CLI prints and every string the TUI turns into a Rich Text goes through
+`printable` first, so such text is shown (or dropped), never obeyed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other two-byte escapes, and their C1 forms.
+_ESCAPES = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?          # CSI
+  | (?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?   # OSC, e.g. OSC 52 clipboard writes
+  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?  # DCS, SOS, PM, APC strings
+  | \x1b[ -/]*[0-~]?                           # any other escape
+    """,
+    re.VERBOSE,
+)
+# C0/C1 controls except tab and newline; DEL; bidi embeddings, overrides and isolates, which can
+# make text read differently from what it is ("Trojan Source").
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, *, newlines: bool = True) -> str:
+    """`text` with escape sequences and control characters removed.
+
+    With `newlines=False`, line breaks and tabs become spaces (for one-line fields like titles).
+    """
+    text = _CONTROLS.sub("", _ESCAPES.sub("", text))
+    if not newlines:
+        text = " ".join(text.split())
+    return text
