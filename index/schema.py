@@ -5,10 +5,10 @@ Bump SCHEMA_VERSION whenever a field changes; an index written with another vers
 
 from __future__ import annotations
 
-from whoosh import fields
+from whoosh import columns, fields
 from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Stopwords kept: news queries like "to be or not to be" or "The Who" must still match phrases.
 TEXT_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
@@ -36,7 +36,13 @@ def make_schema() -> fields.Schema:
         date_kind=fields.STORED(),
         tags=fields.KEYWORD(stored=True, lowercase=True, commas=True),
         # What incremental updates need: the file an article came from and its fingerprint.
+        # Both are columns too, so a no-change run reads them without unpickling every
+        # document's stored fields (which include the body).
         path=fields.ID(stored=True),
-        file_key=fields.ID(stored=True),
-        fingerprint=fields.STORED(),
+        file_key=fields.ID(stored=True, sortable=True),
+        fingerprint=fields.ID(stored=True, sortable=True),
+        # Sort keys for the article list (see index.store): newest first, undated last, then
+        # title; and title alone. Columns only: a DATETIME column sorts missing dates first.
+        list_key=fields.COLUMN(columns.VarBytesColumn()),
+        title_key=fields.COLUMN(columns.VarBytesColumn()),
     )

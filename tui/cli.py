@@ -229,7 +229,7 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
         print(f"\n{n}. {_line(hit.title)}", file=out)
         print(f"   {_line(meta)}  [{_line(hit.id)}]" if meta else f"   [{_line(hit.id)}]", file=out)
         snippet = "".join(
-            _mark(printable(seg.text, newlines=False), seg.match, color) for seg in hit.snippet
+            _mark(_snippet_text(seg.text), seg.match, color) for seg in hit.snippet
         )
         if snippet:
             print(f"   {snippet}", file=out)
@@ -345,6 +345,11 @@ def _print_json(data: object) -> None:
 
 def _line(text: str) -> str:
     return printable(text, newlines=False)
+
+
+def _snippet_text(text: str) -> str:
+    # Not `_line`: folding whitespace would strip the spaces between one segment and the next.
+    return printable(text).replace("\n", " ").replace("\t", " ")
 
 
 def _iso(value: object) -> str | None:

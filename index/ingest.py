@@ -1,0 +1,457 @@
+"""The write half of the store: what changed since the last run, parsing, and the Whoosh writer.
+
+Only `index.store` calls this, with the write lock held.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh.codec import whoosh3
+from whoosh.index import FileIndex
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.writing import CLEAR, SegmentWriter
+
+import index.articles as articles
+from index.model import Article
+from index.sources import KEY_SEPARATOR, SourceFile
+
+SKIPPED_NAME = "newsreader-skipped.json"
+# Below this many files to read, starting worker processes costs more than it saves.
+POOL_MIN_FILES = 64
+# Files per job sent to a worker, and jobs in flight per worker: bounds memory when the writer
+# is slower than the parsers (it always is), while keeping the workers busy.
+JOB_FILES = 16
+JOBS_IN_FLIGHT = 3
+WRITER_LIMIT_MB = 128
+# From this many files to read on, documents are indexed by Whoosh's multi-process writer.
+MP_MIN_FILES = 300
+MP_BATCH_DOCS = 50
+_EPOCH = dt.datetime(1, 1, 1)
+
+
+def _cached_has_column(self: Any, fieldname: str) -> bool:
+    """Whoosh 2.7.4 stats the column file for every posting of every field that has no lengths
+    column (ID, KEYWORD, DATETIME) while flushing a segment, hundreds of thousands of stat calls
+    per build. A segment's files never change once written, so the answer can be cached."""
+    cache = self.__dict__.setdefault("_newsreader_has_column", {})
+    if fieldname not in cache:
+        cache[fieldname] = _original_has_column(self, fieldname)
+    return bool(cache[fieldname])
+
+
+_original_has_column = whoosh3.W3PerDocReader.has_column
+whoosh3.W3PerDocReader.has_column = _cached_has_column  # type: ignore[method-assign]
+
+
+@dataclass
+class Plan:
+    """What one update has to do."""
+
+    read: list[SourceFile] = field(default_factory=list)
+    """Files to parse: new ones and changed ones."""
+    replace: set[str] = field(default_factory=set)
+    """file_keys whose documents are in the index and must go before the file is re-added."""
+    delete: list[str] = field(default_factory=list)
+    """file_keys of vanished files."""
+    unchanged: int = 0
+    skipped: dict[str, list[str]] = field(default_factory=dict)
+    """file_key -> [fingerprint, reason] of files that gave no article and did not change."""
+
+
+def plan_update(
+    files: list[SourceFile],
+    indexed: Mapping[str, str],
+    skipped: Mapping[str, list[str]],
+    keep_sources: frozenset[str] = frozenset(),
+) -> Plan:
+    """Compare a scan with the index (`file_key -> fingerprint`) and the skipped-file record.
+    Articles of `keep_sources` (sources whose folder is unavailable, e.g. an unmounted drive)
+    are kept rather than deleted."""
+    plan = Plan()
+    seen: set[str] = set()
+    for sf in files:
+        key, fp = sf.key, sf.fingerprint
+        if key in seen:  # a file reached twice (two globs/links) is indexed once
+            continue
+        seen.add(key)
+        old = indexed.get(key)
+        if old is not None:
+            if old == fp:
+                plan.unchanged += 1
+            else:
+                plan.read.append(sf)
+                plan.replace.add(key)
+            continue
+        record = skipped.get(key)
+        if record is not None and record[0] == fp:
+            plan.unchanged += 1
+            plan.skipped[key] = list(record)
+            continue
+        plan.read.append(sf)
+    plan.delete = sorted(
+        k for k in indexed if k not in seen and k.split(KEY_SEPARATOR, 1)[0] not in keep_sources
+    )
+    return plan
+
+
+def needs_work(plan: Plan, skipped: Mapping[str, list[str]]) -> bool:
+    """True when running the plan would change the index or the skipped-file record."""
+    return bool(plan.read or plan.delete or len(plan.skipped) != len(skipped))
+
+
+def read_indexed(ix: FileIndex) -> dict[str, str]:
+    """`file_key -> fingerprint` of every live document, from the columns (no stored fields)."""
+    result: dict[str, str] = {}
+    with ix.reader() as reader:
+        if reader.doc_count() == 0:
+            return result
+        keys = reader.column_reader("file_key")
+        fps = reader.column_reader("fingerprint")
+        for docnum in reader.all_doc_ids():
+            result[keys[docnum]] = fps[docnum]
+    return result
+
+
+def load_skipped(folder: Path) -> dict[str, list[str]]:
+    """The record of files that gave no article ({} when missing or unreadable)."""
+    try:
+        data = json.loads((folder / SKIPPED_NAME).read_text(encoding="utf-8"))
+        files = data["files"]
+        return {
+            str(k): [str(v[0]), str(v[1])]
+            for k, v in files.items()
+            if isinstance(v, list) and len(v) == 2
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def write_json_atomic(path: Path, data: object) -> None:
+    """Write JSON so that a crash leaves either the old file or the new one, never a mix."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, sort_keys=True)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ---- parsing ---------------------------------------------------------------------------------
+
+ParseResult = tuple[list[Article], str | None]
+"""The articles of one file, or no articles and a one-line warning."""
+
+
+def _parse(job: tuple[str, str, str, str | None, str]) -> ParseResult:
+    path, source, root, fmt, outlet = job
+    try:
+        found = articles.read_articles(
+            Path(path), source=source, root=Path(root), fmt=fmt, outlet=outlet
+        )
+    except articles.ArticleError as exc:
+        return [], str(exc)
+    except OSError as exc:
+        return [], f"{path}: cannot read: {exc.strerror or type(exc).__name__}"
+    # Article text is hostile: a parser bug on one file must not stop the whole library.
+    except Exception as exc:
+        return [], f"{path}: cannot read: {type(exc).__name__}: {exc}"
+    return found, None
+
+
+def _parse_batch(jobs: list[tuple[str, str, str, str | None, str]]) -> list[ParseResult]:
+    return [_parse(job) for job in jobs]
+
+
+def _job(sf: SourceFile) -> tuple[str, str, str, str | None, str]:
+    s = sf.source
+    return (str(sf.path), s.name, str(s.path), s.format, s.outlet)
+
+
+def parse_files(
+    files: list[SourceFile], workers: int, cancel: threading.Event | None
+) -> Iterator[tuple[SourceFile, ParseResult]]:
+    """Parse `files` in order, in `workers` processes when it pays, stopping early on cancel.
+
+    Workers are spawned, not forked: a forked child would inherit this process's open files and
+    locks, and the TUI's threads make fork unsafe.
+    """
+    if workers < 1 or len(files) < POOL_MIN_FILES:
+        for sf in files:
+            if cancel is not None and cancel.is_set():
+                return
+            yield sf, _parse(_job(sf))
+        return
+    batches = [files[i : i + JOB_FILES] for i in range(0, len(files), JOB_FILES)]
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
+        pending: deque[tuple[list[SourceFile], Future[list[ParseResult]]]] = deque()
+        todo = iter(batches)
+        try:
+            while True:
+                while len(pending) < workers * JOBS_IN_FLIGHT:
+                    batch = next(todo, None)
+                    if batch is None:
+                        break
+                    pending.append((batch, pool.submit(_parse_batch, [_job(f) for f in batch])))
+                if not pending:
+                    return
+                batch, fut = pending.popleft()
+                try:
+                    results = fut.result()
+                except BrokenProcessPool:
+                    # A worker died (killed, out of memory): finish in this process instead.
+                    rest = batch + [f for b, _ in pending for f in b] + [f for b in todo for f in b]
+                    pending.clear()
+                    yield from parse_files(rest, 0, cancel)
+                    return
+                for sf, result in zip(batch, results, strict=True):
+                    if cancel is not None and cancel.is_set():
+                        return
+                    yield sf, result
+        finally:
+            for _, fut in pending:
+                fut.cancel()
+
+
+# ---- child processes -------------------------------------------------------------------------
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this child process end when the process that started it dies (kill -9 included).
+
+    Worker processes block on a queue whose both ends they hold, so they would otherwise wait
+    forever as orphans after their parent is killed."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+class _SpawnedSubWriter(SubWriterTask):
+    """Whoosh's sub-writer, spawned rather than forked (the TUI runs updates in a thread, and
+    a forked child would inherit its locks and open files) and tied to its parent's life."""
+
+    _Popen = staticmethod(multiprocessing.get_context("spawn").Process._Popen)  # type: ignore[attr-defined]
+
+    def __init__(self, *args: Any, parent: int) -> None:
+        super().__init__(*args)
+        self.parent = parent
+
+    def run(self) -> None:
+        die_with_parent(self.parent)
+        super().run()
+
+
+class ParallelWriter(MpWriter):  # type: ignore[misc]
+    """`MpWriter(procs=N, multisegment=True)` with spawned sub-writers, and a `cancel()` that
+    actually stops them (Whoosh's only flips a flag in the parent's copy of each task)."""
+
+    def __init__(self, ix: FileIndex, procs: int, **kwargs: Any) -> None:
+        sub = {k: v for k, v in kwargs.items() if not k.startswith("_")}
+        super().__init__(
+            ix, procs=procs, batchsize=MP_BATCH_DOCS, subargs=sub, multisegment=True, **kwargs
+        )
+        ctx = multiprocessing.get_context("spawn")
+        self.jobqueue = ctx.Queue(self.procs * 4)
+        self.resultqueue = ctx.Queue()
+
+    def _new_task(self) -> SubWriterTask:
+        task = _SpawnedSubWriter(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+            parent=os.getpid(),
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def cancel(self) -> None:
+        try:
+            for task in self.tasks:
+                task.terminate()
+            for task in self.tasks:
+                task.join()
+        finally:
+            SegmentWriter.cancel(self)
+
+
+def open_writer(ix: FileIndex, procs: int) -> SegmentWriter:
+    """A writer without Whoosh's lock (index.lock holds ours), on non-compound segments."""
+    kwargs: dict[str, Any] = {"_lk": False, "compound": False, "limitmb": WRITER_LIMIT_MB}
+    if procs > 1:
+        return ParallelWriter(ix, procs, **kwargs)
+    return SegmentWriter(ix, **kwargs)
+
+
+# ---- documents -------------------------------------------------------------------------------
+
+
+def index_date(value: dt.date | dt.datetime | None) -> tuple[dt.datetime | None, str | None]:
+    """Whoosh DATETIME wants naive datetimes: aware ones become UTC-naive ("datetime"), a
+    date becomes midnight ("date"). A naive datetime (parsers should not give one) is taken
+    as UTC."""
+    if value is None:
+        return None, None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value, "datetime"
+    return dt.datetime(value.year, value.month, value.day), "date"
+
+
+def document(article: Article, sf: SourceFile) -> dict[str, Any]:
+    """The Whoosh fields of one article of file `sf`."""
+    date, kind = index_date(article.date)
+    sort_title = article.title.casefold().encode("utf-8", "surrogatepass")[:300]
+    ident = article.id.encode("utf-8", "surrogatepass")
+    if date is None:
+        list_key = b"1"
+    else:
+        micros = (date - _EPOCH) // dt.timedelta(microseconds=1)
+        # Inverted so that ascending byte order is newest first; undated ("1...") sort last.
+        list_key = b"0" + b"%019d" % (10**18 - micros)
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "source": article.source,
+        "path": article.path,
+        "file_key": sf.key,
+        "fingerprint": sf.fingerprint,
+        "list_key": list_key + sort_title + b"\0" + ident,
+        "title_key": sort_title + b"\0" + ident,
+    }
+    if article.outlet:
+        doc["outlet"] = article.outlet
+        doc["outlet_key"] = article.outlet
+    if article.author:
+        doc["author"] = article.author
+    if article.url:
+        doc["url"] = article.url
+    tags = [t.replace(",", " ").strip() for t in article.tags]
+    if any(tags):
+        doc["tags"] = ",".join(t for t in tags if t)
+    if date is not None:
+        doc["date"] = date
+        doc["date_kind"] = kind
+    return doc
+
+
+# ---- the writer ------------------------------------------------------------------------------
+
+
+@dataclass
+class WriteResult:
+    added_files: int = 0
+    changed_files: int = 0
+    skipped_files: int = 0
+    articles: int = 0
+    cancelled: bool = False
+    skipped: dict[str, list[str]] = field(default_factory=dict)
+
+
+def apply_plan(
+    ix: FileIndex,
+    plan: Plan,
+    *,
+    clear: bool,
+    workers: int,
+    procs: int = 1,
+    warn: Callable[[str], None],
+    progress: Callable[[int, int, str], None] | None,
+    cancel: threading.Event | None,
+) -> WriteResult:
+    """Run `plan` in one Whoosh writer and commit.
+
+    `clear` drops every existing segment at commit (a rebuild that readers see atomically).
+    A file's old documents are deleted right before its new ones are added, so that a cancelled
+    run can commit what it did and still hold each file either in its old or its new version.
+    A cancelled rebuild commits nothing (the old index stays). A crash before the commit loses
+    the whole batch and the next run redoes it.
+    """
+    result = WriteResult(skipped=dict(plan.skipped))
+    writer = open_writer(ix, procs if len(plan.read) >= MP_MIN_FILES else 1)
+    try:
+        searcher = None if clear else writer.searcher()
+        try:
+            if searcher is not None:
+                for key in plan.delete:
+                    writer.delete_by_term("file_key", key, searcher=searcher)
+            total = len(plan.read)
+            for done, (sf, (found, problem)) in enumerate(
+                parse_files(plan.read, workers, cancel), start=1
+            ):
+                if searcher is not None and sf.key in plan.replace:
+                    writer.delete_by_term("file_key", sf.key, searcher=searcher)
+                if problem is not None:
+                    warn(problem)
+                    result.skipped_files += 1
+                    result.skipped[sf.key] = [sf.fingerprint, problem]
+                elif not found:
+                    result.skipped[sf.key] = [sf.fingerprint, "no article"]
+                else:
+                    for article in found:
+                        writer.add_document(**document(article, sf))
+                    result.articles += len(found)
+                if problem is None and found:
+                    if sf.key in plan.replace:
+                        result.changed_files += 1
+                    else:
+                        result.added_files += 1
+                if progress is not None:
+                    progress(done, total, str(sf.path))
+            result.cancelled = cancel is not None and cancel.is_set()
+        finally:
+            if searcher is not None:
+                searcher.close()
+        if clear and result.cancelled:
+            # A partial rebuild would replace the whole old index: keep the old one instead.
+            writer.cancel()
+        elif clear:
+            writer.commit(mergetype=CLEAR)
+        else:
+            writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    return result

@@ -1,0 +1,527 @@
+"""Reading the user's query: Whoosh's parser plus the checks that make a bad query degrade
+gracefully, and the "did you mean" corrector.
+
+The parser is Whoosh's `MultifieldParser` over title and body (AND by default) with dates
+(`date:2021`, `date:[2021-10-01 to 2021-10-31]`, `date:yesterday`) and fuzzy terms (`word~`).
+Whoosh's parser is lenient: it rarely raises, it silently reads `"abc` or `(a OR` as something
+else. `find_problem` spots those shapes first so the user is told instead of surprised.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh import query as wq
+from whoosh.fields import Schema
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldPlugin, QueryParser
+from whoosh.qparser.dateparse import DateParserPlugin
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from index.schema import make_schema
+
+DEFAULT_FIELDS = ("title", "body")
+# Fields a user may name in a query; the checks only flag an empty value for these.
+QUERY_FIELDS = frozenset({"title", "body", "outlet", "author", "source", "tags", "date"})
+BINARY_OPERATORS = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
+OPERATORS = BINARY_OPERATORS | {"NOT"}
+_OPEN = "([{"
+_CLOSE = ")]}"
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# A query token for the operator check: a quoted phrase, a bracket, or a run of other text.
+_TOKEN = re.compile(r'"[^"]*"|[()]|[^\s()"]+')
+_EMPTY_FIELD = re.compile(r"(?<![\w:])(\w+):(?=\s|$|\))")
+_DATE_CLAUSE = re.compile(r"(?<![\w:])date:", re.IGNORECASE)
+_ISO_DATETIME = re.compile(
+    r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::\d{2})?)?"
+)
+_ISO_MONTH = re.compile(r"\b(\d{4})[-/](\d{1,2})\b")
+_FIELD_BEFORE = re.compile(r"(\w+):$")
+MAX_SUGGEST_CHARS = 500  # longer "queries" are pasted text: no spelling suggestions
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A query ready to run. `query` is None when there is nothing to search for; `notice`
+    explains a degraded query (`degraded` is then True)."""
+
+    query: wq.Query | None
+    notice: str | None = None
+    degraded: bool = False
+
+
+_local = threading.local()
+
+
+@lru_cache(maxsize=1)
+def default_schema() -> Schema:
+    """The index schema; fixed by SCHEMA_VERSION, so parsing needs no open index."""
+    return make_schema()
+
+
+class _Parser(QueryParser):
+    """Whoosh's parser, except for prefix, wildcard and fuzzy terms over stemmed fields.
+    Whoosh stems their text: `deploy*` becomes `deploi*` (missing "deployment"), `happ*ness`
+    becomes `happ*`, and `goverment~` compares the stem "gover" with unstemmed words."""
+
+    def term_query(
+        self,
+        fieldname: str,
+        text: str,
+        termclass: type[wq.Query],
+        boost: float = 1.0,
+        tokenize: bool = True,
+        removestops: bool = True,
+    ) -> wq.Query | None:
+        q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        raw = text.lower()
+        if termclass is wq.FuzzyTerm:
+            if isinstance(q, wq.FuzzyTerm) and _has_spelling(self.schema, fieldname):
+                return WordFuzzy(fieldname, q.text, raw, boost=boost)
+            return q
+        if termclass not in (wq.Prefix, wq.Wildcard) or not isinstance(q, wq.PatternQuery):
+            return q
+        if termclass is wq.Wildcard:
+            return wq.Wildcard(fieldname, raw, boost=boost)
+        if not _has_spelling(self.schema, fieldname):
+            return q
+        return WordPrefix(fieldname, raw, q.text, boost=boost)
+
+
+def _has_spelling(schema: Schema | None, fieldname: str) -> bool:
+    """Whether the field is stemmed and keeps its words as written in a spelling field."""
+    if schema is None or fieldname not in schema:
+        return False
+    spell = schema[fieldname].spelling_fieldname(fieldname)
+    return spell != fieldname and spell in schema
+
+
+class _Memo:
+    """Remembers a multi-term query's expansion per reader: Whoosh asks for it several times
+    per search (size estimate, matcher, count, snippets), and fuzzy expansion is not cheap."""
+
+    def _btexts(self, ixreader: IndexReader) -> list[bytes]:
+        memo: list[tuple[IndexReader, list[bytes]]] = self.__dict__.setdefault("_memo", [])
+        for reader, btexts in memo:
+            if reader is ixreader:
+                return btexts
+        btexts = list(self._expand(ixreader))
+        memo.append((ixreader, btexts))
+        return btexts
+
+    def _expand(self, ixreader: IndexReader) -> Iterator[bytes]:
+        raise NotImplementedError
+
+
+class WordPrefix(_Memo, wq.Prefix):
+    """`text*` over a stemmed field, matching the words as written: `irrigat*` finds
+    "irrigation" (indexed as the stem "irrig"). Expands through the field's unstemmed spelling
+    field, plus the stems that start with the stemmed prefix (`deploy*` -> "deploi")."""
+
+    def __init__(
+        self,
+        fieldname: str,
+        text: str,
+        stemmed: str,
+        boost: float = 1.0,
+        constantscore: bool = True,
+    ) -> None:
+        super().__init__(fieldname, text, boost=boost, constantscore=constantscore)
+        self.stemmed = stemmed
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other) and self.stemmed == getattr(other, "stemmed", None)
+
+    def __hash__(self) -> int:
+        return super().__hash__() ^ hash(self.stemmed)
+
+    def _expand(self, ixreader: IndexReader) -> Iterator[bytes]:
+        field = ixreader.schema[self.fieldname]
+        seen: set[bytes] = set()
+        for btext in ixreader.expand_prefix(self.fieldname, self.stemmed):
+            seen.add(btext)
+            yield btext
+        spell = field.spelling_fieldname(self.fieldname)
+        if spell == self.fieldname or spell not in ixreader.schema:
+            return
+        for bword in ixreader.expand_prefix(spell, self.text):
+            for token in field.analyzer(bword.decode("utf-8"), mode="index"):
+                btext = field.to_bytes(token.text)
+                if btext not in seen:
+                    seen.add(btext)
+                    yield btext
+
+
+class WordFuzzy(_Memo, wq.FuzzyTerm):
+    """`word~n` over a stemmed field, measured on the words as written: `goverment~` finds
+    "government" (indexed as "govern"). Whoosh alone compares the stem "gover" with unstemmed
+    spelling words and matches "over". The first letter must match (see `near_words`)."""
+
+    def __init__(
+        self,
+        fieldname: str,
+        text: str,
+        raw: str,
+        boost: float = 1.0,
+        maxdist: int = 1,
+        prefixlength: int = 0,
+        constantscore: bool = True,
+    ) -> None:
+        super().__init__(fieldname, text, boost, maxdist, prefixlength, constantscore)
+        self.raw = raw
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other) and self.raw == getattr(other, "raw", None)
+
+    def __hash__(self) -> int:
+        return super().__hash__() ^ hash(self.raw)
+
+    def _expand(self, ixreader: IndexReader) -> Iterator[bytes]:
+        field = ixreader.schema[self.fieldname]
+        spell = field.spelling_fieldname(self.fieldname)
+        seen: set[bytes] = set()
+        near = near_words(ixreader, spell, self.raw, self.maxdist, max(1, self.prefixlength))
+        for word in near:
+            for token in field.analyzer(word, mode="index"):
+                btext = field.to_bytes(token.text)
+                if btext not in seen:
+                    seen.add(btext)
+                    yield btext
+
+
+def near_words(
+    reader: IndexReader, fieldname: str, word: str, maxdist: int, prefix: int = 1
+) -> dict[str, int]:
+    """Terms of `fieldname` within `maxdist` edits of `word` (Damerau-Levenshtein) that share
+    its first `prefix` characters, with their distances. Whoosh's own `terms_within` builds a
+    Levenshtein automaton in pure Python: ~650 ms for two edits over the BBC vocabulary; this
+    filtered scan of one cached first-letters block takes a few ms."""
+    out: dict[str, int] = {}
+    if not word or fieldname not in reader.schema:
+        return out
+    n = len(word)
+    letters = frozenset(word)
+    for leaf, _offset in reader.leaf_readers():
+        for cand, cand_letters in _block(leaf, fieldname, word[:prefix]):
+            if abs(len(cand) - n) > maxdist:
+                continue
+            # One edit changes the set of letters by at most two: a cheap bound.
+            if len(letters ^ cand_letters) > 2 * maxdist:
+                continue
+            d = distance(word, cand, maxdist)
+            if d <= maxdist and d < out.get(cand, maxdist + 1):
+                out[cand] = d
+    return out
+
+
+_BLOCKS: dict[tuple[str, str, str], tuple[tuple[str, frozenset[str]], ...]] = {}
+_BLOCKS_LOCK = threading.Lock()
+_MAX_BLOCKS = 256
+
+
+def _block(
+    leaf: IndexReader, fieldname: str, prefix: str
+) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The terms of one segment starting with `prefix`. Segments never change once written, so
+    the block is cached by segment id across searchers (reading terms costs ~3 us each)."""
+    segment = getattr(leaf, "segment", None)
+    seg_id = segment().segment_id() if callable(segment) else None
+    key = (seg_id, fieldname, prefix) if seg_id else None
+    if key is not None:
+        cached = _BLOCKS.get(key)
+        if cached is not None:
+            return cached
+    from_bytes = leaf.schema[fieldname].from_bytes
+    words = [from_bytes(b) for b in leaf.expand_prefix(fieldname, prefix)]
+    block = tuple((w, frozenset(w)) for w in words)
+    if key is not None:
+        with _BLOCKS_LOCK:
+            if len(_BLOCKS) >= _MAX_BLOCKS:
+                _BLOCKS.pop(next(iter(_BLOCKS)))
+            _BLOCKS[key] = block
+    return block
+
+
+def parser() -> QueryParser:
+    """This thread's parser (the UI searches from worker threads; parsers keep plugin state)."""
+    p = getattr(_local, "parser", None)
+    if p is None:
+        p = _Parser(None, default_schema(), group=AndGroup)
+        p.add_plugin(MultifieldPlugin(list(DEFAULT_FIELDS)))
+        p.add_plugin(DateParserPlugin())
+        p.add_plugin(FuzzyTermPlugin())
+        _local.parser = p
+    return p
+
+
+def find_problem(text: str) -> str | None:
+    """A short description of what makes `text` malformed ("unbalanced quote at position 7"),
+    or None. Positions are 1-based character positions in `text`."""
+    quote_at: int | None = None
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quote_at = i if quote_at is None else None
+        elif quote_at is not None:
+            continue
+        elif ch in _OPEN:
+            stack.append((ch, i))
+        elif ch in _CLOSE:
+            if not stack:
+                return f"unmatched {_name(ch)} at position {i + 1}"
+            stack.pop()
+    if quote_at is not None:
+        return f"unbalanced quote at position {quote_at + 1}"
+    if stack:
+        ch, i = stack[-1]
+        return f"unmatched {_name(ch)} at position {i + 1}"
+    for m in _EMPTY_FIELD.finditer(_blank_quotes(text)):
+        if m.group(1).lower() in QUERY_FIELDS:
+            return f"no value after {m.group(0)!r} at position {m.start() + 1}"
+    return _operator_problem(text)
+
+
+def _name(ch: str) -> str:
+    return "parenthesis" if ch in "()" else "bracket"
+
+
+def _blank_quotes(text: str) -> str:
+    """`text` with the inside of quoted phrases blanked out, offsets unchanged."""
+    return re.sub(r'"[^"]*"', lambda m: '"' + " " * (len(m.group(0)) - 2) + '"', text)
+
+
+def _operator_problem(text: str) -> str | None:
+    # Inside [..] ranges "TO" and words are range syntax, not operators: blank ranges out.
+    flat = re.sub(r"[\[{][^\]}]*[\]}]", lambda m: "x" * len(m.group(0)), _blank_quotes(text))
+    tokens = [(m.group(0), m.start()) for m in _TOKEN.finditer(flat)]
+    for k, (tok, pos) in enumerate(tokens):
+        if tok not in OPERATORS:
+            continue
+        prev = tokens[k - 1][0] if k > 0 else None
+        nxt = tokens[k + 1][0] if k + 1 < len(tokens) else None
+        where = f"at position {pos + 1}"
+        if nxt is None or nxt == ")" or nxt in BINARY_OPERATORS:
+            if nxt in BINARY_OPERATORS:
+                return f"{tok} followed by {nxt} {where}"
+            return f"nothing after {tok} {where}"
+        if tok in BINARY_OPERATORS and (prev is None or prev == "(" or prev in OPERATORS):
+            return f"nothing before {tok} {where}"
+    return None
+
+
+def plain_words(text: str) -> list[str]:
+    """The words of `text` with query syntax, field names, operators and date clauses removed
+    (a date value is never a word of an article)."""
+    text = _blank_dates(text)
+    out = []
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        end = m.end()
+        if end < len(text) and text[end] == ":" and word.lower() in QUERY_FIELDS:
+            continue
+        if word in OPERATORS or word == "TO":
+            continue
+        out.append(word)
+    return out
+
+
+def _blank_dates(text: str) -> str:
+    for m in _DATE_CLAUSE.finditer(text):
+        end = _clause_end(text, m.end())
+        text = text[: m.start()] + " " * (end - m.start()) + text[end:]
+    return text
+
+
+def normalise_dates(text: str) -> str:
+    """Rewrite ISO dates inside `date:` clauses into the compact forms Whoosh's English date
+    parser reads (it takes "2021-10-01" for the year 2021): 2021-10-01 -> 20211001,
+    2021-10-01T10:00 -> 202110011000, 2021-10 -> 202110."""
+    if "date:" not in text.lower():
+        return text
+    out: list[str] = []
+    last = 0
+    for m in _DATE_CLAUSE.finditer(text):
+        start = m.end()
+        end = _clause_end(text, start)
+        if start < last:
+            continue
+        out.append(text[last:start])
+        out.append(_compact_dates(text[start:end]))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _clause_end(text: str, start: int) -> int:
+    if start >= len(text):
+        return start
+    closer = {"[": "]}", "{": "]}", "(": ")", '"': '"'}.get(text[start])
+    if closer:
+        for i in range(start + 1, len(text)):
+            if text[i] in closer:
+                return i + 1
+        return len(text)
+    m = re.compile(r"[\s()]").search(text, start)
+    return m.start() if m else len(text)
+
+
+def _compact_dates(value: str) -> str:
+    def full(m: re.Match[str]) -> str:
+        y, mo, d, h, mi = m.groups()
+        out = f"{y}{int(mo):02d}{int(d):02d}"
+        return out + (f"{int(h):02d}{mi}" if h else "")
+
+    value = _ISO_DATETIME.sub(full, value)
+    return _ISO_MONTH.sub(lambda m: f"{m.group(1)}{int(m.group(2)):02d}", value)
+
+
+def prepare(text: str) -> Prepared:
+    """Parse `text`; on a malformed query, fall back to an AND of its plain words with a
+    notice. Never raises."""
+    if not text.strip():
+        return Prepared(None)
+    problem = find_problem(text)
+    if problem is None:
+        try:
+            q = parser().parse(normalise_dates(text))
+        except Exception as exc:  # a parser bug must not reach the user as a traceback
+            problem = f"parse error: {type(exc).__name__}"
+        else:
+            bad = _parse_error(q)
+            if bad is not None:
+                problem = f"can't read {bad!r}"
+            elif q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+                problem = "nothing to search for"
+            else:
+                return Prepared(q)
+    return degrade(text, problem)
+
+
+def degrade(text: str, problem: str) -> Prepared:
+    """The plain-words reading of `text`, with a notice naming `problem`."""
+    words = plain_words(text)
+    if not words:
+        return Prepared(None, f"Couldn't read the query ({problem}).", True)
+    notice = f"Couldn't read the query ({problem}); searched for the words instead."
+    try:
+        q = parser().parse(" ".join(words))
+    except Exception:
+        return Prepared(None, f"Couldn't read the query ({problem}).", True)
+    return Prepared(q, notice, True)
+
+
+def _parse_error(q: wq.Query) -> str | None:
+    for node in _walk(q):
+        err = getattr(node, "error", None)
+        if err:
+            return str(err)
+    return None
+
+
+def _walk(q: wq.Query) -> Iterator[wq.Query]:
+    yield q
+    for child in q.children():
+        yield from _walk(child)
+
+
+# ---- "did you mean" ------------------------------------------------------------------------
+
+
+def suggest(searcher: Searcher, text: str) -> str | None:
+    """`text` with each word the index does not know replaced by its closest indexed word
+    (edit distance, then document frequency), or None when no word changed. The caller checks
+    that the suggestion finds something."""
+    if len(text) > MAX_SUGGEST_CHARS:
+        return None
+    reader = searcher.reader()
+    schema = reader.schema
+    changed = False
+    out: list[str] = []
+    last = 0
+    flat = _blank_quotes(text)
+    undated = _blank_dates(text)
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        start, end = m.span()
+        if undated[start] == " ":
+            continue  # inside a date: clause
+        field_m = _FIELD_BEFORE.search(flat, max(0, start - 40), start)
+        if word in OPERATORS or word == "TO" or word.isdigit():
+            continue
+        if end < len(text) and text[end] in ":~*?":
+            continue  # a field name, fuzzy or wildcard term: already loose
+        if start > 0 and text[start - 1] in "*?":
+            continue
+        fields = DEFAULT_FIELDS
+        if field_m is not None:
+            name = field_m.group(1).lower()
+            if name not in ("title", "body", "outlet", "author"):
+                continue
+            fields = (name,)
+        if _known(reader, schema, fields, word):
+            continue
+        fix = _correct(reader, schema, fields, word.lower())
+        if fix is None:
+            continue
+        if word[:1].isupper():
+            fix = fix[:1].upper() + fix[1:]
+        out.append(text[last:start])
+        out.append(fix)
+        last = end
+        changed = True
+    if not changed:
+        return None
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _known(reader: IndexReader, schema: Schema, fields: tuple[str, ...], word: str) -> bool:
+    for name in fields:
+        for token in schema[name].analyzer(word, mode="query"):
+            if reader.doc_frequency(name, token.text) > 0:
+                return True
+    return False
+
+
+def _correct(reader: IndexReader, schema: Schema, fields: tuple[str, ...], word: str) -> str | None:
+    # Nearest first, then the most common. Short words only get one edit: two edits of a
+    # four-letter word reach too many unrelated words.
+    maxdist = 1 if len(word) <= 4 else 2
+    best: tuple[int, int, str] | None = None
+    for name in fields:
+        spell = schema[name].spelling_fieldname(name)
+        for cand, dist in near_words(reader, spell, word, maxdist).items():
+            if cand == word:
+                continue
+            key = (dist, -reader.doc_frequency(spell, cand), cand)
+            if best is None or key < best:
+                best = key
+    return best[2] if best else None
+
+
+def distance(a: str, b: str, limit: int = 1 << 30) -> int:
+    """Damerau-Levenshtein distance (adjacent transpositions count as one edit); any value
+    above `limit` is reported as `limit + 1`."""
+    if a == b:
+        return 0
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and prev2[j - 2] + 1 < v:
+                v = prev2[j - 2] + 1
+            cur[j] = v
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[-1], limit + 1)

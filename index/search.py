@@ -1,0 +1,316 @@
+"""Searching the library: hits with snippets, "did you mean", related articles, and the
+spans the article pane highlights.
+
+`library` is anything with `searcher()` (a context manager yielding a fresh Whoosh searcher),
+i.e. `index.store.Library`. Query syntax is Whoosh's (see `index.query`); a malformed query
+degrades to its plain words with a notice instead of raising.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.searching import Searcher
+
+from index.model import Date, iso_date
+from index.query import Prepared, degrade, prepare, suggest
+from index.snippets import (
+    Segment,
+    Token,
+    expanded_words,
+    highlight_spans,
+    match_spans,
+    matched_tokens,
+    snippet,
+    term_spec,
+)
+
+__all__ = [
+    "ArticleNotFound",
+    "Hit",
+    "RelatedHit",
+    "Results",
+    "Segment",
+    "highlight_spans",
+    "related",
+    "related_json",
+    "search",
+]
+
+SORTS = ("relevance", "date")
+# more-like-this: how many key terms describe an article, and how much more a title word
+# counts than a body word when picking them (a story's title names it).
+RELATED_TERMS = 25
+TITLE_REPEAT = 3
+
+
+class SearchLibrary(Protocol):
+    def searcher(self) -> AbstractContextManager[Searcher]: ...
+
+
+class ArticleNotFound(KeyError):
+    """No article with this id in the index."""
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__(article_id)
+        self.article_id = article_id
+
+    def __str__(self) -> str:
+        return f"no article with id {self.article_id!r}"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result; `snippet` is empty when snippets were not asked for."""
+
+    id: str
+    title: str
+    source: str
+    outlet: str
+    date: Date | None
+    url: str
+    score: float
+    snippet: tuple[Segment, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "outlet": self.outlet,
+            "date": iso_date(self.date),
+            "url": self.url,
+            "score": round(self.score, 4),
+            "snippet": [{"text": s.text, "match": s.match} for s in self.snippet],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """A page of hits. `total` counts every matching article (with the filters applied);
+    `suggestion` is a corrected query that finds something when this one found nothing;
+    `notice` says how a malformed query was read."""
+
+    query: str
+    total: int
+    took_ms: float
+    hits: list[Hit]
+    suggestion: str | None = None
+    notice: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The `search --json` shape of DESIGN.md, plus "notice"."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "took_ms": round(self.took_ms, 2),
+            "hits": [h.to_json() for h in self.hits],
+            "suggestion": self.suggestion,
+            "notice": self.notice,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedHit:
+    id: str
+    title: str
+    outlet: str
+    date: Date | None
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "date": iso_date(self.date),
+            "score": round(self.score, 4),
+        }
+
+
+def related_json(article_id: str, hits: list[RelatedHit]) -> dict[str, Any]:
+    """The `related --json` shape of DESIGN.md."""
+    return {"id": article_id, "hits": [h.to_json() for h in hits]}
+
+
+def stored_date(fields: Mapping[str, Any]) -> Date | None:
+    """The article date from stored fields: the index keeps UTC-naive datetimes, and
+    `date_kind` says whether the article gave only a day."""
+    value = fields.get("date")
+    if not isinstance(value, dt.datetime):
+        return None
+    if fields.get("date_kind") == "date":
+        return value.date()
+    return value.replace(tzinfo=dt.UTC)
+
+
+def search(
+    library: SearchLibrary,
+    query: str,
+    *,
+    limit: int = 20,
+    source: str | None = None,
+    outlet: str | None = None,
+    sort: str = "relevance",
+    snippets: bool = True,
+) -> Results:
+    """The best `limit` articles for `query` (newest first with sort="date"), optionally only
+    from one source or outlet (case-insensitive). An empty query finds nothing; a malformed one
+    is searched as plain words with a notice. Raises only ValueError for an unknown `sort`."""
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    start = time.perf_counter()
+
+    def done(total: int, hits: list[Hit], suggestion: str | None, notice: str | None) -> Results:
+        took = (time.perf_counter() - start) * 1000
+        return Results(query, total, took, hits, suggestion, notice)
+
+    prepared = prepare(query)
+    if prepared.query is None:
+        return done(0, [], None, prepared.notice)
+    filters = _filter(source, outlet)
+    with library.searcher() as searcher:
+        run = _runner(searcher, limit, filters, sort, snippets)
+        try:
+            total, hits = run(prepared.query)
+        except Exception as exc:
+            # A tree Whoosh parsed but cannot execute: the query's fault, not the library's.
+            prepared = degrade(query, f"can't run it: {type(exc).__name__}")
+            total, hits = 0, []
+            if prepared.query is not None:
+                try:
+                    total, hits = run(prepared.query)
+                except Exception:
+                    prepared = Prepared(None, prepared.notice, True)
+        suggestion = None
+        if total == 0 and not prepared.degraded:
+            suggestion = _did_you_mean(searcher, query, filters)
+    return done(total, hits, suggestion, prepared.notice)
+
+
+# Whoosh gives an article without a date the column's "missing" value, the largest one: it
+# would sort first when newest-first; map it below every real date so undated come last.
+_MISSING = 2**64 - 1
+
+
+def _newest_first() -> sorting.FacetType:
+    return sorting.TranslateFacet(
+        lambda key: -1 if key >= _MISSING else key, sorting.FieldFacet("date")
+    )
+
+
+def _filter(source: str | None, outlet: str | None) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    if source:
+        parts.append(wq.Term("source", source.lower()))
+    if outlet:
+        parts.append(wq.Term("outlet_key", outlet.lower()))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _runner(
+    searcher: Searcher, limit: int, filters: wq.Query | None, sort: str, snippets: bool
+) -> Callable[[wq.Query], tuple[int, list[Hit]]]:
+    def run(q: wq.Query) -> tuple[int, list[Hit]]:
+        kwargs: dict[str, Any] = {"limit": max(1, limit), "filter": filters}
+        if sort == "date":
+            kwargs.update(sortedby=_newest_first(), reverse=True)
+        results = searcher.search(q, **kwargs)
+        # len() is exact: with a filter Whoosh counts the filtered matches.
+        total = len(results)
+        # Slice, not list(): list() asks len() for a size hint, a second pass over the matches.
+        page = results[: max(0, limit)]
+        docnums = [h.docnum for h in page]
+        stored = [h.fields() for h in page]
+        segments = _snippets(searcher, q, docnums, stored) if snippets else {}
+        hits = [
+            Hit(
+                id=f.get("id", ""),
+                title=f.get("title", ""),
+                source=f.get("source", ""),
+                outlet=f.get("outlet", ""),
+                date=stored_date(f),
+                url=f.get("url", "") or "",
+                score=float(h.score) if sort == "relevance" and h.score is not None else 0.0,
+                snippet=segments.get(h.docnum, ()),
+            )
+            for h, f in zip(page, stored, strict=True)
+        ]
+        return total, hits
+
+    return run
+
+
+def _snippets(
+    searcher: Searcher, q: wq.Query, docnums: list[int], stored: list[dict[str, Any]]
+) -> dict[int, tuple[Segment, ...]]:
+    spec = term_spec(q, "body")
+    tokens: dict[int, list[Token]] = {}
+    singles: frozenset[str] = frozenset()
+    if spec:
+        singles, phrase_words = expanded_words(searcher, spec)
+        tokens = matched_tokens(searcher, "body", singles | phrase_words, docnums)
+    out: dict[int, tuple[Segment, ...]] = {}
+    for docnum, fields in zip(docnums, stored, strict=True):
+        body = fields.get("body", "") or ""
+        found = tokens.get(docnum)
+        # Postings tokens are expanded terms already; a phrase's words alone are not matches.
+        spans = match_spans(found, spec, lambda t: t[3] in singles) if found else []
+        out[docnum] = snippet(body, spans)
+    return out
+
+
+def _did_you_mean(searcher: Searcher, query: str, filters: wq.Query | None) -> str | None:
+    try:
+        fixed = suggest(searcher, query)
+        if fixed is None:
+            return None
+        prepared = prepare(fixed)
+        if prepared.query is None or prepared.degraded:
+            return None
+        found = searcher.search(prepared.query, limit=1, filter=filters)
+        return fixed if len(found) else None
+    except Exception:  # a suggestion is a nicety: never let it break a search
+        return None
+
+
+def related(library: SearchLibrary, article_id: str, *, limit: int = 10) -> list[RelatedHit]:
+    """The `limit` articles most like `article_id`, best first, itself excluded: a
+    more-like-this query of the article's key terms (title words weighted up) over body and
+    title. Raises ArticleNotFound for an unknown id."""
+    with library.searcher() as searcher:
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            raise ArticleNotFound(article_id)
+        fields = searcher.stored_fields(docnum)
+        title = fields.get("title", "") or ""
+        text = " ".join([title] * TITLE_REPEAT + [fields.get("body", "") or ""])
+        if not text.strip():
+            return []
+        terms = searcher.key_terms_from_text("body", text, numterms=RELATED_TERMS, normalize=True)
+        if not terms:
+            return []
+        q = wq.Or(
+            [wq.Term("body", word, boost=weight) for word, weight in terms]
+            + [wq.Term("title", word, boost=weight) for word, weight in terms]
+        )
+        results = searcher.search(q, limit=max(1, limit), mask={docnum})
+        return [
+            RelatedHit(
+                id=hit["id"],
+                title=hit.get("title", ""),
+                outlet=hit.get("outlet", ""),
+                date=stored_date(hit.fields()),
+                score=float(hit.score or 0.0),
+            )
+            for hit in results[: max(0, limit)]
+        ]

@@ -1,0 +1,171 @@
+"""Config sources -> the article files below them, with what incremental updates need.
+
+`scan` only stats files: it never opens one, so comparing its fingerprints with the index is cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from index.config import SourceConfig
+
+# Used until (or if) `index.articles.format_for` is unavailable; mirrors its suffix table.
+_FALLBACK_SUFFIXES = {
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+}
+KEY_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One article file found below a source folder, as it was when scanned."""
+
+    source: SourceConfig
+    path: Path
+    """Absolute path, below `source.path` (symlinks inside the source are kept, not resolved)."""
+    rel: str
+    """Path relative to the source folder, POSIX separators."""
+    mtime_ns: int
+    size: int
+
+    @property
+    def key(self) -> str:
+        """The `file_key` stored with every article of this file."""
+        return file_key(self.source.name, self.rel)
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the file is rewritten (`mtime_ns:size`)."""
+        return f"{self.mtime_ns}:{self.size}"
+
+
+def file_key(source_name: str, rel: str) -> str:
+    """The identity of a file across runs: source name and relative path."""
+    return f"{source_name}{KEY_SEPARATOR}{rel}"
+
+
+def scan(sources: Iterable[SourceConfig], warn: Callable[[str], None]) -> Iterator[SourceFile]:
+    """Yield every article file of every source, sources in the given order, files sorted by
+    their relative path.
+
+    Hidden files and folders (name starting with ".") are skipped; symlinked folders are followed
+    once (a symlink loop or a second link to the same folder is not walked again). A missing or
+    unreadable source folder gives one warning naming it and the other sources are still scanned;
+    a subfolder that cannot be listed or a file that cannot be stat'ed (vanished, dangling link)
+    gives one warning each.
+    """
+    for source in sources:
+        yield from _scan_source(source, warn)
+
+
+def _scan_source(source: SourceConfig, warn: Callable[[str], None]) -> Iterator[SourceFile]:
+    root = Path(source.path)
+    try:
+        root_stat = os.stat(root)
+    except OSError as exc:
+        warn(f"source {source.name}: cannot read folder {root}: {_reason(exc)}")
+        return
+    if not stat.S_ISDIR(root_stat.st_mode):
+        warn(f"source {source.name}: not a folder: {root}")
+        return
+    matcher = _glob_regex(source.glob or "**/*")
+    found: list[SourceFile] = []
+    seen_dirs = {(root_stat.st_dev, root_stat.st_ino)}
+    # Depth-first with an explicit stack: deep trees must not hit the recursion limit.
+    stack: list[tuple[Path, str]] = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            if folder == root:
+                warn(f"source {source.name}: cannot read folder {root}: {_reason(exc)}")
+                return
+            warn(f"source {source.name}: cannot read folder {folder}: {_reason(exc)}")
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = f"{prefix}{entry.name}"
+            try:
+                st = entry.stat()  # follows symlinks
+            except OSError as exc:
+                warn(f"source {source.name}: cannot read {entry.path}: {_reason(exc)}")
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                ident = (st.st_dev, st.st_ino)
+                if ident not in seen_dirs:
+                    seen_dirs.add(ident)
+                    stack.append((Path(entry.path), rel + "/"))
+                continue
+            if not stat.S_ISREG(st.st_mode) or not matcher.fullmatch(rel):
+                continue
+            if _format_for(Path(entry.name), source.format) is None:
+                continue
+            found.append(SourceFile(source, Path(entry.path), rel, st.st_mtime_ns, st.st_size))
+    found.sort(key=lambda f: f.rel)
+    yield from found
+
+
+def _format_for(path: Path, forced: str | None) -> str | None:
+    try:
+        from index.articles import format_for
+    except ImportError:
+        if forced:
+            return forced
+        return _FALLBACK_SUFFIXES.get(path.suffix.lower())
+    return format_for(path, forced)
+
+
+@lru_cache(maxsize=64)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A regex matching relative POSIX paths the way `Path.glob(pattern)` selects files:
+    `**/` is zero or more folders, `*` and `?` stay within one path segment, `[...]` is a class.
+    """
+    out: list[str] = []
+    i = 0
+    n = len(pattern)
+    while i < n:
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]+/)*")
+            i += 3
+        elif pattern.startswith("**", i) and i + 2 == n:
+            out.append(".*")
+            i += 2
+        else:
+            c = pattern[i]
+            if c == "*":
+                out.append("[^/]*")
+            elif c == "?":
+                out.append("[^/]")
+            elif c == "[":
+                end = pattern.find("]", i + 2 if pattern[i + 1 : i + 2] in ("!", "]") else i + 1)
+                if end == -1:
+                    out.append(re.escape(c))
+                else:
+                    body = pattern[i + 1 : end]
+                    if body.startswith("!"):
+                        body = "^" + body[1:]
+                    out.append(f"[{body.replace(chr(92), chr(92) * 2)}]")
+                    i = end
+            else:
+                out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out), re.DOTALL)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__

@@ -1,0 +1,558 @@
+"""The library's Whoosh index: where it lives, opening or (re)creating it, incremental updates,
+and the reads the CLI and the TUI need.
+
+Layout of `settings.index_dir`: Whoosh's files (`_MAIN_<gen>.toc`, `MAIN_<segment>.*`, written
+with `compound=False` so searchers map segment files instead of copying them into memory),
+`newsreader-index.json` (the schema version), `newsreader-skipped.json` (files that gave no
+article, so an unchanged bad file is neither re-read nor re-warned) and `newsreader-write.lock`.
+
+Dates are stored as UTC-naive datetimes with `date_kind`: `get` gives back a `date` for "date"
+and a UTC-aware datetime for "datetime" (the original UTC offset is not kept).
+
+Thread safety: every read opens its own Whoosh searcher, so readers in worker threads never
+share Whoosh objects with each other or with a running `update()`; readers see the last
+committed generation while a writer works.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.filedb.filestore import RamStorage
+from whoosh.index import FileIndex
+from whoosh.searching import Searcher
+
+from index import ingest
+from index.config import Settings
+from index.lock import DEFAULT_TIMEOUT, LOCK_NAME, IndexBusy, StoreError, WriteLock
+from index.model import Article, Date
+from index.schema import SCHEMA_VERSION, make_schema
+from index.sources import scan
+
+__all__ = [
+    "ArticleRow",
+    "IndexBusy",
+    "Library",
+    "Progress",
+    "SourceCount",
+    "StoreError",
+    "UpdateReport",
+]
+
+INDEX_NAME = "MAIN"
+META_NAME = "newsreader-index.json"
+_CACHE_ENTRIES = 32
+DEFAULT_WORKERS = 0
+_TOC_RE = re.compile(rf"_{INDEX_NAME}_\d+\.toc")
+# Every file this module or Whoosh may create in the index folder; nothing else is ever deleted.
+_OWNED_RE = re.compile(
+    rf"(_{INDEX_NAME}_\d+\.toc|{INDEX_NAME}_[0-9a-z]+(\..+)?|{INDEX_NAME}_WRITELOCK"
+    rf"|newsreader-(index|skipped)\.json(\.\d+\.tmp)?)"
+)
+
+
+@dataclass
+class Progress:
+    """One file parsed during `update()`."""
+
+    done: int
+    total: int
+    path: str
+
+
+@dataclass
+class UpdateReport:
+    """What `update()` did. `added`/`changed` count files that gave articles, `deleted` files
+    gone from the library, `unchanged` files not read (including unchanged files skipped by an
+    earlier run), `skipped` files that could not be read this run (one warning each),
+    `articles` the articles indexed in this run. `rebuilt` says why the index was started
+    over ("requested", "schema version 1 -> 2", "index damaged (...)"), None if it was not.
+    Articles of a source whose folder is missing are kept (a drive not mounted is not a
+    deletion); a warning names the folder. `cancelled`: the cancel event stopped the run;
+    what was done is committed (except for a rebuild, which keeps the previous index)."""
+
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    articles: int = 0
+    seconds: float = 0.0
+    rebuilt: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCount:
+    name: str
+    path: Path
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """A cheap row of the article list."""
+
+    id: str
+    title: str
+    outlet: str
+    date: Date | None
+    source: str
+
+
+class Library:
+    """The index of the articles of `settings.sources`, kept in `settings.index_dir`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        lock_timeout: float = DEFAULT_TIMEOUT,
+        workers: int | None = None,
+        procs: int | None = None,
+    ) -> None:
+        """Touches no file. `lock_timeout`: how long `update()` waits for another writer
+        before raising IndexBusy. For big updates, `procs` Whoosh sub-writer processes index
+        (default: one per CPU, at most 2; 1 = index in this process) and `workers` parser
+        processes read files (default 0 = parse in this process: measured no faster with
+        workers, see bench/bench_index.py)."""
+        self.settings = settings
+        self.index_dir = Path(settings.index_dir)
+        self.lock_timeout = lock_timeout
+        self.workers = workers if workers is not None else DEFAULT_WORKERS
+        self.procs = procs if procs is not None else max(1, min(2, os.cpu_count() or 1))
+        self._guard = threading.Lock()
+        self._ix: FileIndex | None = None
+        self._empty: FileIndex | None = None
+        self._cache: dict[tuple[object, ...], Any] = {}
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def update(
+        self,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> UpdateReport:
+        """Bring the index up to date with the source folders (see module doc); `rebuild`
+        starts over. Raises IndexBusy when another writer holds the index for longer than
+        `lock_timeout`, StoreError for an index folder that cannot be used."""
+        started = time.perf_counter()
+        report = UpdateReport()
+
+        def warn_(message: str) -> None:
+            report.warnings.append(message)
+            if warn is not None:
+                warn(message)
+
+        self._prepare_dir()
+        try:
+            self._update_locked(report, rebuild, progress, cancel, warn_)
+        except OSError as exc:
+            # Disk full, read-only folder, files yanked away: one line, and the previous
+            # committed generation stays what readers see.
+            raise StoreError(
+                f"cannot write index {self.index_dir}: {exc.strerror or _describe(exc)}"
+            ) from exc
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _update_locked(
+        self,
+        report: UpdateReport,
+        rebuild: bool,
+        progress: Callable[[Progress], None] | None,
+        cancel: threading.Event | None,
+        warn_: Callable[[str], None],
+    ) -> None:
+        with WriteLock(self.index_dir, self.lock_timeout):
+            _remove_tree(self.index_dir / f"{INDEX_NAME}.tmp")  # a killed writer's leftovers
+            ix, indexed, report.rebuilt = self._open_for_write()
+            clear = False
+            if rebuild and report.rebuilt is None:
+                report.rebuilt = "requested"
+                clear = bool(indexed)
+                indexed = {}
+            skipped = {} if report.rebuilt else ingest.load_skipped(self.index_dir)
+            files = list(scan(self.settings.sources, warn_))
+            plan = ingest.plan_update(files, indexed, skipped, self._unavailable_sources())
+            report.unchanged = plan.unchanged
+            report.deleted = len(plan.delete)
+            if clear or ingest.needs_work(plan, skipped):
+
+                def progress_(done: int, total: int, path: str) -> None:
+                    if progress is not None:
+                        progress(Progress(done, total, path))
+
+                result = ingest.apply_plan(
+                    ix,
+                    plan,
+                    clear=clear,
+                    workers=self.workers,
+                    procs=self.procs,
+                    warn=warn_,
+                    progress=progress_,
+                    cancel=cancel,
+                )
+                report.added = result.added_files
+                report.changed = result.changed_files
+                report.skipped = result.skipped_files
+                report.articles = result.articles
+                report.cancelled = result.cancelled
+                if not (clear and result.cancelled):
+                    ingest.write_json_atomic(
+                        self.index_dir / ingest.SKIPPED_NAME,
+                        {"version": 1, "files": result.skipped},
+                    )
+
+    def _prepare_dir(self) -> None:
+        folder = self.index_dir.resolve()
+        for source in self.settings.sources:
+            src = Path(source.path).resolve()
+            if folder.is_relative_to(src):
+                raise StoreError(
+                    f"index folder {folder} is inside the folder of source {source.name!r} "
+                    f"({src}): set index_dir to a folder outside every source"
+                )
+        try:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create index folder {self.index_dir}: {exc.strerror or exc}"
+            ) from None
+
+    def _open_for_write(self) -> tuple[FileIndex, dict[str, str], str | None]:
+        """The index to write to, its `file_key -> fingerprint`, and why it was recreated."""
+        names = _listdir(self.index_dir)
+        version = self._stored_version()
+        reason: str | None = None
+        if not any(_TOC_RE.fullmatch(n) for n in names):
+            if version is not None or any(_OWNED_RE.fullmatch(n) for n in names):
+                reason = "index damaged (table of contents missing)"
+        elif version != SCHEMA_VERSION:
+            shown = "unknown" if version is None else str(version)
+            reason = f"schema version {shown} -> {SCHEMA_VERSION}"
+        else:
+            try:
+                ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
+                indexed = ingest.read_indexed(ix)
+                _check_segments(ix)
+                return ix, indexed, None
+            except PermissionError as exc:
+                raise StoreError(f"cannot read index {self.index_dir}: {exc.strerror}") from None
+            # Whoosh reports damage with whatever broke first: EmptyIndexError, OSError,
+            # struct.error, EOFError, pickle errors, IndexError... Any of them means "rebuild".
+            except Exception as exc:
+                reason = f"index damaged ({_describe(exc)})"
+        return self._create(), {}, reason
+
+    def _create(self) -> FileIndex:
+        """A new, empty index in the index folder (old index files removed, nothing else)."""
+        for name in _listdir(self.index_dir):
+            if _OWNED_RE.fullmatch(name) and name != LOCK_NAME:
+                path = self.index_dir / name
+                if path.is_file() and not path.is_symlink():
+                    path.unlink(missing_ok=True)
+        ix = whoosh_index.create_in(str(self.index_dir), make_schema(), indexname=INDEX_NAME)
+        ingest.write_json_atomic(self.index_dir / META_NAME, {"schema_version": SCHEMA_VERSION})
+        with self._guard:
+            self._ix = None
+        return ix
+
+    def _stored_version(self) -> int | None:
+        try:
+            data = json.loads((self.index_dir / META_NAME).read_text(encoding="utf-8"))
+            version = data["schema_version"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return version if isinstance(version, int) else None
+
+    # ---- state -------------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        """An index is present and of the current schema (it may still be damaged)."""
+        if self._stored_version() != SCHEMA_VERSION:
+            return False
+        return any(_TOC_RE.fullmatch(n) for n in _listdir(self.index_dir))
+
+    def needs_update(self) -> bool:
+        """Whether `update()` would change anything (stat-only: no article file is read).
+        True when there is no usable index."""
+        if not self.exists():
+            return True
+        try:
+            ix = self._index()
+            indexed = ingest.read_indexed(ix)
+        except Exception:  # a damaged index needs the rebuild update() does
+            return True
+        skipped = ingest.load_skipped(self.index_dir)
+        files = list(scan(self.settings.sources, lambda _message: None))
+        plan = ingest.plan_update(files, indexed, skipped, self._unavailable_sources())
+        return ingest.needs_work(plan, skipped)
+
+    def _unavailable_sources(self) -> frozenset[str]:
+        return frozenset(s.name for s in self.settings.sources if not os.path.isdir(s.path))
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """A new Whoosh searcher on the last committed generation, closed on exit. Without a
+        usable index (none yet, or an old schema) it searches an empty index. Raises StoreError
+        when the index cannot be opened."""
+        ix = self._index() if self.exists() else self._empty_index()
+        s = _open_searcher(ix, self.index_dir)
+        try:
+            yield s
+        finally:
+            s.close()
+
+    def get(self, article_id: str) -> Article | None:
+        """The article with this id, rebuilt from the stored fields; None if not indexed."""
+        with self.searcher() as s:
+            docnum = s.document_number(id=article_id)
+            if docnum is None:
+                return None
+            return article_from_fields(s.stored_fields(docnum))
+
+    def count(self) -> int:
+        """Number of indexed articles."""
+        with self.searcher() as s:
+            return int(s.doc_count())
+
+    def source_counts(self) -> list[SourceCount]:
+        """Every configured source, in config order, with its number of articles (maybe 0)."""
+        with self.searcher() as s:
+            counts = self._cached(s, ("sources",), lambda: _group_counts(s, "source"))
+        return [
+            SourceCount(src.name, Path(src.path), counts.get(src.name.lower(), 0))
+            for src in self.settings.sources
+        ]
+
+    def outlet_counts(self) -> list[tuple[str, int]]:
+        """(outlet, articles) for every outlet, most articles first. Outlets that differ only
+        in case are one outlet, shown as one of its articles spells it."""
+        with self.searcher() as s:
+            return list(self._cached(s, ("outlets",), lambda: _outlet_counts(s)))
+
+    def list_articles(
+        self,
+        *,
+        source: str | None = None,
+        outlet: str | None = None,
+        sort: str = "date",
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[ArticleRow]:
+        """Articles as list rows: `sort="date"` newest first, undated last, then by title;
+        `sort="title"` by title. Filters match source names and outlets case-insensitively.
+        Only the rows of the page load stored fields: ordering uses the sort columns."""
+        if sort not in ("date", "title"):
+            raise ValueError(f"unknown sort {sort!r} (expected date or title)")
+        terms: list[wq.Query] = []
+        if source:
+            terms.append(wq.Term("source", source.lower()))
+        if outlet:
+            terms.append(wq.Term("outlet_key", outlet.lower()))
+        q: wq.Query = wq.And(terms) if len(terms) > 1 else (terms[0] if terms else wq.Every())
+        facet = sorting.FieldFacet("list_key" if sort == "date" else "title_key")
+        offset = max(0, offset)
+        end = None if limit is None else offset + max(0, limit)
+        if end == 0:
+            return []
+        with self.searcher() as s:
+            # The whole ordering is computed once per index generation (0.3 s at 100k
+            # articles), so paging through the list costs only the rows' stored fields.
+            order = self._cached(
+                s,
+                ("list", source, outlet, sort),
+                lambda: [hit.docnum for hit in s.search(q, sortedby=facet, limit=None)],
+            )
+            return [_row(s.stored_fields(d)) for d in order[offset:end]]
+
+    def _cached(self, s: Searcher, what: tuple[object, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()`, remembered for the generation `s` reads: docnums stay valid exactly as
+        long as the index does not change."""
+        generation = _generation_key(s)
+        if generation is None:
+            return compute()
+        key = (generation, *what)
+        with self._guard:
+            if key in self._cache:
+                return self._cache[key]
+        value = compute()
+        with self._guard:
+            if len(self._cache) >= _CACHE_ENTRIES or any(k[0] != generation for k in self._cache):
+                self._cache = {k: v for k, v in self._cache.items() if k[0] == generation}
+                if len(self._cache) >= _CACHE_ENTRIES:
+                    self._cache.clear()
+            self._cache[key] = value
+        return value
+
+    def close(self) -> None:
+        """Forget cached Whoosh objects (no searcher is kept open between calls)."""
+        with self._guard:
+            self._ix = None
+            self._empty = None
+            self._cache = {}
+
+    def _index(self) -> FileIndex:
+        with self._guard:
+            if self._ix is None:
+                try:
+                    self._ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
+                except Exception as exc:
+                    raise StoreError(
+                        f"cannot open index {self.index_dir} ({_describe(exc)}): "
+                        "run `newsreader index` to rebuild it"
+                    ) from None
+            return self._ix
+
+    def _empty_index(self) -> FileIndex:
+        with self._guard:
+            if self._empty is None:
+                self._empty = RamStorage().create_index(make_schema())
+            return self._empty
+
+
+def article_from_fields(fields: dict[str, Any]) -> Article:
+    """An Article from a document's stored fields."""
+    tags = tuple(t for t in str(fields.get("tags") or "").split(",") if t)
+    return Article(
+        id=fields.get("id", ""),
+        title=fields.get("title", ""),
+        body=fields.get("body", ""),
+        source=fields.get("source", ""),
+        path=fields.get("path", ""),
+        date=stored_date(fields),
+        outlet=fields.get("outlet", ""),
+        author=fields.get("author", ""),
+        url=fields.get("url", ""),
+        tags=tags,
+    )
+
+
+def stored_date(fields: dict[str, Any]) -> Date | None:
+    """The article date from stored fields (`date` UTC-naive + `date_kind`)."""
+    value = fields.get("date")
+    if not isinstance(value, dt.datetime):
+        return None
+    if fields.get("date_kind") == "date":
+        return value.date()
+    return value.replace(tzinfo=dt.UTC)
+
+
+def _row(fields: dict[str, Any]) -> ArticleRow:
+    return ArticleRow(
+        id=fields.get("id", ""),
+        title=fields.get("title", ""),
+        outlet=fields.get("outlet", ""),
+        date=stored_date(fields),
+        source=fields.get("source", ""),
+    )
+
+
+def _outlet_counts(s: Searcher) -> list[tuple[str, int]]:
+    facet = sorting.FieldFacet("outlet_key")
+    results = s.search(wq.Every(), groupedby={"o": facet}, limit=1)
+    out: list[tuple[str, int]] = []
+    for key, docnums in results.groups("o").items():
+        if not key or not docnums:
+            continue
+        name = s.stored_fields(docnums[0]).get("outlet") or str(key)
+        out.append((str(name), len(docnums)))
+    out.sort(key=lambda item: (-item[1], item[0].casefold()))
+    return out
+
+
+def _generation_key(s: Searcher) -> tuple[object, ...] | None:
+    """Identifies what a searcher reads: the TOC generation plus its segments (a rebuilt index
+    restarts generations but never reuses segment ids)."""
+    reader = s.reader()
+    generation = reader.generation()
+    if generation is None:
+        return None
+    return (generation, *(sub.segment().segment_id() for sub, _ in reader.leaf_readers()))
+
+
+def _open_searcher(ix: FileIndex, folder: Path) -> Searcher:
+    """A searcher whose segment files are all open. Whoosh opens the stored-field and length
+    columns lazily, and a commit that merges or clears segments deletes their files: a searcher
+    opened just before such a commit would then fail on its first stored-field read. Open
+    files survive deletion on POSIX, so every file is opened up front; a commit landing between
+    reading the TOC and opening the files is retried with the next generation."""
+    attempts = 3
+    for attempt in range(attempts):
+        s = None
+        try:
+            s = ix.searcher()
+            for sub, _ in s.reader().leaf_readers():
+                if sub.doc_count_all():
+                    sub.stored_fields(0)
+                    for name in ("title", "body"):
+                        sub.doc_field_length(0, name)
+                    for name in ("list_key", "title_key"):
+                        sub.column_reader(name)
+            return s
+        except Exception as exc:
+            if s is not None:
+                s.close()
+            if attempt == attempts - 1:
+                raise StoreError(
+                    f"cannot open index {folder} ({_describe(exc)}): "
+                    "run `newsreader index` to rebuild it"
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _group_counts(s: Searcher, fieldname: str) -> dict[str, int]:
+    facet = sorting.FieldFacet(fieldname, maptype=sorting.Count)
+    results = s.search(wq.Every(), groupedby={"g": facet}, limit=1)
+    return {str(k): int(v) for k, v in results.groups("g").items() if k is not None}
+
+
+def _check_segments(ix: FileIndex) -> None:
+    """Open every segment's term and stored-field files: a segment file lost in a crash or
+    truncated shows up here rather than in the middle of a search."""
+    with ix.reader() as reader:
+        for sub, _base in reader.leaf_readers():
+            if sub.doc_count_all():
+                sub.stored_fields(sub.doc_count_all() - 1)
+            for fieldname in ("id",):
+                next(iter(sub.lexicon(fieldname)), None)
+
+
+def _listdir(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise StoreError(f"cannot read index folder {folder}: {exc.strerror or exc}") from None
+
+
+def _remove_tree(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

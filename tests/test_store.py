@@ -1,0 +1,659 @@
+"""The index: incremental updates, rebuilds, the write lock, damage recovery and the reads.
+
+Most tests swap `index.articles.read_articles` for a tiny parser (first line = title, the rest
+= body; a file starting with "BAD" raises ArticleError) so they test the store, not the parser's
+heuristics; a few run the real parser end to end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import index.articles as articles
+from index import ingest
+from index.config import SourceConfig, settings_for
+from index.lock import WriteLock
+from index.model import Article
+from index.schema import SCHEMA_VERSION
+from index.store import (
+    ArticleRow,
+    IndexBusy,
+    Library,
+    Progress,
+    SourceCount,
+    StoreError,
+)
+
+UTC = dt.UTC
+
+
+class FakeParser:
+    """Stands in for `read_articles`; counts the files it reads. `extra` maps a file name to
+    the Articles it should give instead of parsing it."""
+
+    def __init__(self) -> None:
+        self.reads: list[str] = []
+        self.extra: dict[str, list[Article]] = {}
+
+    def __call__(
+        self, path: Path, *, source: str, root: Path, fmt: str | None = None, outlet: str = ""
+    ) -> list[Article]:
+        self.reads.append(path.name)
+        if path.name in self.extra:
+            return self.extra[path.name]
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("BAD"):
+            raise articles.ArticleError(f"{path}: not an article (test)")
+        title, _, body = text.partition("\n")
+        ident = f"{source}/{path.relative_to(root).as_posix()}"
+        return [Article(ident, title.strip(), body.strip(), source, str(path), outlet=outlet)]
+
+
+@pytest.fixture
+def parser(monkeypatch: pytest.MonkeyPatch) -> FakeParser:
+    fake = FakeParser()
+    monkeypatch.setattr(articles, "read_articles", fake)
+    return fake
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rewrite(path: Path, text: str) -> None:
+    """Change a file so its fingerprint surely changes (size and mtime)."""
+    before = path.stat().st_mtime_ns
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before + 1_000_000_000, before + 1_000_000_000))
+
+
+@pytest.fixture
+def lib_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "lib"
+    write(folder / "a.txt", "Alpha title\nAlpha body about elections.\n")
+    write(folder / "b.txt", "Beta title\nBeta body about football.\n")
+    write(folder / "sub" / "c.txt", "Gamma title\nGamma body about markets.\n")
+    return folder
+
+
+def make_library(tmp_path: Path, *sources: SourceConfig, **kwargs: object) -> Library:
+    settings = settings_for(list(sources), tmp_path / "index")
+    return Library(settings, workers=0, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def library(tmp_path: Path, lib_dir: Path) -> Library:
+    return make_library(tmp_path, SourceConfig("news", lib_dir, outlet="Daily"))
+
+
+def ids(library: Library) -> list[str]:
+    return sorted(row.id for row in library.list_articles())
+
+
+def all_ids_in_index(library: Library) -> list[str]:
+    """Every live document id, duplicates included."""
+    with library.searcher() as s:
+        return sorted(fields["id"] for fields in s.all_stored_fields())
+
+
+# ---- incremental updates --------------------------------------------------------------------
+
+
+def test_first_update_indexes_every_file(library: Library, parser: FakeParser) -> None:
+    report = library.update()
+    assert (report.added, report.changed, report.deleted, report.unchanged) == (3, 0, 0, 0)
+    assert report.articles == 3 and report.skipped == 0 and report.warnings == []
+    assert report.rebuilt is None and not report.cancelled
+    assert library.exists()
+    assert library.count() == 3
+    assert ids(library) == ["news/a.txt", "news/b.txt", "news/sub/c.txt"]
+
+
+def test_second_run_reads_no_article_file(library: Library, parser: FakeParser) -> None:
+    library.update()
+    parser.reads.clear()
+    report = library.update()
+    assert parser.reads == []
+    assert (report.added, report.changed, report.deleted, report.unchanged) == (0, 0, 0, 3)
+    assert library.count() == 3
+
+
+def test_changed_file_is_replaced_not_duplicated(
+    library: Library, parser: FakeParser, lib_dir: Path
+) -> None:
+    library.update()
+    rewrite(lib_dir / "b.txt", "Beta rewritten\nNew body about tennis.\n")
+    parser.reads.clear()
+    report = library.update()
+    assert parser.reads == ["b.txt"]
+    assert (report.added, report.changed, report.deleted, report.unchanged) == (0, 1, 0, 2)
+    assert all_ids_in_index(library) == ["news/a.txt", "news/b.txt", "news/sub/c.txt"]
+    article = library.get("news/b.txt")
+    assert article is not None and article.title == "Beta rewritten"
+    with library.searcher() as s:
+        from whoosh.query import Term
+
+        assert len(s.search(Term("body", "footbal"), limit=None)) == 0
+
+
+def test_deleted_file_is_removed(library: Library, parser: FakeParser, lib_dir: Path) -> None:
+    library.update()
+    (lib_dir / "sub" / "c.txt").unlink()
+    report = library.update()
+    assert (report.added, report.changed, report.deleted, report.unchanged) == (0, 0, 1, 2)
+    assert all_ids_in_index(library) == ["news/a.txt", "news/b.txt"]
+    assert library.get("news/sub/c.txt") is None
+
+
+def test_new_file_is_added(library: Library, parser: FakeParser, lib_dir: Path) -> None:
+    library.update()
+    write(lib_dir / "d.md", "Delta\nA new one.\n")
+    parser.reads.clear()
+    report = library.update()
+    assert parser.reads == ["d.md"]
+    assert (report.added, report.changed, report.deleted, report.unchanged) == (1, 0, 0, 3)
+    assert library.count() == 4
+
+
+def test_a_file_with_fewer_entries_loses_the_old_ones(
+    library: Library, parser: FakeParser, lib_dir: Path
+) -> None:
+    path = write(lib_dir / "feed.jsonl", "x\n")
+
+    def entries(n: int) -> list[Article]:
+        return [
+            Article(f"news/feed.jsonl#{i}", f"Entry {i}", "Text.", "news", str(path))
+            for i in range(1, n + 1)
+        ]
+
+    parser.extra["feed.jsonl"] = entries(3)
+    library.update()
+    assert library.count() == 6
+    parser.extra["feed.jsonl"] = entries(1)
+    rewrite(path, "xx\n")
+    report = library.update()
+    assert report.changed == 1 and report.articles == 1
+    assert [i for i in all_ids_in_index(library) if "feed" in i] == ["news/feed.jsonl#1"]
+
+
+def test_rebuild_starts_over(library: Library, parser: FakeParser) -> None:
+    library.update()
+    parser.reads.clear()
+    report = library.update(rebuild=True)
+    assert report.rebuilt == "requested"
+    assert sorted(parser.reads) == ["a.txt", "b.txt", "c.txt"]
+    assert report.added == 3
+    assert all_ids_in_index(library) == ["news/a.txt", "news/b.txt", "news/sub/c.txt"]
+
+
+def test_readers_see_the_old_index_until_a_rebuild_commits(
+    library: Library, parser: FakeParser
+) -> None:
+    library.update()
+    other = Library(library.settings)
+    seen: list[int] = []
+    library.update(rebuild=True, progress=lambda p: seen.append(other.count()))
+    assert seen == [3, 3, 3]
+    assert other.count() == 3
+
+
+def test_progress_reports_each_parsed_file(library: Library, parser: FakeParser) -> None:
+    events: list[Progress] = []
+    library.update(progress=events.append)
+    assert [(e.done, e.total) for e in events] == [(1, 3), (2, 3), (3, 3)]
+    assert events[0].path.endswith("a.txt")
+
+
+def test_needs_update_follows_the_library(
+    library: Library, parser: FakeParser, lib_dir: Path
+) -> None:
+    assert library.needs_update()
+    library.update()
+    parser.reads.clear()
+    assert not library.needs_update()
+    rewrite(lib_dir / "a.txt", "Alpha again\nbody\n")
+    assert library.needs_update()
+    library.update()
+    assert not library.needs_update()
+    (lib_dir / "b.txt").unlink()
+    assert library.needs_update()
+    library.update()
+    write(lib_dir / "new.txt", "New\nbody\n")
+    assert library.needs_update()
+    assert parser.reads == ["a.txt"]
+
+
+# ---- bad files, bad sources, bad places ------------------------------------------------------
+
+
+def test_bad_file_is_skipped_with_one_warning_and_the_rest_indexed(
+    library: Library, parser: FakeParser, lib_dir: Path
+) -> None:
+    write(lib_dir / "broken.txt", "BAD\n")
+    heard: list[str] = []
+    report = library.update(warn=heard.append)
+    assert report.skipped == 1 and report.added == 3
+    assert heard == report.warnings and len(heard) == 1 and "broken.txt" in heard[0]
+    assert library.count() == 3
+    # An unchanged bad file is neither read again nor warned about again.
+    parser.reads.clear()
+    again = library.update(warn=heard.append)
+    assert parser.reads == [] and again.warnings == [] and len(heard) == 1
+    assert again.unchanged == 4 and not library.needs_update()
+    # Fixed, it is indexed.
+    rewrite(lib_dir / "broken.txt", "Fixed now\nbody\n")
+    fixed = library.update()
+    assert fixed.added == 1 and library.get("news/broken.txt") is not None
+
+
+def test_a_good_file_turning_bad_loses_its_articles(
+    library: Library, parser: FakeParser, lib_dir: Path
+) -> None:
+    library.update()
+    rewrite(lib_dir / "a.txt", "BAD now\n")
+    report = library.update()
+    assert report.skipped == 1 and len(report.warnings) == 1
+    assert library.get("news/a.txt") is None and library.count() == 2
+
+
+def test_missing_source_folder_warns_and_other_sources_are_indexed(
+    tmp_path: Path, lib_dir: Path, parser: FakeParser
+) -> None:
+    library = make_library(
+        tmp_path, SourceConfig("gone", tmp_path / "nowhere"), SourceConfig("news", lib_dir)
+    )
+    report = library.update()
+    assert report.added == 3
+    assert len(report.warnings) == 1 and "nowhere" in report.warnings[0]
+    assert [c.count for c in library.source_counts()] == [0, 3]
+
+
+def test_articles_of_a_vanished_source_folder_are_kept(
+    library: Library, parser: FakeParser, lib_dir: Path
+) -> None:
+    library.update()
+    lib_dir.rename(lib_dir.with_name("unmounted"))
+    report = library.update()
+    assert report.deleted == 0 and len(report.warnings) == 1
+    assert library.count() == 3
+    assert not library.needs_update()
+
+
+def test_index_dir_inside_a_source_folder_is_refused(lib_dir: Path, parser: FakeParser) -> None:
+    settings = settings_for([SourceConfig("news", lib_dir)], lib_dir / "sub" / ".index")
+    with pytest.raises(StoreError, match="inside the folder of source 'news'"):
+        Library(settings).update()
+    assert not (lib_dir / "sub" / ".index").exists()
+
+
+# ---- schema version and damage ---------------------------------------------------------------
+
+
+def test_other_schema_version_is_rebuilt_with_a_notice(
+    library: Library, parser: FakeParser
+) -> None:
+    library.update()
+    meta = library.index_dir / "newsreader-index.json"
+    meta.write_text(json.dumps({"schema_version": 0}), encoding="utf-8")
+    assert not library.exists()
+    assert library.count() == 0  # an old index is not searched
+    report = library.update()
+    assert report.rebuilt == f"schema version 0 -> {SCHEMA_VERSION}"
+    assert report.added == 3 and library.exists()
+    assert json.loads(meta.read_text())["schema_version"] == SCHEMA_VERSION
+    assert all_ids_in_index(library) == ["news/a.txt", "news/b.txt", "news/sub/c.txt"]
+
+
+def index_files(library: Library, pattern: str) -> list[Path]:
+    return sorted(library.index_dir.glob(pattern))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["delete toc", "garbage toc", "truncate toc", "delete segment", "truncate segment"],
+)
+def test_damaged_index_is_rebuilt_with_a_notice(
+    library: Library, parser: FakeParser, damage: str
+) -> None:
+    library.update()
+    keep = library.index_dir / "keep-me.txt"
+    keep.write_text("user file", encoding="utf-8")
+    [toc] = index_files(library, "_MAIN_*.toc")
+    segment_files = index_files(library, "MAIN_*.trm") + index_files(library, "MAIN_*._stored.col")
+    match damage:
+        case "delete toc":
+            toc.unlink()
+        case "garbage toc":
+            toc.write_bytes(b"\x00garbage" * 10)
+        case "truncate toc":
+            toc.write_bytes(toc.read_bytes()[:40])
+        case "delete segment":
+            for f in segment_files:
+                f.unlink()
+        case "truncate segment":
+            for f in segment_files:
+                f.write_bytes(f.read_bytes()[:8])
+    report = library.update()
+    assert report.rebuilt is not None and report.rebuilt.startswith("index damaged")
+    assert report.added == 3
+    assert all_ids_in_index(library) == ["news/a.txt", "news/b.txt", "news/sub/c.txt"]
+    assert keep.read_text(encoding="utf-8") == "user file"
+
+
+def test_orphan_files_of_a_killed_writer_do_not_matter(
+    library: Library, parser: FakeParser, lib_dir: Path
+) -> None:
+    library.update()
+    write(library.index_dir / "MAIN_deadbeef0000.trm", "half written")
+    write(library.index_dir / "MAIN.tmp" / "run.tmp", "half written")
+    rewrite(lib_dir / "a.txt", "Alpha v2\nbody\n")
+    report = library.update()
+    assert report.rebuilt is None and report.changed == 1
+    assert all_ids_in_index(library) == ["news/a.txt", "news/b.txt", "news/sub/c.txt"]
+    assert not (library.index_dir / "MAIN.tmp" / "run.tmp").exists()
+
+
+def test_reading_without_an_index(library: Library) -> None:
+    assert not library.exists()
+    assert library.count() == 0
+    assert library.get("news/a.txt") is None
+    assert library.list_articles() == []
+    assert library.outlet_counts() == []
+    assert [c.count for c in library.source_counts()] == [0]
+    with library.searcher() as s:
+        assert s.doc_count() == 0
+
+
+# ---- locking and concurrency -----------------------------------------------------------------
+
+HOLD_LOCK = """
+import sys
+from pathlib import Path
+from index.lock import WriteLock
+lock = WriteLock(Path(sys.argv[1]))
+lock.acquire()
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+def hold_lock(folder: Path) -> subprocess.Popen[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(folder)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_second_writer_gets_index_busy_and_readers_keep_working(
+    tmp_path: Path, lib_dir: Path, parser: FakeParser
+) -> None:
+    library = make_library(tmp_path, SourceConfig("news", lib_dir), lock_timeout=0)
+    library.update()
+    holder = hold_lock(library.index_dir)
+    try:
+        with pytest.raises(IndexBusy, match=r"^index busy: another newsreader is updating"):
+            library.update()
+        assert library.count() == 3
+        assert library.get("news/a.txt") is not None
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait()
+    assert library.update().unchanged == 3
+
+
+def test_a_killed_writer_leaves_no_stale_lock(
+    tmp_path: Path, lib_dir: Path, parser: FakeParser
+) -> None:
+    library = make_library(tmp_path, SourceConfig("news", lib_dir), lock_timeout=0)
+    holder = hold_lock(library.index_dir)
+    holder.kill()
+    holder.wait()
+    assert library.update().added == 3
+
+
+def test_writer_in_another_thread_gets_index_busy_while_readers_work(
+    library: Library, parser: FakeParser, lib_dir: Path
+) -> None:
+    library.update()
+    write(lib_dir / "d.txt", "Delta\nbody\n")
+    other = Library(library.settings, lock_timeout=0)
+    outcome: list[object] = []
+
+    def during_write(_progress: Progress) -> None:
+        def second_writer() -> None:
+            try:
+                other.update()
+            except IndexBusy as exc:
+                outcome.append(exc)
+            outcome.append(other.count())
+            outcome.append(other.get("news/a.txt") is not None)
+
+        t = threading.Thread(target=second_writer)
+        t.start()
+        t.join()
+
+    library.update(progress=during_write)
+    assert isinstance(outcome[0], IndexBusy)
+    assert outcome[1:] == [3, True]
+    assert library.count() == 4
+
+
+def test_write_lock_excludes_threads_of_one_process(tmp_path: Path) -> None:
+    with WriteLock(tmp_path, timeout=0), pytest.raises(IndexBusy):
+        WriteLock(tmp_path, timeout=0).acquire()
+    with WriteLock(tmp_path, timeout=0):
+        pass
+
+
+def test_a_new_searcher_sees_what_was_committed_after_it_opened(
+    library: Library, parser: FakeParser, lib_dir: Path
+) -> None:
+    library.update()
+    with library.searcher() as before:
+        write(lib_dir / "d.txt", "Delta\nbody\n")
+        library.update()
+        assert before.doc_count() == 3
+        with library.searcher() as after:
+            assert after.doc_count() == 4
+            assert after.document(id="news/d.txt") is not None
+
+
+def test_a_searcher_opened_before_a_rebuild_keeps_working(
+    library: Library, parser: FakeParser
+) -> None:
+    library.update()
+    with library.searcher() as before:
+        library.update(rebuild=True)  # deletes every segment file `before` reads
+        docnum = before.document_number(id="news/a.txt")
+        assert docnum is not None
+        assert before.stored_fields(docnum)["title"] == "Alpha title"
+        assert before.doc_count() == 3
+
+
+# ---- cancellation ----------------------------------------------------------------------------
+
+
+def test_cancel_commits_what_was_done_and_the_next_run_finishes(
+    library: Library, parser: FakeParser
+) -> None:
+    cancel = threading.Event()
+    report = library.update(cancel=cancel, progress=lambda p: cancel.set())
+    assert report.cancelled and report.added == 1
+    assert library.count() == 1
+    rest = library.update()
+    assert rest.added == 2 and rest.unchanged == 1
+    assert all_ids_in_index(library) == ["news/a.txt", "news/b.txt", "news/sub/c.txt"]
+
+
+def test_cancelled_rebuild_keeps_the_old_index(library: Library, parser: FakeParser) -> None:
+    library.update()
+    cancel = threading.Event()
+    report = library.update(rebuild=True, cancel=cancel, progress=lambda p: cancel.set())
+    assert report.cancelled
+    assert library.count() == 3
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+def full_articles(path: Path) -> list[Article]:
+    common = {"source": "news", "path": str(path), "body": "First paragraph.\n\nSecond one."}
+    return [
+        Article(
+            "news/full.json#1",
+            "Aware datetime",
+            date=dt.datetime(2024, 3, 5, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+            outlet="The Herald",
+            author="Ann Writer",
+            url="https://example.org/a?x=1&y=2",
+            tags=("politics", "local news"),
+            **common,
+        ),
+        Article("news/full.json#2", "Date only", date=dt.date(2023, 12, 31), **common),
+        Article("news/full.json#3", "No date, odd text [bold]x[/]", **common),
+    ]
+
+
+def test_get_round_trips_every_field(library: Library, parser: FakeParser, lib_dir: Path) -> None:
+    path = write(lib_dir / "full.json", "{}")
+    parser.extra["full.json"] = full_articles(path)
+    library.update()
+    aware, date_only, undated = (library.get(f"news/full.json#{i}") for i in (1, 2, 3))
+    expected = full_articles(path)
+    assert aware is not None and date_only is not None and undated is not None
+    assert aware.date == dt.datetime(2024, 3, 5, 8, 30, tzinfo=UTC)
+    assert aware.date.tzinfo is not None
+    assert aware == expected[0].__class__(**{**_fields(expected[0]), "date": aware.date})
+    assert date_only == expected[1] and type(date_only.date) is dt.date
+    assert undated == expected[2] and undated.date is None
+    assert library.get("news/missing.txt") is None
+
+
+def _fields(article: Article) -> dict[str, object]:
+    return {name: getattr(article, name) for name in Article.__slots__}
+
+
+def dated(lib_dir: Path, parser: FakeParser) -> None:
+    specs = [
+        ("old.txt", "Zebra old", dt.date(2020, 1, 1), "Herald", "one"),
+        ("new.txt", "Yak new", dt.datetime(2024, 5, 1, 12, 0, tzinfo=UTC), "herald", "one"),
+        ("same-b.txt", "beta same day", dt.date(2022, 6, 1), "Courier", "one"),
+        ("same-a.txt", "Alpha same day", dt.date(2022, 6, 1), "", "one"),
+        ("undated-b.txt", "Bravo undated", None, "Courier", "one"),
+        ("undated-a.txt", "alpha undated", None, "Courier", "one"),
+    ]
+    for name, title, date, outlet, source in specs:
+        path = write(lib_dir / name, title)
+        parser.extra[name] = [
+            Article(f"{source}/{name}", title, "b", source, str(path), date, outlet)
+        ]
+
+
+def test_list_articles_newest_first_undated_last_then_title(
+    tmp_path: Path, parser: FakeParser
+) -> None:
+    lib_dir = tmp_path / "one"
+    dated(lib_dir, parser)
+    library = make_library(tmp_path, SourceConfig("one", lib_dir))
+    library.update()
+    rows = library.list_articles()
+    assert [r.title for r in rows] == [
+        "Yak new",
+        "Alpha same day",
+        "beta same day",
+        "Zebra old",
+        "alpha undated",
+        "Bravo undated",
+    ]
+    assert rows[0] == ArticleRow(
+        "one/new.txt", "Yak new", "herald", dt.datetime(2024, 5, 1, 12, tzinfo=UTC), "one"
+    )
+    assert library.list_articles(offset=1, limit=2) == rows[1:3]
+    assert library.list_articles(offset=4, limit=10) == rows[4:]
+    assert library.list_articles(offset=10, limit=5) == []
+    assert library.list_articles(limit=0) == []
+    by_title = [r.title for r in library.list_articles(sort="title")]
+    assert by_title == sorted(by_title, key=str.casefold)
+    assert {r.title for r in library.list_articles(outlet="HERALD")} == {"Zebra old", "Yak new"}
+    assert len(library.list_articles(source="ONE")) == 6
+    assert library.list_articles(source="other") == []
+    with pytest.raises(ValueError, match="unknown sort"):
+        library.list_articles(sort="size")
+
+
+def test_list_and_counts_follow_updates(
+    library: Library, parser: FakeParser, lib_dir: Path
+) -> None:
+    library.update()
+    assert len(library.list_articles(limit=10)) == 3
+    assert library.outlet_counts() == [("Daily", 3)]
+    path = write(lib_dir / "z.txt", "x")
+    date = dt.date(2030, 1, 1)
+    parser.extra["z.txt"] = [
+        Article("news/z.txt", "Future", "b", "news", str(path), date, outlet="Wire")
+    ]
+    library.update()
+    assert library.list_articles(limit=1)[0].id == "news/z.txt"
+    assert library.outlet_counts() == [("Daily", 3), ("Wire", 1)]
+    library.update(rebuild=True)
+    assert [r.id for r in library.list_articles(limit=2)] == ["news/z.txt", "news/a.txt"]
+
+
+def test_source_and_outlet_counts(tmp_path: Path, parser: FakeParser) -> None:
+    lib_dir = tmp_path / "one"
+    dated(lib_dir, parser)
+    write(tmp_path / "two" / "x.txt", "Other\nbody\n")
+    library = make_library(
+        tmp_path,
+        SourceConfig("one", lib_dir),
+        SourceConfig("Two", tmp_path / "two", outlet="Wire"),
+        SourceConfig("empty", tmp_path / "empty-folder"),
+    )
+    (tmp_path / "empty-folder").mkdir()
+    library.update()
+    assert library.source_counts() == [
+        SourceCount("one", lib_dir, 6),
+        SourceCount("Two", tmp_path / "two", 1),
+        SourceCount("empty", tmp_path / "empty-folder", 0),
+    ]
+    counts = dict((name.casefold(), n) for name, n in library.outlet_counts())
+    assert counts == {"courier": 3, "herald": 2, "wire": 1}
+    assert library.outlet_counts()[0] == ("Courier", 3)
+
+
+# ---- the real parser, in worker processes ----------------------------------------------------
+
+
+def test_real_parser_in_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "lib"
+    for i in range(12):
+        write(folder / f"{i:02}.txt", f"Story number {i}\n\nThe body of story {i} is here.\n")
+    write(folder / "empty.txt", "")
+    monkeypatch.setattr(ingest, "POOL_MIN_FILES", 4)
+    monkeypatch.setattr(ingest, "JOB_FILES", 3)
+    settings = settings_for([SourceConfig("news", folder)], tmp_path / "index")
+    library = Library(settings, workers=2)
+    report = library.update()
+    assert report.added == 12 and report.skipped == 1 and len(report.warnings) == 1
+    assert "empty.txt" in report.warnings[0]
+    article = library.get("news/05.txt")
+    assert article is not None and article.title == "Story number 5"
+    assert "body of story 5" in article.body
+    assert not library.needs_update()
