@@ -680,6 +680,7 @@ def _build(
     source: str,
     outlet: str,
 ) -> Article:
+    paragraphs = _without_standfirst_repeats(paragraphs)
     if not meta.outlet:
         _infer_outlet(paragraphs, meta)
     url = _clean(meta.url)
@@ -699,6 +700,27 @@ def _build(
         url=url,
         tags=tuple(meta.tags),
     )
+
+
+_NON_WORD = re.compile(r"\W+")
+
+
+def _without_standfirst_repeats(paragraphs: list[str]) -> list[str]:
+    """`paragraphs` less a standfirst that the next paragraph repeats word for word.
+
+    Outlets print the summary above the byline and again as the lead ("Amid tensions ...,
+    said X." then "Amid tensions ..., said X, but ..."); keeping both shows the reader, and
+    search snippets, the same sentence twice. Only the opening paragraphs are looked at, and
+    only a paragraph wholly contained at the start of the next one is dropped, so no sentence
+    is lost.
+    """
+    out = list(paragraphs)
+    for i in range(min(3, len(out) - 1) - 1, -1, -1):
+        head = _NON_WORD.sub(" ", out[i].casefold()).strip()
+        following = _NON_WORD.sub(" ", out[i + 1].casefold()).strip()
+        if len(head) >= 40 and following.startswith(head):
+            del out[i]
+    return out
 
 
 def _host_outlet(url: str) -> str:

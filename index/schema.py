@@ -1,6 +1,8 @@
 """The Whoosh schema: one document per Article, plus what incremental updates need.
 
-Bump SCHEMA_VERSION whenever a field changes; an index written with another version is rebuilt.
+Bump SCHEMA_VERSION whenever a field changes, or the parsers in index.articles give different
+articles from the same files (unchanged files are never re-read otherwise); an index written with
+another version is rebuilt.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 from whoosh import columns, fields
 from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Stopwords kept: news queries like "to be or not to be" or "The Who" must still match phrases.
 TEXT_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)

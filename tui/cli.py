@@ -149,7 +149,8 @@ def _run(args: argparse.Namespace) -> int:
 def cmd_index(library: Library, args: argparse.Namespace) -> int:
     report = _update(library, rebuild=args.rebuild)
     print(
-        f"{report.articles:,} articles indexed in {report.seconds:.1f} s: "
+        f"{library.count():,} articles in the index; {report.articles:,} indexed "
+        f"in {report.seconds:.1f} s: "
         f"{report.added:,} files added, {report.changed:,} changed, {report.deleted:,} deleted, "
         f"{report.unchanged:,} unchanged, {report.skipped:,} skipped"
     )

@@ -1,0 +1,227 @@
+"""The `newsreader` command line: DESIGN.md's JSON shapes, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
+
+STORY_A = """Ferry strike halts island crossings
+
+Ferry crews walked out on Monday, halting every crossing to Vell Island for the day.
+
+"We did not want to strand anyone, but the rota has broken us," union steward Ola Dahl said.
+
+The ferry company said it would run a reduced timetable on Tuesday.
+"""
+
+STORY_B = """Island cut off as ferry crews strike
+
+Ferry crews walked out on Monday, halting every crossing to Vell Island for the day.
+
+Steward Ola Dahl said the union had not wanted to strand anyone but that the rota had broken
+the crews.
+
+Shops on the island ran short of milk by the afternoon.
+"""
+
+OTHER = """Choir wins county prize
+
+The Vell Island choir won the county prize for the third year running.
+"""
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "ferry-strike.txt").write_text(STORY_A, encoding="utf-8")
+    (news / "island-cut-off.txt").write_text(STORY_B, encoding="utf-8")
+    (news / "choir.txt").write_text(OTHER, encoding="utf-8")
+    wire = tmp_path / "wire"
+    wire.mkdir()
+    (wire / "feed.jsonl").write_text(
+        json.dumps(
+            {
+                "title": "Wire: ferry talks set",
+                "body": "Talks to end the ferry strike are set for Wednesday.",
+                "date": "2024-04-03T10:00:00Z",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "sources:\n"
+        "  - name: news\n    path: news\n    outlet: Vell Gazette\n"
+        "  - name: wire\n    path: wire\n"
+        "index_dir: index\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--config", str(config), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> object:
+    code, out, err = run(capsys, config, *args, "--json")
+    assert code == EXIT_OK, err
+    return json.loads(out)
+
+
+def test_index_reports_a_summary_and_a_second_run_changes_nothing(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    code, out, _ = run(capsys, config, "index")
+    assert code == EXIT_OK
+    assert "4 articles in the index" in out and "4 files added" in out
+    code, out, _ = run(capsys, config, "index")
+    assert code == EXIT_OK
+    assert "0 files added" in out and "4 unchanged" in out
+
+
+def test_search_json_shape(capsys: pytest.CaptureFixture[str], config: Path) -> None:
+    data = run_json(capsys, config, "search", "ferry strike")
+    assert isinstance(data, dict)
+    assert set(data) >= {"query", "total", "took_ms", "hits", "suggestion"}
+    assert data["query"] == "ferry strike"
+    assert data["total"] >= 2
+    hit = data["hits"][0]
+    assert set(hit) >= {"id", "title", "source", "outlet", "date", "url", "score", "snippet"}
+    assert {s["text"].casefold() for s in hit["snippet"] if s["match"]} & {"ferry", "strike"}
+    assert all(set(s) == {"text", "match"} for s in hit["snippet"])
+
+
+def test_search_filters_sorts_and_limits(capsys: pytest.CaptureFixture[str], config: Path) -> None:
+    data = run_json(capsys, config, "search", "ferry", "--source", "wire")
+    assert [h["id"] for h in data["hits"]] == ["wire/feed.jsonl#1"]  # type: ignore[index]
+    assert data["hits"][0]["date"] == "2024-04-03T10:00:00+00:00"  # type: ignore[index]
+    data = run_json(capsys, config, "search", "ferry", "--limit", "1", "--sort", "date")
+    assert len(data["hits"]) == 1  # type: ignore[index]
+
+
+def test_search_with_nothing_found_suggests_and_exits_0(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    data = run_json(capsys, config, "search", "ferri~0 strikke")
+    assert isinstance(data, dict)
+    code, out, _ = run(capsys, config, "search", "strikke")
+    assert code == EXIT_OK
+    assert "0 results" in out
+    assert "Did you mean: strike" in out
+
+
+def test_malformed_query_degrades_with_a_notice(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    code, out, err = run(capsys, config, "search", '"ferry strike')
+    assert code == EXIT_OK
+    assert "searched for the words instead" in err
+    assert len(err.strip().splitlines()) == 1
+    assert "3 results" in out
+
+
+def test_show_json_shape(capsys: pytest.CaptureFixture[str], config: Path) -> None:
+    data = run_json(capsys, config, "show", "news/ferry-strike.txt")
+    assert set(data) >= {"id", "title", "date", "outlet", "author", "url", "source", "path", "body"}  # type: ignore[arg-type]
+    assert data["title"] == "Ferry strike halts island crossings"  # type: ignore[index]
+    assert data["outlet"] == "Vell Gazette"  # type: ignore[index]
+    assert data["source"] == "news"  # type: ignore[index]
+    assert data["body"].startswith("Ferry crews walked out on Monday")  # type: ignore[index]
+
+
+def test_show_text(capsys: pytest.CaptureFixture[str], config: Path) -> None:
+    code, out, _ = run(capsys, config, "show", "news/choir.txt")
+    assert code == EXIT_OK
+    assert out.splitlines()[0] == "Choir wins county prize"
+    assert "third year running" in out
+
+
+def test_related_json_shape_excludes_itself(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    data = run_json(capsys, config, "related", "news/ferry-strike.txt")
+    assert data["id"] == "news/ferry-strike.txt"  # type: ignore[index]
+    ids = [h["id"] for h in data["hits"]]  # type: ignore[index]
+    assert "news/ferry-strike.txt" not in ids
+    assert ids[0] == "news/island-cut-off.txt"
+    assert set(data["hits"][0]) >= {"id", "title", "outlet", "date", "score"}  # type: ignore[index]
+
+
+def test_compare_json_shape(capsys: pytest.CaptureFixture[str], config: Path) -> None:
+    data = run_json(capsys, config, "compare", "news/ferry-strike.txt", "news/island-cut-off.txt")
+    assert set(data) >= {"a", "b", "similarity", "shared", "pairs", "quotes", "only_a", "only_b"}  # type: ignore[arg-type]
+    shown = run_json(capsys, config, "show", "news/ferry-strike.txt")
+    body = shown["body"]  # type: ignore[index]
+    shared = data["shared"][0]  # type: ignore[index]
+    start, end = shared["a"]
+    assert body[start:end] == shared["text"]
+    assert "halting every crossing to Vell Island" in shared["text"]
+
+
+def test_sources_json_shape(capsys: pytest.CaptureFixture[str], config: Path) -> None:
+    data = run_json(capsys, config, "sources")
+    assert data == [
+        {"name": "news", "path": str(config.parent / "news"), "count": 3},
+        {"name": "wire", "path": str(config.parent / "wire"), "count": 1},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["show", "news/nope.txt"], "no article with id 'news/nope.txt'"),
+        (["search", "x", "--limit", "0"], "--limit"),
+        (["search", "x", "--source", "nope"], "no source named 'nope'"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_usage_and_input_errors_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], config: Path, args: list[str], fragment: str
+) -> None:
+    code, _, err = run(capsys, config, *args)
+    assert code == EXIT_USAGE
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("newsreader: ")
+    assert fragment in err
+
+
+def test_bad_config_exits_2_naming_file_line_and_key(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sources:\n  - name: x\n    path: .\n    colour: red\n", encoding="utf-8")
+    code = main(["--config", str(bad), "sources"])
+    _, err = capsys.readouterr()
+    assert code == EXIT_USAGE
+    assert f"{bad}:4: sources[0].colour: unknown key" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_busy_index_exits_1(capsys: pytest.CaptureFixture[str], config: Path) -> None:
+    from index.config import load_settings
+    from index.lock import WriteLock
+
+    settings = load_settings(config)
+    run(capsys, config, "index")
+    with WriteLock(settings.index_dir):
+        code, _, err = run(capsys, config, "index")
+    assert code == EXIT_FAILURE
+    assert "busy" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.startswith("newsreader ")
