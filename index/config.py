@@ -112,10 +112,25 @@ def load_settings(explicit: Path | None = None) -> Settings:
     return load_config_file(path)
 
 
+SAMPLE_OUTLETS = {
+    "kallenport-herald": "The Kallenport Herald",
+    "estmark-courier": "The Estmark Courier",
+    "bellwether-review": "Bellwether Review",
+    "circuit-signal": "Circuit & Signal",
+    "lodestar-wire": "Lodestar Wire",
+}
+"""The sample library's folders and the outlet each one's articles come from (config.yaml
+lists the same): one source per outlet, as a user with folders per publication would have."""
+
+
 def builtin_settings() -> Settings:
     """The sample library that ships with newsreader."""
+    root = samples_dir()
     return Settings(
-        sources=(SourceConfig(name="samples", path=samples_dir()),),
+        sources=tuple(
+            SourceConfig(name=folder, path=root / folder, outlet=outlet)
+            for folder, outlet in SAMPLE_OUTLETS.items()
+        ),
         index_dir=default_index_dir(None),
         name="sample library",
     )

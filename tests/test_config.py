@@ -158,6 +158,14 @@ def test_no_config_means_the_builtin_samples(
     monkeypatch.chdir(tmp_path)
     settings = load_settings(None)
     assert settings == builtin_settings()
-    (source,) = settings.sources
-    assert source.path.is_dir()
-    assert any(source.path.rglob("*.txt"))
+    assert len(settings.sources) >= 4
+    for source in settings.sources:
+        assert source.path.is_dir()
+        assert source.outlet
+        assert any(source.path.iterdir())
+
+
+def test_the_repository_config_lists_the_builtin_samples() -> None:
+    repo_config = Path(__file__).resolve().parents[1] / "config.yaml"
+    listed = {(s.path.name, s.outlet) for s in load_config_file(repo_config).sources}
+    assert listed == {(s.path.name, s.outlet) for s in builtin_settings().sources}
