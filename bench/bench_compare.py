@@ -1,6 +1,7 @@
 """Time `index.compare.compare` on generated long articles, and optionally on real files.
 
-Run: `python bench/bench_compare.py [FILE ...]`. Prints figures, asserts nothing. The generated
+Run: `python bench/bench_compare.py [--screen] [FILE ...]`. Prints figures, asserts nothing;
+`--screen` also times the compare screen, headless. The generated
 pairs are built deterministically from this file's own word list: B copies some of A's
 paragraphs verbatim (reordered), rewords others, and quotes the same speakers differently.
 With files, every pair of the articles read from them is compared as well.
@@ -138,8 +139,53 @@ def main(argv: list[str]) -> None:
             f"(shared {len(result.shared)}, pairs {len(result.pairs)}, "
             f"quotes {len(result.quotes)}, similarity {result.similarity:.3f})"
         )
+    if "--screen" in argv:
+        argv = [x for x in argv if x != "--screen"]
+        _screen()
     if argv:
         _files(argv)
+
+
+def _screen() -> None:
+    """How long the compare screen takes, headless, from being pushed to showing the aligned
+    articles (two generated articles of about 2,000 words), and for one `]`; next to what the
+    same steps cost with a screen that does nothing (Pilot's own overhead)."""
+    import asyncio
+
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.widgets import Static
+
+    from tui.screens.compare import CompareScreen
+
+    a, b = make_pair(2000)
+
+    class Idle(Screen[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield Static("idle")
+
+    async def run(make: object) -> tuple[float, float]:
+        app: App[None] = App()
+        async with app.run_test(size=(140, 40)) as pilot:
+            start = time.perf_counter()
+            await app.push_screen(make())  # type: ignore[operator]
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            opened = time.perf_counter() - start
+            start = time.perf_counter()
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            return opened * 1000, (time.perf_counter() - start) * 1000
+
+    for name, make in (
+        ("idle screen", Idle),
+        ("compare screen, 2,000 + 2,000 words", lambda: CompareScreen(None, a, b)),
+    ):
+        times = [asyncio.run(run(make)) for _ in range(3)]
+        print(
+            f"{name}: open {min(t[0] for t in times):.0f} ms, "
+            f"']' {min(t[1] for t in times):.0f} ms (best of 3, headless, Pilot overhead included)"
+        )
 
 
 def _files(paths: list[str]) -> None:

@@ -4,6 +4,15 @@ have in common, and what each says alone.
 `compare` is a pure, deterministic function of two Articles (stdlib only). All spans are
 character offsets into each article's `body`.
 
+- Shared passages: greedy string tiling of the normalised words (case, punctuation, quote styles,
+  dashes and whitespace do not count), runs of at least `min_words`; every run of that many
+  words common to both is covered, on one side at least, by a reported passage.
+- Paraphrase pairs: one-to-one sentence pairs scored by idf-weighted content stems (names and
+  numbers up-weighted) blended with letter trigrams; the sentences carrying one matched
+  statement quote pair first; next to a pair, a neighbouring pair needs less in common.
+- Quotes: matched one-to-one across the sides by the speaker's surname (allowing for
+  transliterated spellings) and their content, worded alike or not.
+
 Similarity: the share of all words of both articles that have a counterpart on the other side,
 `(matched_a + matched_b) / (words_a + words_b)`, where a side's matched words are its words inside
 shared passages plus, for each paraphrase pair, the pair's score times the words of its
@@ -21,6 +30,9 @@ from index import text as tx
 from index.model import Article
 
 PAIR_THRESHOLD = 0.4  # sentence pairs scoring below this are not reported
+# Next to a pair, a sentence pair needs only this score and this many content words in common.
+NEIGHBOUR_THRESHOLD = 0.25
+NEIGHBOUR_COMMON = 3
 QUOTE_SAME_SPEAKER = 0.2  # content agreement enough for two quotes of one speaker to match
 # A word stem in more sentences than this (of both texts together) says nothing about which
 # sentences or quotes correspond; it is left out, which keeps huge or repetitive texts fast.
@@ -102,7 +114,12 @@ class QuoteMatch:
 
     @property
     def speaker(self) -> str | None:
-        return self.a.speaker or self.b.speaker
+        """The speaker as named on either side, the fuller name when both name one
+        ("Andrey Rudenko" over "Rudenko"); A's on a tie."""
+        x, y = self.a.speaker, self.b.speaker
+        if x and y:
+            return y if len(y.split()) > len(x.split()) else x
+        return x or y
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,18 +310,22 @@ def compare(a: Article, b: Article, *, min_words: int = 6) -> Alignment:
         quotes=tuple(qmatches),
         quotes_only_a=tuple(qonly_a),
         quotes_only_b=tuple(qonly_b),
-        only_a=_alone(sa, paired_a),
-        only_b=_alone(sb, paired_b),
+        only_a=_alone(sa, paired_a, min_words),
+        only_b=_alone(sb, paired_b, min_words),
         min_words=min_words,
     )
 
 
-def _alone(side: _Side, paired: set[int]) -> tuple[Span, ...]:
-    return tuple(
-        side.span(s.start, s.end)
-        for n, s in enumerate(side.sentences)
-        if n not in paired and s.last > s.first and side.uncovered(s) == s.last - s.first
-    )
+def _alone(side: _Side, paired: set[int], min_words: int) -> tuple[Span, ...]:
+    """The sentences without a counterpart: in no pair, and holding less of a shared passage
+    than a passage's minimum length (so a run that spills a word or two over a sentence
+    boundary, "...on Tuesday. The", does not give the next sentence a counterpart)."""
+    alone = []
+    for n, s in enumerate(side.sentences):
+        length = s.last - s.first
+        if n not in paired and length and length - side.uncovered(s) < min(min_words, length):
+            alone.append(side.span(s.start, s.end))
+    return tuple(alone)
 
 
 def _idf(sa: _Side, sb: _Side) -> dict[str, float]:
@@ -374,6 +395,8 @@ def _pair_sentences(
             ):
                 candidates.append((False, s, i, j))
     for m in qmatches:
+        if not _is_statement(m):
+            continue  # a shared phrase or title in quote marks says nothing about the sentences
         best: tuple[float, int, int] | None = None
         for i in sa.sentences_over(m.a.span):
             for j in sb.sentences_over(m.b.span):
@@ -392,6 +415,28 @@ def _pair_sentences(
             taken_a.add(i)
             taken_b.add(j)
             pairs.append((i, j, s, via))
+    # Context: the sentence right after (or before) a pair, next to the one right after (or
+    # before) its partner, needs less in common to count as the same statement; outlets
+    # reporting the same remarks tend to keep their order.
+    # In rounds, best first, so that the result does not depend on which side is A.
+    fresh = [(i, j) for i, j, _, _ in pairs]
+    while fresh:
+        nearby: list[tuple[float, int, int]] = []
+        for i, j in fresh:
+            for x, y in ((i + 1, j + 1), (i - 1, j - 1)):
+                if x in wa and y in wb and x not in taken_a and y not in taken_b:
+                    if len(wa[x].keys() & wb[y].keys()) < NEIGHBOUR_COMMON:
+                        continue
+                    if (s := score(x, y)) >= NEIGHBOUR_THRESHOLD:
+                        nearby.append((s, x, y))
+        nearby.sort(key=lambda c: (-c[0], c[1] + c[2], c[1], c[2]))
+        fresh = []
+        for s, x, y in nearby:
+            if x not in taken_a and y not in taken_b:
+                taken_a.add(x)
+                taken_b.add(y)
+                pairs.append((x, y, s, False))
+                fresh.append((x, y))
     return pairs
 
 
@@ -476,5 +521,42 @@ def _quote_info(
     return Quote(side.span(start, end), speaker), stems, tx.trigrams(keys), tuple(norms)
 
 
+# A quote this many words long, on one side at least, is a statement rather than a quoted term.
+STATEMENT_WORDS = 5
+
+
+def _is_statement(m: QuoteMatch) -> bool:
+    """Whether a matched quote is somebody's statement (so the sentences carrying it say the same
+    thing): an attributed speaker on both sides, or a quote of some length. Scare quotes and
+    quoted titles ("rich display", "[citation needed]") are matched as quotes but pair nothing."""
+    if m.a.speaker and m.b.speaker:
+        return True
+    longest = max(len(tx.normalize_words(m.a.span.text)), len(tx.normalize_words(m.b.span.text)))
+    return longest >= STATEMENT_WORDS
+
+
 def _same_speaker(x: str | None, y: str | None) -> bool | None:
-    return None if not x or not y else tx.surname(x) == tx.surname(y)
+    """None when either speaker is unnamed; else whether the surnames agree, allowing for the
+    spellings two outlets transliterate one name into (Sorokin/Sorokine, Zelensky/Zelenskiy)."""
+    if not x or not y:
+        return None
+    p, q = tx.surname(x), tx.surname(y)
+    if p == q:
+        return True
+    if p[:1] != q[:1] or min(len(p), len(q)) < 5:
+        return False
+    return _edit_distance(p, q, max(1, min(len(p), len(q)) // 4)) is not None
+
+
+def _edit_distance(p: str, q: str, limit: int) -> int | None:
+    """Levenshtein distance of `p` and `q` if it is at most `limit`, else None."""
+    if abs(len(p) - len(q)) > limit:
+        return None
+    row = list(range(len(q) + 1))
+    for i, cp in enumerate(p, 1):
+        prev, row[0] = row[0], i
+        for j, cq in enumerate(q, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (cp != cq))
+        if min(row) > limit:
+            return None
+    return row[-1] if row[-1] <= limit else None

@@ -291,6 +291,13 @@ _AFTER_NAME_VERB = re.compile(
     rf"^[\s,—–-]*(?:[a-z][\w-]*[ \t]+){{0,4}}?(?P<name>{_NAME})(?:,[^,\n]{{1,80}},|,)?{_ADVERB}"
     rf"[ \t]+{_VERB}\b"
 )
+# "said the owner, Lise Marten" / "said its spokesman, Jo Berg"
+_AFTER_VERB_ROLE_NAME = re.compile(
+    rf"^[\s,—–-]*{_VERB}[ \t]+(?:[a-z][\w'’-]*[ \t]+){{0,4}}?[a-z][\w'’-]*,[ \t]+"
+    rf"(?P<name>{_NAME})"
+)
+# The subject a paragraph opens with: "Greta Holm, 71, who drove a crane, ..."
+_OPENING_NAME = re.compile(r"(?P<name>(?:[A-Z][\w'’.-]*[ \t]+){0,3}[A-Z][\w'’-]+)(?=,|[ \t]+[a-z])")
 _AFTER_PRONOUN = re.compile(rf"^[\s,—–-]*(?:(?:he|she)[ \t]+{_VERB}|{_VERB}[ \t]+(?:he|she))\b")
 _NAME_VERB = re.compile(rf"(?P<name>{_NAME})(?:,[^,\n]{{1,80}},|,)?{_ADVERB}[ \t]+{_VERB}\b")
 _ACCORDING = re.compile(rf"\baccording to (?:the )?(?P<name>{_NAME})")
@@ -324,7 +331,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         start, end = _trim(text, start, end)
         if not _WORD_RE.search(text, start, end):
             continue
-        speaker = _speaker(text, open_at, close_at, last_speaker)
+        speaker = _speaker(text, open_at, close_at, last_speaker, last_close)
         if speaker is None and last_close >= 0 and "\n\n" not in text[last_close:open_at]:
             speaker = last_speaker  # a quote carried on in the same paragraph: same voice
         last_speaker, last_close = speaker or last_speaker, close_at
@@ -378,15 +385,17 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _speaker(text: str, open_at: int, close_at: int, last: str | None) -> str | None:
+def _speaker(
+    text: str, open_at: int, close_at: int, last: str | None, last_close: int = -1
+) -> str | None:
     para_end = text.find("\n\n", close_at)
     after = text[close_at : min(close_at + 160, para_end if para_end >= 0 else len(text))]
-    for pattern in (_AFTER_VERB_NAME, _AFTER_NAME_VERB):
+    for pattern in (_AFTER_VERB_NAME, _AFTER_NAME_VERB, _AFTER_VERB_ROLE_NAME):
         m = pattern.match(after)
         if m and (name := _person(m.group("name"))):
             return name
     if _AFTER_PRONOUN.match(after):
-        return last or _last_named(text, open_at)
+        return _pronoun(text, open_at, last, last_close)
     # The speaker is named in the same sentence, not far before the quote.
     lo = max(0, open_at - 300)
     sentence_start = max(text.rfind(c, lo, open_at) for c in (".\n", "\n\n", ". ", "? ", "! "))
@@ -399,8 +408,29 @@ def _speaker(text: str, open_at: int, close_at: int, last: str | None) -> str | 
     if m and (name := _person(m.group("name"))):
         return name
     if _PRONOUN_BEFORE.search(before):
-        return last or _last_named(text, open_at)
+        return _pronoun(text, open_at, last, last_close)
     return None
+
+
+def _pronoun(text: str, open_at: int, last: str | None, last_close: int) -> str | None:
+    """Who "he"/"she" is for the quote opening at `open_at`: the person last named in its
+    paragraph (unless a quote of the paragraph came after that name: then its speaker), else
+    the previous quote's speaker, else the last person named with a speech verb before it."""
+    para_start = text.rfind("\n\n", 0, open_at) + 1
+    named = [
+        (m.start(), name)
+        for m in _NAME_VERB.finditer(text, para_start, open_at)
+        if (name := _person(m.group("name")))
+    ]
+    if not named:
+        opening = _OPENING_NAME.match(
+            text, para_start + (text[para_start : para_start + 1] == "\n")
+        )
+        if opening and (name := _person(opening.group("name"))) and " " in name:
+            named = [(opening.start(), name)]
+    if named and not (last and last_close > named[-1][0]):
+        return named[-1][1]
+    return last or _last_named(text, open_at)
 
 
 def _last_named(text: str, pos: int) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from index.compare import Alignment, compare
 from index.model import Article
-from index.text import find_quotes, normalize_words, sentences
+from index.text import find_quotes, normalize_words, sentences, words
 
 
 def art(body: str, aid: str = "t/a") -> Article:
@@ -304,3 +305,260 @@ def test_property_shared_spans_normalise_equal(x: str, y: str, k: int) -> None:
     for passages in (result.shared,):
         ends = sorted((p.a.start, p.a.end) for p in passages)
         assert all(e1 <= s2 for (_, e1), (s2, _) in itertools.pairwise(ends))
+
+
+def maximal(result: Alignment, a: Article, b: Article, k: int) -> None:
+    """No run of k equal words is left out on both sides: greedy tiling covers, on one side
+    at least, a word of every k-gram the two texts have in common."""
+    na, nb = normalize_words(a.body), normalize_words(b.body)
+    starts_a = {s: n for n, (_, s, _) in enumerate(words(a.body))}
+    starts_b = {s: n for n, (_, s, _) in enumerate(words(b.body))}
+    cov_a, cov_b = bytearray(len(na)), bytearray(len(nb))
+    for p in result.shared:
+        i, j = starts_a[p.a.start], starts_b[p.b.start]
+        cov_a[i : i + p.words] = b"\x01" * p.words
+        cov_b[j : j + p.words] = b"\x01" * p.words
+    grams: dict[tuple[str, ...], list[int]] = {}
+    for j in range(len(nb) - k + 1):
+        grams.setdefault(tuple(nb[j : j + k]), []).append(j)
+    for i in range(len(na) - k + 1):
+        for j in grams.get(tuple(na[i : i + k]), ()):
+            assert any(cov_a[i : i + k]) or any(cov_b[j : j + k]), (na[i : i + k], i, j)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS, TEXTS, st.integers(min_value=1, max_value=6))
+def test_property_every_common_run_is_found(x: str, y: str, k: int) -> None:
+    a, b = art(x), art(y, "t/b")
+    maximal(compare(a, b, min_words=k), a, b, k)
+
+
+SENTENCE_WORDS = st.sampled_from(
+    [
+        "the",
+        "minister",
+        "said",
+        "bridge",
+        "river",
+        "closed",
+        "on",
+        "Monday",
+        "ferry",
+        "will",
+        "stay",
+        "a",
+        "of",
+        "to",
+        "and",
+    ]
+)
+PROSE = st.lists(
+    st.tuples(
+        st.lists(SENTENCE_WORDS, min_size=1, max_size=12),
+        st.sampled_from([". ", ", ", "! ", ".\n\n", " — ", " “", "” ", "’ "]),
+    ),
+    max_size=30,
+).map(lambda parts: "".join(" ".join(ws) + sep for ws, sep in parts))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PROSE, PROSE)
+def test_property_on_prose_like_text(x: str, y: str) -> None:
+    a, b = art(x), art(y, "t/b")
+    result = compare(a, b)
+    spans_agree(result, a, b)
+    maximal(result, a, b, result.min_words)
+    for side, body in (("a", x), ("b", y)):
+        for span in result.only_a if side == "a" else result.only_b:
+            assert body[span.start : span.end] == span.text
+    for m in result.quotes:
+        assert x[m.a.span.start : m.a.span.end] == m.a.span.text
+        assert y[m.b.span.start : m.b.span.end] == m.b.span.text
+    assert compare(b, a) == result.swapped()
+
+
+# Three invented outlets render one foreign official's warning, each in its own translation
+# and with the name spelt its own way: no run of six words in common, yet the same statement.
+TRANSLATED = [
+    "\n\n".join(
+        [
+            "Varnia has warned that if Ostland joins the customs union, it will respond.",
+            "“We think this would be an extremely risky move that would compel Varnia to answer "
+            "in kind,” Deputy Trade Minister Pavel Sorokin told the Meridian news agency.",
+            "Talks on the tariff schedule resume in Brenn next month.",
+        ]
+    ),
+    "\n\n".join(
+        [
+            "Ostland's accession would be a “very risky step”, Varnian Deputy Trade Minister "
+            "Pavel Sorokine warned earlier this week, saying Varnia would be forced to respond.",
+            "Fishing quotas were not on the agenda, officials in Brenn said.",
+        ]
+    ),
+    "\n\n".join(
+        [
+            "A Varnian deputy trade minister has warned that any move towards Ostland's "
+            "membership will have consequences.",
+            "“Ostland's entry into the customs union would be an exceptionally risky step, and "
+            "it would force Varnia to react,” Deputy Trade Minister Pavel Sorokin said on "
+            "Tuesday.",
+            "Analysts expect the dispute to weigh on the currency.",
+        ]
+    ),
+]
+
+
+@pytest.mark.parametrize(("x", "y"), list(itertools.combinations(range(3), 2)))
+def test_the_same_statement_translated_differently_is_paired(x: int, y: int) -> None:
+    a, b = art(TRANSLATED[x], f"t/{x}"), art(TRANSLATED[y], f"t/{y}")
+    result = compare(a, b)
+    assert result.shared == ()
+    assert len(result.quotes) == 1
+    match = result.quotes[0]
+    assert match.speaker is not None and "Soro" in match.speaker
+    assert "risky" in match.a.span.text and "risky" in match.b.span.text
+    quoted = [p for p in result.pairs if p.via_quote]
+    assert len(quoted) == 1
+    assert "Sorokin" in quoted[0].a.text and "Sorokin" in quoted[0].b.text
+    assert 0 < result.similarity < 0.6
+
+
+# --- the CLI's text report (tui.compare_report) ----------------------------------------------
+
+
+def test_report_names_what_was_found() -> None:
+    from tui.compare_report import report_lines
+
+    a, b = art(STORY_A), art(STORY_B, "t/b")
+    lines = list(report_lines(a, b, compare(a, b), color=False))
+    text = "\n".join(lines)
+    assert lines[0] == "A  t/a" and "[t/a]" in lines[1]
+    assert "Similarity" in text and "1 shared passage (runs of 6+ words)" in text
+    assert "Shared passages (1)" in text and "Said in other words (" in text
+    assert "Quotes on both sides (1)" in text and "Marta Kessling" in text
+    assert "Only in A (1)" in text and "Ferry operators" in text
+    assert "Only in B (1)" in text and "cycling club" in text
+    assert "\x1b" not in text
+    assert all(len(line) <= 100 for line in lines)
+
+
+def test_report_colours_only_when_asked() -> None:
+    from tui.compare_report import report_lines
+
+    a, b = art(STORY_A), art(STORY_B, "t/b")
+    coloured = "\n".join(report_lines(a, b, compare(a, b), color=True))
+    assert "\x1b[33m" in coloured and "\x1b[0m" in coloured
+
+
+def test_report_of_hostile_text_is_printable_and_literal() -> None:
+    from tui.compare_report import report_lines
+
+    evil = "\x1b]52;c;Zm9v\x07[bold red]Boom[/] went \x1b[2J\x00\u202ethe drum.\n\n" + WIRE
+    a = Article(id="t/\x1b[31mx", title="[i]T\x1b[1m", body=evil, source="t", path="/x")
+    b = art(WIRE, "t/b")
+    for color in (False, True):
+        lines = list(report_lines(a, b, compare(a, b), color=color))
+        text = "\n".join(lines)
+        plain = text.replace("\x1b[0m", "")
+        for code in ("1", "2", "33", "36", "35"):
+            plain = plain.replace(f"\x1b[{code}m", "")
+        assert "\x1b" not in plain and "\x07" not in plain and "\x00" not in plain
+        assert "\u202e" not in plain
+        assert "[bold red]Boom[/]" in plain and "[i]T" in plain
+
+
+def test_report_when_nothing_is_in_common() -> None:
+    from tui.compare_report import report_lines
+
+    a = art("The orchestra rehearsed a new symphony by a young composer from Tallinn.")
+    b = art("", "t/b")
+    text = "\n".join(report_lines(a, b, compare(a, b)))
+    assert "Nothing in common" in text and "Only in A (1)" in text
+
+
+def test_cli_compare_prints_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.cli import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.txt").write_text("Bridge stays shut\n\n" + STORY_A + "\n", encoding="utf-8")
+    (news / "b.txt").write_text("Vell bridge closed\n\n" + STORY_B + "\n", encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"sources:\n  - name: news\n    path: news\nindex_dir: {tmp_path / 'index'}\n",
+        encoding="utf-8",
+    )
+    assert main(["--config", str(config), "compare", "news/a.txt", "news/b.txt"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("A  Bridge stays shut\n")
+    assert "Shared passages (1)" in out and "Quotes on both sides (1)" in out
+    assert "\x1b" not in out  # not a terminal: no colour
+    assert main(["--config", str(config), "compare", "news/a.txt", "news/b.txt", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["a"] == "news/a.txt" and len(data["shared"]) == 1
+
+
+def test_speakers_named_after_a_role_or_earlier_in_the_paragraph() -> None:
+    text = (
+        "The union said 400 members had joined the strike.\n\n"
+        "“It has never been this quiet,” said the owner, Lise Marten.\n\n"
+        "Greta Holm, 71, who drove a tram in 1998, brought soup to the depot. "
+        "‘We held out for 23 days then,’ she said.\n\n"
+        "Mayor Ruben Achterberg urged calm. “Nobody wins a long strike,” he told reporters."
+    )
+    found = [(text[q.start : q.end], q.speaker) for q in find_quotes(text)]
+    assert found == [
+        ("It has never been this quiet", "Lise Marten"),
+        ("We held out for 23 days then", "Greta Holm"),
+        ("Nobody wins a long strike", "Ruben Achterberg"),
+    ]
+
+
+def test_quoted_terms_are_matched_but_pair_no_sentences() -> None:
+    a = art("Users who turned off “safe mode” can switch it back on after the update.")
+    b = art("The vendor told customers to enable “safe mode” until a patch ships.", "t/b")
+    result = compare(a, b)
+    assert [m.a.span.text for m in result.quotes] == ["safe mode"]
+    assert result.pairs == ()
+
+
+NEXT_A = (
+    "Harbour inspector Nils Dahl confirmed that engineers would examine the Vell ferry ramp on "
+    "Monday. However, Dahl pointed out that representatives of other ports had made similar "
+    "complaints on many occasions, and a similar approach is written into the harbour statutes. "
+    "The cafe on the quay stayed open."
+)
+NEXT_B = (
+    "Engineers will examine the Vell ferry ramp on Monday, harbour inspector Nils Dahl "
+    "confirmed. Dahl noted that this is not the first time grumbles of this nature have come "
+    "from port representatives elsewhere, adding that the approach is set down in the statutes. "
+    "Schools were closed for the holiday."
+)
+
+
+def test_the_sentence_after_a_pair_needs_less_in_common() -> None:
+    result = compare(art(NEXT_A), art(NEXT_B, "t/b"))
+    pairs = [(p.a.text[:12], p.b.text[:12], p.score) for p in result.pairs]
+    assert [p[:2] for p in pairs] == [
+        ("Harbour insp", "Engineers wi"),
+        ("However, Dah", "Dahl noted t"),
+    ]
+    assert 0.25 <= pairs[1][2] < 0.4
+    assert [s.text for s in result.only_a] == ["The cafe on the quay stayed open."]
+    # Alone, without the pair before it, the second sentence pairs with nothing.
+    second_a, second_b = art(NEXT_A.split(". ", 1)[1]), art(NEXT_B.split(". ", 1)[1], "t/b")
+    assert compare(second_a, second_b).pairs == ()
+
+
+def test_a_run_spilling_into_the_next_sentence_leaves_it_alone() -> None:
+    copy = "Shipping agents said at least fourteen vessels were waiting outside the harbour."
+    a = art(copy + "\n\nThe city fleet was not affected.")
+    b = art(copy + " The last strike lasted a month.", "t/b")
+    result = compare(a, b)
+    assert [p.a.text for p in result.shared] == [copy + "\n\nThe"]
+    assert [s.text for s in result.only_a] == ["The city fleet was not affected."]
+    assert [s.text for s in result.only_b] == ["The last strike lasted a month."]

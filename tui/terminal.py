@@ -24,12 +24,35 @@ _ESCAPES = re.compile(
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# Lone surrogates: bytes of a file name or an argument that are not UTF-8. A terminal cannot
+# show them and writing them to a UTF-8 stream raises.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def _escape_surrogate(m: re.Match[str]) -> str:
+    code = ord(m[0])
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
+
+
 def printable(text: str, *, newlines: bool = True) -> str:
-    """`text` with escape sequences and control characters removed.
+    """`text` with escape sequences and control characters removed, and bytes that are not
+    UTF-8 (lone surrogates) shown as "\\xe9" escapes, as in article ids.
 
     With `newlines=False`, line breaks and tabs become spaces (for one-line fields like titles).
     """
-    text = _CONTROLS.sub("", _ESCAPES.sub("", text))
+    text = _CONTROLS.sub("", _ESCAPES.sub("", _SURROGATES.sub(_escape_surrogate, text)))
     if not newlines:
         text = " ".join(text.split())
     return text
+
+
+# What json.dumps(ensure_ascii=False) leaves raw but a terminal must not get: DEL, C1 controls
+# (U+009B is a one-character CSI) and lone surrogates (which a UTF-8 stream cannot write).
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\ud800-\udfff]")
+
+
+def json_safe(dumped: str) -> str:
+    """JSON text from `json.dumps(..., ensure_ascii=False)` with DEL, C1 controls and lone
+    surrogates written as \\u escapes: still the same JSON value, and nothing in it a terminal
+    would obey or a UTF-8 stream would refuse."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", dumped)

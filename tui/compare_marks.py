@@ -1,0 +1,160 @@
+"""What the compare screen paints: the places `]`/`[` stop at, the marks of each side, one
+paragraph as a styled Rich `Text`, and the mapping that keeps two panes in step.
+
+Pure functions of an `index.compare.Alignment` and plain strings, no Textual: article text is
+only ever appended to a `Text` as a plain string, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+
+from index.compare import Alignment
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """The Rich styles of the marked text. The screen takes them from `ComparePane`'s component
+    classes (see compare.tcss), so themes and user CSS decide the colours; the defaults here
+    serve tests and the rendering helpers."""
+
+    shared: Style
+    pair: Style
+    quote: Style
+    alone: Style
+    current: Style
+    badge_shared: Style
+    badge_pair: Style
+
+
+DEFAULT_PALETTE = Palette(
+    shared=Style(color="#1a1a1a", bgcolor="#e0c26a"),
+    pair=Style(color="#1a1a1a", bgcolor="#8cc8d8"),
+    quote=Style(underline=True),
+    alone=Style(dim=True),
+    current=Style(reverse=True, bold=True),
+    badge_shared=Style(color="#000000", bgcolor="#c9a227", bold=True),
+    badge_pair=Style(color="#ffffff", bgcolor="#1f6f8b", bold=True),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """A place `]`/`[` stop at: a shared passage (`kind == "shared"`) or a paraphrase pair
+    (`"pair"`), numbered as shown in the text, with its spans on each side."""
+
+    kind: str
+    number: int
+    a: tuple[int, int]
+    b: tuple[int, int]
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}" if self.kind == "shared" else f"≈{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """What to paint on one side: spans in the cleaned body, with the stop they belong to."""
+
+    shared: list[tuple[int, int, int]]  # start, end, index into the screen's stops
+    pairs: list[tuple[int, int, int]]
+    labels: list[str]  # the badge of each stop, by index
+    quotes: list[tuple[int, int]]
+    alone: list[tuple[int, int]]
+
+
+def stops_of(alignment: Alignment) -> list[Stop]:
+    """Shared passages and paraphrase pairs in reading order of side A."""
+    stops = [
+        Stop("shared", p.number, (p.a.start, p.a.end), (p.b.start, p.b.end))
+        for p in alignment.shared
+    ]
+    stops += [
+        Stop("pair", n, (p.a.start, p.a.end), (p.b.start, p.b.end))
+        for n, p in enumerate(alignment.pairs, 1)
+    ]
+    stops.sort(key=lambda s: (s.a, s.kind))
+    return stops
+
+
+def marks_of(alignment: Alignment, stops: list[Stop], side: str) -> Marks:
+    """The spans to paint on side `"a"` or `"b"` of `alignment`."""
+    shared = [(*getattr(s, side), n) for n, s in enumerate(stops) if s.kind == "shared"]
+    pairs = [(*getattr(s, side), n) for n, s in enumerate(stops) if s.kind == "pair"]
+    quotes = [
+        (q.span.start, q.span.end)
+        for m in alignment.quotes
+        for q in ((m.a,) if side == "a" else (m.b,))
+    ]
+    alone = alignment.only_a if side == "a" else alignment.only_b
+    labels = [s.label for s in stops]
+    return Marks(shared, pairs, labels, quotes, [(s.start, s.end) for s in alone])
+
+
+def render_paragraph(
+    offset: int,
+    text: str,
+    marks: Marks | None,
+    current: int | None,
+    palette: Palette = DEFAULT_PALETTE,
+) -> tuple[Text, list[tuple[int, int]]]:
+    """One paragraph (at `offset` in the cleaned body) as a styled `Text`, with a numbered badge
+    in front of each shared passage or pair that starts in it.
+
+    Also returns (body offset, badge length) for each badge, so that callers can map a body
+    offset to a column of the rendered paragraph.
+    """
+    result = Text(text, end="")
+    if marks is None:
+        return result, []
+    end = offset + len(text)
+
+    def paint(spans: list[tuple[int, int]], style: Style) -> None:
+        for start, stop in spans:
+            s, e = max(start, offset) - offset, min(stop, end) - offset
+            if s < e:
+                result.stylize(style, s, e)
+
+    paint(marks.alone, palette.alone)
+    paint([(s, e) for s, e, _ in marks.pairs], palette.pair)
+    paint([(s, e) for s, e, _ in marks.shared], palette.shared)
+    paint(marks.quotes, palette.quote)
+    if current is not None:
+        paint([(s, e) for s, e, n in marks.shared + marks.pairs if n == current], palette.current)
+    badges = sorted(
+        (start - offset, n, kind)
+        for kind, spans in (("shared", marks.shared), ("pair", marks.pairs))
+        for start, _, n in spans
+        if offset <= start < end
+    )
+    if not badges:
+        return result, []
+    pieces = result.divide([at for at, _, _ in badges])
+    out = Text(end="")
+    out.append_text(pieces[0])
+    moved: list[tuple[int, int]] = []
+    for (at, n, kind), piece in zip(badges, pieces[1:], strict=True):
+        style = palette.badge_shared if kind == "shared" else palette.badge_pair
+        if n == current:
+            style = style + palette.current
+        badge = Text(f"[{marks.labels[n]}]", style=style, end="") + Text(" ", end="")
+        moved.append((offset + at, len(badge)))
+        out.append_text(badge)
+        out.append_text(piece)
+    return out, moved
+
+
+def follow(points: list[tuple[float, float]], y: float) -> float:
+    """The scroll position of the other pane for `y` in the leader: linear between the anchor
+    `points` (leader, other), which rise in both."""
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if y <= x1:
+            if x1 <= x0:
+                return y1
+            return y0 + (y1 - y0) * (max(y, x0) - x0) / (x1 - x0)
+    return points[-1][1]

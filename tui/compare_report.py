@@ -1,0 +1,137 @@
+"""The plain-text report of `newsreader compare ID_A ID_B`.
+
+Article text is hostile: every piece of it goes through `tui.terminal.printable` (folded onto
+one line, then wrapped here), nothing is parsed as Rich markup, and ANSI colour codes are added
+only around text when `color=True`. No Textual or Rich import: the CLI stays quick.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Iterator
+
+from index.compare import Alignment, Quote
+from index.model import Article
+from tui.terminal import printable
+
+# SGR codes, matched to the compare screen's colours: shared passages yellow, paraphrase pairs
+# cyan, what one side has alone dim.
+_BOLD = "1"
+_SHARED = "33"
+_PAIR = "36"
+_QUOTE = "35"
+_DIM = "2"
+
+
+def report_lines(
+    a: Article, b: Article, alignment: Alignment, *, color: bool = False, width: int = 100
+) -> Iterable[str]:
+    """The report, line by line, without line ends: who A and B are, the similarity and shares,
+    then the shared passages, the paraphrase pairs, the matched quotes, the quotes and the
+    sentences each side has alone. Lines are wrapped at `width` columns (at least 40)."""
+    return list(_Report(color, max(40, width)).lines(a, b, alignment))
+
+
+class _Report:
+    def __init__(self, color: bool, width: int) -> None:
+        self.color = color
+        self.width = width
+
+    def paint(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text
+
+    def wrap(self, text: str, indent: str, first: str | None = None, code: str = "") -> list[str]:
+        """`text`, made printable and folded onto one line, wrapped under `indent`; the first
+        line starts with `first` instead (same width) when given."""
+        lead = indent if first is None else first
+        lines = textwrap.wrap(
+            _line(text),
+            width=self.width,
+            initial_indent=lead,
+            subsequent_indent=indent,
+            break_long_words=True,
+            break_on_hyphens=False,
+        ) or [lead.rstrip()]
+        if not code:
+            return lines
+        # Colour the article text, not the indent or the label in front of it.
+        painted = []
+        for n, line in enumerate(lines):
+            head = lead if n == 0 else indent
+            painted.append(line[: len(head)] + self.paint(line[len(head) :], code))
+        return painted
+
+    def heading(self, title: str, count: int) -> list[str]:
+        return ["", self.paint(f"{title} ({count})", _BOLD)]
+
+    def lines(self, a: Article, b: Article, al: Alignment) -> Iterator[str]:
+        for label, article, share in (("A", a, al.shared_share_a), ("B", b, al.shared_share_b)):
+            title = self.wrap(article.title or "(untitled)", "   ", f"{label}  ")
+            title[0] = self.paint(label, _BOLD) + self.paint(title[0][1:], _BOLD)
+            yield from title
+            meta = " · ".join(
+                x for x in (_line(article.outlet), _day(article), f"{share:.0%} shared") if x
+            )
+            yield f"   {meta}  [{_line(article.id)}]"
+        yield ""
+        quotes_total = len(al.quotes) + len(al.quotes_only_a) + len(al.quotes_only_b)
+        yield self.paint(
+            f"Similarity {al.similarity:.1%} · {_count(len(al.shared), 'shared passage')} "
+            f"(runs of {al.min_words}+ words) · {_count(len(al.pairs), 'paraphrase pair')} · "
+            f"{len(al.quotes)} of {quotes_total} quotes matched",
+            _BOLD,
+        )
+
+        if al.shared:
+            yield from self.heading("Shared passages", len(al.shared))
+            for p in al.shared:
+                where = f"A {p.a.start}-{p.a.end}, B {p.b.start}-{p.b.end}"
+                yield f"  {p.number:>2}. {p.words} words · {where}"
+                yield from self.wrap(_quoted(p.a.text), "      ", code=_SHARED)
+        if al.pairs:
+            yield from self.heading("Said in other words", len(al.pairs))
+            for n, pair in enumerate(al.pairs, 1):
+                how = " · the same quote" if pair.via_quote else ""
+                yield f"  {n:>2}. score {pair.score:.2f}{how}"
+                yield from self.wrap(pair.a.text, "        ", "      A ", code=_PAIR)
+                yield from self.wrap(pair.b.text, "        ", "      B ", code=_PAIR)
+        if al.quotes:
+            yield from self.heading("Quotes on both sides", len(al.quotes))
+            for n, m in enumerate(al.quotes, 1):
+                who = _line(m.speaker) if m.speaker else "speaker not named"
+                yield f"  {n:>2}. {who} · score {m.score:.2f}"
+                yield from self.wrap(_quoted(m.a.span.text), "        ", "      A ", code=_QUOTE)
+                yield from self.wrap(_quoted(m.b.span.text), "        ", "      B ", code=_QUOTE)
+        for label, quotes in (("A", al.quotes_only_a), ("B", al.quotes_only_b)):
+            if quotes:
+                yield from self.heading(f"Quotes only in {label}", len(quotes))
+                for q in quotes:
+                    yield from self.wrap(_quote_line(q), "      ", "    - ")
+        for label, alone in (("A", al.only_a), ("B", al.only_b)):
+            if alone:
+                yield from self.heading(f"Only in {label}", len(alone))
+                for span in alone:
+                    yield from self.wrap(span.text, "      ", "    - ", code=_DIM)
+        if not (al.shared or al.pairs or al.quotes):
+            yield ""
+            yield "Nothing in common: no shared passage, no paraphrased sentence, no common quote."
+
+
+def _line(text: str) -> str:
+    return printable(text or "", newlines=False)
+
+
+def _day(article: Article) -> str:
+    return article.date.isoformat()[:10] if article.date is not None else ""
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _quoted(text: str) -> str:
+    return f"“{text}”"
+
+
+def _quote_line(q: Quote) -> str:
+    return _quoted(q.span.text) + (f" ({q.speaker})" if q.speaker else "")

@@ -1,0 +1,95 @@
+"""Safe rendering helpers: Rich `Text` built from plain strings and character spans.
+
+Article text is hostile. Nothing here parses markup: every string becomes a `Text` through its
+constructor or `append`, which treat `[bold]` as the six characters it is, and every string is
+first passed through `tui.terminal.printable`, which drops ANSI/OSC escape sequences, control
+characters and bidi overrides. Offsets given to these helpers refer to the cleaned string, so
+callers clean first (`clean`) and compute spans on the cleaned text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from rich.style import StyleType
+from rich.text import Text
+
+from tui.terminal import printable
+
+
+class SegmentLike(Protocol):
+    """`index.search.Segment`, without importing it (and Whoosh) here."""
+
+    text: str
+    match: bool
+
+
+def clean(text: str) -> str:
+    """`text` without escape sequences or control characters; paragraphs kept."""
+    return printable(text or "")
+
+
+def one_line(text: str) -> str:
+    """`text` cleaned and folded onto one line (titles, outlets, URLs)."""
+    return printable(text or "", newlines=False)
+
+
+def plain(text: str, style: StyleType = "") -> Text:
+    """A one-line `Text` showing `text` literally."""
+    return Text(one_line(text), style=style, no_wrap=True, overflow="ellipsis", end="")
+
+
+def joined(parts: Iterable[str], separator: str = " · ", style: StyleType = "") -> Text:
+    """The non-empty `parts`, cleaned, joined on one line."""
+    return plain(separator.join(p for p in (one_line(x) for x in parts) if p), style)
+
+
+def highlighted(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    *,
+    style: StyleType = "",
+    match_style: StyleType = "bold reverse",
+    current: int | None = None,
+    current_style: StyleType = "bold reverse underline",
+) -> Text:
+    """`text` (already cleaned) with each `(start, end)` span styled as a match.
+
+    The span at index `current` gets `current_style`, so the reader sees where `n`/`N` are.
+    """
+    result = Text(text, style=style, end="")
+    for index, (start, end) in enumerate(spans):
+        result.stylize(current_style if index == current else match_style, start, end)
+    return result
+
+
+def from_segments(
+    segments: Iterable[SegmentLike],
+    *,
+    style: StyleType = "",
+    match_style: StyleType = "bold reverse",
+) -> Text:
+    """A one-line snippet from search segments: matches styled, nothing parsed as markup."""
+    result = Text(style=style, no_wrap=True, overflow="ellipsis", end="")
+    for segment in segments:
+        # Not `one_line`: it would strip the spaces that separate one segment from the next.
+        piece = printable(segment.text).replace("\n", " ").replace("\t", " ")
+        result.append(piece, style=match_style if segment.match else None)
+    return result
+
+
+def paragraphs(body: str) -> list[tuple[int, str]]:
+    """The paragraphs of a cleaned body, each with its offset in `body`.
+
+    Paragraphs are separated by blank lines; lone newlines inside one stay (poems, lists).
+    """
+    result: list[tuple[int, str]] = []
+    start = 0
+    for chunk in body.split("\n\n"):
+        stripped = chunk.strip("\n")
+        if stripped.strip():
+            result.append((start + chunk.index(stripped), stripped))
+        start += len(chunk) + 2
+    return result
+
