@@ -20,6 +20,7 @@ import html
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -91,9 +92,35 @@ def _single_byte_fallback(err: UnicodeError) -> tuple[str, int]:
 
 codecs.register_error("newsreader.cp1252", _single_byte_fallback)
 
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
+# Control bytes that mark a binary file. ESC and BEL are left out: text full of terminal escape
+# sequences (a captured terminal session, a hostile article) is still text.
+_CONTROL_BYTES = bytes([*range(0x00, 0x07), 0x08, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 _BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff]")
+# Lone surrogates (from JSON "\ud800" escapes) are dropped too: Whoosh cannot encode them.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ud800-\udfff]")
+# Whole terminal escape sequences (CSI, and OSC/DCS/SOS/PM/APC strings up to their terminator,
+# e.g. OSC 52 clipboard writes), so that no "]0;title" debris is left once the ESC is dropped.
+# Bounded, on one line, and a string needs its terminator: an unterminated one loses only its
+# ESC, never the text after it. C1 forms (U+009B ...) are single characters dropped as controls.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]{0,64}[ -/]{0,8}[@-~]"
+    r"|\x1b[\]PX^_][^\x07\x1b\x9c\n]{0,4096}(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -/]{0,8}[0-~]"
+)
+
+
+def _plain(text: str) -> str:
+    """`text` with line breaks made "\\n", escape sequences and control characters dropped."""
+    return _CONTROLS.sub("", _ESCAPES.sub("", _BREAKS.sub("\n", text)))
+
+
+def path_text(path: str) -> str:
+    """A file path as text Whoosh can store: bytes of a name that is not UTF-8 (which Python
+    keeps as lone surrogates) become "\\xe9" escapes, so two such names stay distinct."""
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -112,8 +139,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def decode(data: bytes) -> str:
     """Text of `data`: BOM'd UTF-8/UTF-16/UTF-32 by their BOM, else UTF-8, with undecodable bytes
-    read as cp1252 (latin-1 as last resort). Line breaks become "\\n"; control characters other
-    than newline and tab are dropped. Raises ArticleError("binary file") for binary data."""
+    read as cp1252 (latin-1 as last resort). Line breaks become "\\n"; terminal escape
+    sequences and control characters other than newline and tab are dropped. Raises
+    ArticleError("binary file") for binary data."""
     encoding = None
     for bom, name in (
         (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -138,12 +166,12 @@ def decode(data: bytes) -> str:
         if encoding != "utf-8":
             raise ArticleError(f"binary file (not valid {encoding.upper()})") from None
         text = data.decode("utf-8", errors="newsreader.cp1252")
-    return _CONTROLS.sub("", _BREAKS.sub("\n", text))
+    return _plain(text)
 
 
 def _clean(value: str) -> str:
-    """One line of text: control characters dropped, whitespace collapsed."""
-    return " ".join(_CONTROLS.sub("", value).split())
+    """One line of text: escape sequences and control characters dropped, whitespace collapsed."""
+    return " ".join(_CONTROLS.sub("", _ESCAPES.sub("", value)).split())
 
 
 # ---- dates -----------------------------------------------------------------------------------
@@ -693,7 +721,7 @@ def _build(
         title=title,
         body="\n\n".join(_CONTROLS.sub("", p) for p in paragraphs).strip(),
         source=source,
-        path=str(path),
+        path=path_text(str(path)),
         date=meta.best_date(),
         outlet=_clean(meta.outlet or meta.inferred_outlet or outlet or _host_outlet(url)),
         author=_clean(re.sub(r"^by\s+", "", meta.author, flags=re.I)),
@@ -765,6 +793,19 @@ class _GuardedLoader(yaml.SafeLoader):
                 raise ArticleError(f"front matter has more than {MAX_YAML_ALIASES} YAML aliases")
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        # "date: 2021-13-45" looks like a YAML timestamp but is no date: keep it as text (the
+        # article stays readable, just undated) instead of failing the whole file.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_GuardedLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _GuardedLoader.construct_yaml_timestamp
+)
+
 
 def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     """(front matter mapping, the rest) of a Markdown text."""
@@ -786,6 +827,8 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
         raise ArticleError(f"malformed front matter: {exc}") from None
     except RecursionError:
         raise ArticleError("malformed front matter: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ArticleError(f"malformed front matter: {exc}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -980,7 +1023,7 @@ def _body_units(body: str) -> list[str | None]:
     """Paragraph units of a body field: HTML when it looks like HTML, else plain text."""
     if _HTML_HINT.search(body):
         return [p for para in _html_paragraphs(body) for p in (para, None)]
-    text = _CONTROLS.sub("", _BREAKS.sub("\n", body))
+    text = _plain(body)
     lines: list[str | None] = [x.strip() or None for x in text.split("\n")]
     return [p for para in _paragraphs(lines, no_blank_lines=False) for p in (para, None)]
 
@@ -1264,6 +1307,8 @@ def _parse_json(text: str, *, article_id: str, **where: Any) -> list[Article]:
         raise ArticleError(_json_error(exc)) from None
     except RecursionError:
         raise ArticleError("JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ArticleError(f"malformed JSON: {exc}") from None
     if isinstance(data, dict) and not any(
         re.sub(r"[^a-z]", "", str(k).lower()) in _FIELDS["title"] + _FIELDS["body"] for k in data
     ):
@@ -1303,6 +1348,9 @@ def _parse_jsonl(text: str, *, article_id: str, **where: Any) -> list[Article]:
             continue
         except RecursionError:
             first_error = first_error or f"JSON nested too deeply at line {lineno}"
+            continue
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            first_error = first_error or f"malformed JSON at line {lineno}: {exc}"
             continue
         article = _json_article(obj, article_id=f"{article_id}#{n}", **where)
         if article is None:
@@ -1349,7 +1397,7 @@ def parse_articles(
             raise ArticleError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
         if fmt == "html" and (charset := _sniffed_charset(data)) not in (None, "utf-8"):
             try:
-                text = _CONTROLS.sub("", _BREAKS.sub("\n", data.decode(charset)))
+                text = _plain(data.decode(charset))
             except (UnicodeDecodeError, LookupError):
                 text = decode(data)
         else:
@@ -1370,26 +1418,32 @@ def read_articles(
     """The articles of the file at `path`, below the source folder `root` of source `source`.
 
     Ids are `<source>/<path relative to root, POSIX>` (the file name if `path` is not below
-    `root`). `fmt` forces a format, else the suffix decides; `outlet` is the source's default
-    outlet. Raises ArticleError for a file that is unreadable, not an article file, larger
-    than MAX_FILE_BYTES, or whose content cannot be parsed (see `parse_articles`).
+    `root`; bytes of a name that are not UTF-8 appear as "\\xe9" escapes, see `path_text`).
+    `fmt` forces a format, else the suffix decides; `outlet` is the source's default outlet.
+    Raises ArticleError for a file that is unreadable (a FIFO or device included), not an
+    article file, larger than MAX_FILE_BYTES, or whose content cannot be parsed (see
+    `parse_articles`).
     """
     kind = format_for(path, fmt)
     if kind is None:
         reason = f"unknown format {fmt!r}" if fmt else "not an article file (unknown suffix)"
         raise ArticleError(reason, path)
     try:
-        with path.open("rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                raise ArticleError(_size_error(size), path)
+        # O_NONBLOCK: a file swapped for a FIFO since the scan must not block the run forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise ArticleError("not a regular file", path)
+            if st.st_size > MAX_FILE_BYTES:
+                raise ArticleError(_size_error(st.st_size), path)
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ArticleError(f"cannot read: {exc.strerror or type(exc).__name__}", path) from None
     try:
-        rel = path.relative_to(root).as_posix()
+        rel = path_text(path.relative_to(root).as_posix())
     except ValueError:
-        rel = path.name
+        rel = path_text(path.name)
     return parse_articles(
         data, path=path, article_id=f"{source}/{rel}", source=source, fmt=kind, outlet=outlet
     )

@@ -7,10 +7,14 @@ another version is rebuilt.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
 from whoosh import columns, fields
 from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Stopwords kept: news queries like "to be or not to be" or "The Who" must still match phrases.
 TEXT_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
@@ -48,3 +52,14 @@ def make_schema() -> fields.Schema:
         list_key=fields.COLUMN(columns.VarBytesColumn()),
         title_key=fields.COLUMN(columns.VarBytesColumn()),
     )
+
+
+def stored_date(fields: Mapping[str, Any]) -> dt.datetime | dt.date | None:
+    """The article date from stored fields: the index keeps UTC-naive datetimes, and
+    `date_kind` says whether the article gave only a day."""
+    value = fields.get("date")
+    if not isinstance(value, dt.datetime):
+        return None
+    if fields.get("date_kind") == "date":
+        return value.date()
+    return value.replace(tzinfo=dt.UTC)

@@ -8,9 +8,8 @@ degrades to its plain words with a notice instead of raising.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -19,8 +18,11 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
 
+from index.articles import path_text
+from index.lock import StoreError
 from index.model import Date, iso_date
-from index.query import Prepared, degrade, prepare, suggest
+from index.query import degrade, prepare, suggest
+from index.schema import stored_date
 from index.snippets import (
     Segment,
     Token,
@@ -140,17 +142,6 @@ def related_json(article_id: str, hits: list[RelatedHit]) -> dict[str, Any]:
     return {"id": article_id, "hits": [h.to_json() for h in hits]}
 
 
-def stored_date(fields: Mapping[str, Any]) -> Date | None:
-    """The article date from stored fields: the index keeps UTC-naive datetimes, and
-    `date_kind` says whether the article gave only a day."""
-    value = fields.get("date")
-    if not isinstance(value, dt.datetime):
-        return None
-    if fields.get("date_kind") == "date":
-        return value.date()
-    return value.replace(tzinfo=dt.UTC)
-
-
 def search(
     library: SearchLibrary,
     query: str,
@@ -163,7 +154,8 @@ def search(
 ) -> Results:
     """The best `limit` articles for `query` (newest first with sort="date"), optionally only
     from one source or outlet (case-insensitive). An empty query finds nothing; a malformed one
-    is searched as plain words with a notice. Raises only ValueError for an unknown `sort`."""
+    is searched as plain words with a notice. Raises ValueError for an unknown `sort`, and
+    StoreError when the index cannot be opened or read (damaged)."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     start = time.perf_counter()
@@ -172,6 +164,9 @@ def search(
         took = (time.perf_counter() - start) * 1000
         return Results(query, total, took, hits, suggestion, notice)
 
+    # An argument from a shell may hold bytes that are not UTF-8 (lone surrogates in Python):
+    # Whoosh cannot encode those, so they become "\xe9" escapes, as in article ids.
+    query = path_text(query)
     prepared = prepare(query)
     if prepared.query is None:
         return done(0, [], None, prepared.notice)
@@ -187,8 +182,10 @@ def search(
             if prepared.query is not None:
                 try:
                     total, hits = run(prepared.query)
-                except Exception:
-                    prepared = Prepared(None, prepared.notice, True)
+                except Exception as again:
+                    # Plain words always run on a sound index: the index is damaged (a
+                    # truncated segment file, say), and saying "bad query" would mislead.
+                    raise StoreError(_damaged(again)) from None
         suggestion = None
         if total == 0 and not prepared.degraded:
             suggestion = _did_you_mean(searcher, query, filters)
@@ -283,12 +280,18 @@ def _did_you_mean(searcher: Searcher, query: str, filters: wq.Query | None) -> s
         return None
 
 
+def _damaged(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return f"cannot read the index ({what}): run `newsreader index --rebuild`"
+
+
 def related(library: SearchLibrary, article_id: str, *, limit: int = 10) -> list[RelatedHit]:
     """The `limit` articles most like `article_id`, best first, itself excluded: a
     more-like-this query of the article's key terms (title words weighted up) over body and
     title. Raises ArticleNotFound for an unknown id."""
     with library.searcher() as searcher:
-        docnum = searcher.document_number(id=article_id)
+        docnum = searcher.document_number(id=path_text(article_id))
         if docnum is None:
             raise ArticleNotFound(article_id)
         fields = searcher.stored_fields(docnum)

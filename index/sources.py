@@ -13,18 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from index.articles import format_for
+from index.articles import path_text as _path_text
 from index.config import SourceConfig
 
-# Used until (or if) `index.articles.format_for` is unavailable; mirrors its suffix table.
-_FALLBACK_SUFFIXES = {
-    ".txt": "txt",
-    ".md": "md",
-    ".markdown": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".json": "json",
-    ".jsonl": "jsonl",
-}
 KEY_SEPARATOR = "\x1f"
 
 
@@ -36,7 +28,7 @@ class SourceFile:
     path: Path
     """Absolute path, below `source.path` (symlinks inside the source are kept, not resolved)."""
     rel: str
-    """Path relative to the source folder, POSIX separators."""
+    """Path relative to the source folder, POSIX separators (non-UTF-8 name bytes escaped)."""
     mtime_ns: int
     size: int
 
@@ -56,7 +48,11 @@ def file_key(source_name: str, rel: str) -> str:
     return f"{source_name}{KEY_SEPARATOR}{rel}"
 
 
-def scan(sources: Iterable[SourceConfig], warn: Callable[[str], None]) -> Iterator[SourceFile]:
+def scan(
+    sources: Iterable[SourceConfig],
+    warn: Callable[[str], None],
+    unreadable: set[str] | None = None,
+) -> Iterator[SourceFile]:
     """Yield every article file of every source, sources in the given order, files sorted by
     their relative path.
 
@@ -65,12 +61,17 @@ def scan(sources: Iterable[SourceConfig], warn: Callable[[str], None]) -> Iterat
     unreadable source folder gives one warning naming it and the other sources are still scanned;
     a subfolder that cannot be listed or a file that cannot be stat'ed (vanished, dangling link)
     gives one warning each.
+
+    `unreadable`, if given, receives the `file_key` prefix of every subfolder that could not be
+    listed (`<source>\x1f<rel>/`): its files are unknown this run, not deleted.
     """
     for source in sources:
-        yield from _scan_source(source, warn)
+        yield from _scan_source(source, warn, unreadable)
 
 
-def _scan_source(source: SourceConfig, warn: Callable[[str], None]) -> Iterator[SourceFile]:
+def _scan_source(
+    source: SourceConfig, warn: Callable[[str], None], unreadable: set[str] | None
+) -> Iterator[SourceFile]:
     root = Path(source.path)
     try:
         root_stat = os.stat(root)
@@ -93,8 +94,12 @@ def _scan_source(source: SourceConfig, warn: Callable[[str], None]) -> Iterator[
         except OSError as exc:
             if folder == root:
                 warn(f"source {source.name}: cannot read folder {root}: {_reason(exc)}")
+                if unreadable is not None:
+                    unreadable.add(file_key(source.name, ""))
                 return
             warn(f"source {source.name}: cannot read folder {folder}: {_reason(exc)}")
+            if unreadable is not None:
+                unreadable.add(file_key(source.name, _path_text(prefix)))
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -113,21 +118,13 @@ def _scan_source(source: SourceConfig, warn: Callable[[str], None]) -> Iterator[
                 continue
             if not stat.S_ISREG(st.st_mode) or not matcher.fullmatch(rel):
                 continue
-            if _format_for(Path(entry.name), source.format) is None:
+            if format_for(Path(entry.name), source.format) is None:
                 continue
-            found.append(SourceFile(source, Path(entry.path), rel, st.st_mtime_ns, st.st_size))
+            found.append(
+                SourceFile(source, Path(entry.path), _path_text(rel), st.st_mtime_ns, st.st_size)
+            )
     found.sort(key=lambda f: f.rel)
     yield from found
-
-
-def _format_for(path: Path, forced: str | None) -> str | None:
-    try:
-        from index.articles import format_for
-    except ImportError:
-        if forced:
-            return forced
-        return _FALLBACK_SUFFIXES.get(path.suffix.lower())
-    return format_for(path, forced)
 
 
 @lru_cache(maxsize=64)

@@ -16,7 +16,6 @@ committed generation while a writer works.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -33,14 +32,15 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.filedb.filestore import RamStorage
-from whoosh.index import FileIndex
+from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.searching import Searcher
 
 from index import ingest
+from index.articles import path_text
 from index.config import Settings
 from index.lock import DEFAULT_TIMEOUT, LOCK_NAME, IndexBusy, StoreError, WriteLock
 from index.model import Article, Date
-from index.schema import SCHEMA_VERSION, make_schema
+from index.schema import SCHEMA_VERSION, make_schema, stored_date
 from index.sources import scan
 
 __all__ = [
@@ -191,11 +191,17 @@ class Library:
                 clear = bool(indexed)
                 indexed = {}
             skipped = {} if report.rebuilt else ingest.load_skipped(self.index_dir)
-            files = list(scan(self.settings.sources, warn_))
+            unreadable: set[str] = set()
+            files = list(scan(self.settings.sources, warn_, unreadable))
             plan = ingest.plan_update(files, indexed, skipped, self._unavailable_sources())
+            _keep_unreadable(plan, unreadable)
             report.unchanged = plan.unchanged
             report.deleted = len(plan.delete)
-            if clear or ingest.needs_work(plan, skipped):
+            if not (clear or ingest.needs_work(plan, skipped)):
+                # Nothing to commit, so no commit will sweep away what a writer killed
+                # (kill -9, power cut) left behind: do that sweep here.
+                _clean_leftovers(ix)
+            else:
 
                 def progress_(done: int, total: int, path: str) -> None:
                     if progress is not None:
@@ -303,8 +309,10 @@ class Library:
         except Exception:  # a damaged index needs the rebuild update() does
             return True
         skipped = ingest.load_skipped(self.index_dir)
-        files = list(scan(self.settings.sources, lambda _message: None))
+        unreadable: set[str] = set()
+        files = list(scan(self.settings.sources, lambda _message: None, unreadable))
         plan = ingest.plan_update(files, indexed, skipped, self._unavailable_sources())
+        _keep_unreadable(plan, unreadable)
         return ingest.needs_work(plan, skipped)
 
     def _unavailable_sources(self) -> frozenset[str]:
@@ -325,12 +333,19 @@ class Library:
             s.close()
 
     def get(self, article_id: str) -> Article | None:
-        """The article with this id, rebuilt from the stored fields; None if not indexed."""
+        """The article with this id, rebuilt from the stored fields; None if not indexed.
+        Raises StoreError when the index cannot be read."""
         with self.searcher() as s:
-            docnum = s.document_number(id=article_id)
-            if docnum is None:
-                return None
-            return article_from_fields(s.stored_fields(docnum))
+            try:
+                docnum = s.document_number(id=path_text(article_id))
+                if docnum is None:
+                    return None
+                return article_from_fields(s.stored_fields(docnum))
+            except Exception as exc:  # Whoosh reports a damaged segment with anything
+                raise StoreError(
+                    f"cannot read index {self.index_dir} ({_describe(exc)}): "
+                    "run `newsreader index --rebuild`"
+                ) from None
 
     def count(self) -> int:
         """Number of indexed articles."""
@@ -432,6 +447,25 @@ class Library:
             return self._empty
 
 
+def _clean_leftovers(ix: FileIndex) -> None:
+    """Delete segment files and old TOCs the current generation does not use: what a killed
+    writer left. Exactly the sweep Whoosh runs after every commit (readers have their files
+    open, see `_open_searcher`); called with the write lock held. Best effort."""
+    try:
+        toc = TOC.read(ix.storage, INDEX_NAME)
+        clean_files(ix.storage, INDEX_NAME, toc.generation, toc.segments)
+    except Exception:  # a leftover file costs disk space, never correctness
+        pass
+
+
+def _keep_unreadable(plan: ingest.Plan, unreadable: set[str]) -> None:
+    """Keep the articles of subfolders the scan could not list (permissions changed, a mount
+    gone stale): their files are unknown this run, not deleted."""
+    if unreadable:
+        prefixes = tuple(unreadable)
+        plan.delete = [k for k in plan.delete if not k.startswith(prefixes)]
+
+
 def article_from_fields(fields: dict[str, Any]) -> Article:
     """An Article from a document's stored fields."""
     tags = tuple(t for t in str(fields.get("tags") or "").split(",") if t)
@@ -447,16 +481,6 @@ def article_from_fields(fields: dict[str, Any]) -> Article:
         url=fields.get("url", ""),
         tags=tags,
     )
-
-
-def stored_date(fields: dict[str, Any]) -> Date | None:
-    """The article date from stored fields (`date` UTC-naive + `date_kind`)."""
-    value = fields.get("date")
-    if not isinstance(value, dt.datetime):
-        return None
-    if fields.get("date_kind") == "date":
-        return value.date()
-    return value.replace(tzinfo=dt.UTC)
 
 
 def _row(fields: dict[str, Any]) -> ArticleRow:

@@ -16,7 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from tui.terminal import printable
+from tui.terminal import json_safe, printable
 
 if TYPE_CHECKING:
     from index.store import Library, Progress
@@ -133,7 +133,7 @@ def _run(args: argparse.Namespace) -> int:
         make_app(settings).run()
         return EXIT_OK
 
-    from index.store import IndexBusy, Library
+    from index.store import IndexBusy, Library, StoreError
 
     library = Library(settings)
     try:
@@ -142,6 +142,11 @@ def _run(args: argparse.Namespace) -> int:
     except IndexBusy as exc:
         _fail(str(exc))
         return EXIT_FAILURE
+    except StoreError as exc:
+        # An index folder that cannot be created, written or read: the config's (or the
+        # machine's) problem, told in one line like every other input error.
+        _fail(str(exc))
+        return EXIT_USAGE
     finally:
         library.close()
 
@@ -339,8 +344,8 @@ def _article(library: Library, article_id: str):  # type: ignore[no-untyped-def]
 
 
 def _print_json(data: object) -> None:
-    # ensure_ascii=False keeps text readable; json escapes every control character anyway.
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    # ensure_ascii=False keeps text readable; json escapes C0 controls, json_safe the rest.
+    sys.stdout.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
     sys.stdout.write("\n")
 
 
