@@ -1,1 +1,1 @@
-"""newsreader's Textual app."""
+"""The app's screens: main (browse/search/read), help, welcome, related, compare."""

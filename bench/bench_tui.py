@@ -1,0 +1,187 @@
+"""TUI responsiveness: start-up to the first screen accepting keys, keypress-to-repaint in the
+article list, and search-as-you-type keystroke-to-results. Prints figures; asserts nothing.
+
+    newsreader --config CONFIG index          # index first (indexing time is not measured here)
+    python bench/bench_tui.py --config CONFIG [--runs 5]
+
+Start-up runs the real `newsreader` entry point in a fresh process (headless), from the process
+start to the moment the first key press has been handled. The other figures come from a
+headless app in this process, driven by Textual's Pilot, on a 120x40 screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+QUERY_WORDS = ["government", "mobile phone", "oil prices", "world cup", "election", "music"]
+
+STARTUP_PROBE = r"""
+import sys, time
+start = float(sys.argv[1])
+from index.config import load_settings
+from tui.app import make_app
+from pathlib import Path
+
+app = make_app(load_settings(Path(sys.argv[2])))
+
+async def probe(pilot):
+    await pilot.press("j")  # handled means the screen accepts keys
+    ready = time.time() - start
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    filled = time.time() - start
+    print(f"{ready:.4f} {filled:.4f}")
+    pilot.app.exit()
+
+app.run(headless=True, size=(120, 40), auto_pilot=probe)
+"""
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def show(label: str, values_ms: list[float]) -> None:
+    print(f"  {label:<44} p50 {pct(values_ms, 50):8.1f} ms   p95 {pct(values_ms, 95):8.1f} ms"
+          f"   (n={len(values_ms)})")
+
+
+def startup(config: Path, runs: int) -> None:
+    ready: list[float] = []
+    filled: list[float] = []
+    env = dict(os.environ)
+    for _ in range(runs):
+        # time.time() in the parent, just before the child starts: includes interpreter start-up
+        # and every import, as a user launching `newsreader` waits for them.
+        start = time.time()
+        out = subprocess.run(
+            [sys.executable, "-c", STARTUP_PROBE, repr(start), str(config)],
+            capture_output=True, text=True, check=True, env=env,
+        ).stdout.split()
+        ready.append(float(out[-2]) * 1000)
+        filled.append(float(out[-1]) * 1000)
+    print("start-up (fresh process, index present):")
+    show("process start -> first key handled", ready)
+    show("process start -> lists filled (workers done)", filled)
+
+
+class PaintClock:
+    """Remembers when the article list last drew a line: the moment a change reached the
+    screen (headless, Textual still composes every frame)."""
+
+    def __init__(self) -> None:
+        from tui.widgets.article_list import ArticleList
+
+        self.painted = 0.0
+        original = ArticleList.render_line
+
+        def render_line(widget: ArticleList, y: int):  # type: ignore[no-untyped-def]
+            strip = original(widget, y)
+            self.painted = time.perf_counter()
+            return strip
+
+        ArticleList.render_line = render_line  # type: ignore[method-assign]
+
+    async def wait_after(self, t0: float, timeout: float = 10.0) -> float:
+        """Milliseconds from `t0` to the first paint after it."""
+        while self.painted < t0:
+            if time.perf_counter() - t0 > timeout:
+                raise TimeoutError(f"no repaint (last {self.painted - t0:.3f})")
+            await asyncio.sleep(0.0005)
+        return (self.painted - t0) * 1000
+
+
+async def interactive(config: Path, rounds: int) -> None:
+    from textual import events
+
+    from index.config import load_settings
+    from tui.app import make_app
+    from tui.widgets.article_list import ArticleList
+    from tui.widgets.search_bar import DEBOUNCE, SearchBar
+
+    clock = PaintClock()
+    app = make_app(load_settings(config))
+    app.read_delay = 3600.0  # benchmarking must not mark the user's articles read
+
+    async def key(name: str) -> float:
+        """Send one key as the terminal would and time it to the list's repaint."""
+        t0 = time.perf_counter()
+        char = name if len(name) == 1 else None
+        app.post_message(events.Key(name, char))
+        return await clock.wait_after(t0)
+
+    async def idle() -> None:
+        await app.workers.wait_for_complete()
+        await asyncio.sleep(0.05)  # a benchmark may sleep: let previews and repaints finish
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        article_list = app.screen.query_one(ArticleList)
+        print(f"library: {len(article_list):,} articles in the list")
+
+        moves: list[float] = []
+        held: list[float] = []
+        for i in range(rounds):
+            moves.append(await key("j" if i % 50 < 25 else "k"))
+            await idle()
+        for _ in range(rounds):  # a held-down key: no pause for the previews to finish
+            held.append(await key("j"))
+        await idle()
+        jumps: list[float] = []
+        for name in ["G", "g"] * 5:
+            jumps.append(await key(name))
+            await idle()
+        print("article list (wide layout: the article pane previews the highlighted article):")
+        show("j/k keypress -> list repainted", moves)
+        show("j held down -> list repainted", held)
+        show("G/g (end/start of the whole list) -> repaint", jumps)
+
+        await pilot.press("slash")
+        bar = app.screen.query_one(SearchBar)
+        screen = app.screen
+        typed: list[float] = []
+        for words in QUERY_WORDS:
+            for n, char in enumerate(words, 1):
+                t0 = time.perf_counter()
+                app.post_message(events.Key(char if char != " " else "space", char))
+                wanted = words[:n].strip()
+                if wanted == words[: n - 1].strip():  # a space: the query did not change
+                    await idle()
+                    continue
+                while getattr(screen, "results", None) is None or screen.results.query != wanted:
+                    await asyncio.sleep(0.0005)
+                typed.append(await clock.wait_after(t0))
+                await idle()
+            bar.value = ""
+            await bar.wait_for_debounce()
+            await idle()
+        print("search as you type (each keystroke waits for its own results):")
+        show("keystroke -> results shown", typed)
+        show(f"  the same without the {DEBOUNCE * 1000:.0f} ms typing debounce",
+             [t - DEBOUNCE * 1000 for t in typed])
+        app.exit()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--config", type=Path, required=True, help="a newsreader config.yaml")
+    ap.add_argument("--runs", type=int, default=5, help="fresh-process start-ups to time")
+    ap.add_argument("--rounds", type=int, default=200, help="list moves to time")
+    args = ap.parse_args()
+    startup(args.config, args.runs)
+    asyncio.run(interactive(args.config, args.rounds))
+
+
+if __name__ == "__main__":
+    main()

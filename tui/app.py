@@ -1,0 +1,106 @@
+"""The Textual app: owns the library, the read state and the keymap; screens do the rest.
+
+`make_app(settings)` is the one way to build it, used by the CLI and by the tests alike.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+from index.config import Settings
+from index.store import Library
+from tui.commands import NewsreaderCommands
+from tui.keys import build_keymap
+from tui.state import ReadState
+
+READ_DELAY = 1.5
+"""Seconds an opened article stays open before it counts as read."""
+PREVIEW_DELAY = 0.08
+"""Seconds the list cursor must rest before the article pane previews its article: the list
+repaints at once, and a held-down j does not lay out every article it passes."""
+
+
+class NewsreaderApp(App[None]):
+    """A keyboard-driven reader for a library of news articles."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "newsreader"
+    COMMANDS: ClassVar = App.COMMANDS | {NewsreaderCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit newsreader"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette",
+                tooltip="Open the command palette"),
+    ]
+
+    def __init__(self, settings: Settings, library: Library | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        # procs=1: Whoosh's sub-writer processes cannot be started from inside a running
+        # Textual app (multiprocessing fails with "bad value(s) in fds_to_keep" once Textual
+        # has redirected stdout/stderr), so the TUI indexes in its worker thread.
+        self.library = library if library is not None else Library(settings, procs=1)
+        self.read_state = ReadState(settings.state_dir)
+        self.read_delay = READ_DELAY
+        """Tests set this to 0 so "opened for a moment" needs no real waiting."""
+        self.preview_delay = PREVIEW_DELAY
+        """Tests set this to 0 so the preview follows the cursor at once."""
+        self.show_timing = True
+        """Whether the search status shows how long a search took (off for snapshots)."""
+        self.key_warnings: list[str] = []
+        self.keymap_overrides: dict[str, str] = {}
+        """Binding id -> keys, from config `keys:` (normalised), for the help screen."""
+        self.title = settings.name
+
+    def on_mount(self) -> None:
+        from tui.screens.help import all_binding_ids
+        from tui.screens.main import MainScreen
+
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        else:
+            self.notify(f"theme: unknown theme {self.settings.theme!r}", severity="warning")
+        keymap, self.key_warnings = build_keymap(self.settings.keys, all_binding_ids())
+        self.keymap_overrides = keymap
+        if keymap:
+            self.set_keymap(keymap)
+        for warning in self.key_warnings:
+            self.notify(warning, severity="warning", timeout=10)
+        if self.read_state.error:
+            self.notify(self.read_state.error, severity="warning", timeout=10)
+        self.push_screen(MainScreen())
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    @on(Worker.StateChanged)
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.report_worker_error(event.worker)
+
+    def report_worker_error(self, worker: Worker[object]) -> None:
+        """The one place every failed worker is reported (workers use exit_on_error=False);
+        screens forward their workers' failures here (see `screens.base`)."""
+        error = worker.error
+        if error is None:
+            return
+        text = str(error).splitlines()[0] if str(error) else type(error).__name__
+        self.notify(text, title=f"{worker.name or 'task'} failed", severity="error",
+                    timeout=10, markup=False)
+
+    def on_unmount(self) -> None:
+        self.library.close()
+
+
+def make_app(settings: Settings, *, library: Library | None = None) -> NewsreaderApp:
+    """The app for `settings`, built the same way by the CLI and the tests."""
+    return NewsreaderApp(settings, library)

@@ -1,0 +1,111 @@
+"""What the app's thread workers compute: plain functions of the library, no widgets.
+
+Each one runs in a worker thread (Whoosh never runs on the UI thread for these) and returns
+plain data the screen then shows. Keeping them here keeps `screens/main.py` about the UI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.search import Results, highlight_spans, search
+from index.store import Library
+from tui.text import clean, one_line
+from tui.widgets.article_view import Reading
+from tui.widgets.rows import Entry, EntryRows, PagedRows, Rows
+from tui.widgets.source_list import Scope
+
+PAGE_SIZE = 200
+"""Rows fetched from the index at a time as the list scrolls."""
+SEARCH_LIMIT = 200
+"""Hits shown for a search; the status line says how many there are in all."""
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Article counts of the whole library, each source and each outlet (no unread numbers:
+    those come from the read state, on the UI thread, so marking an article read is instant)."""
+
+    total: int
+    sources: list[tuple[str, int]]
+    outlets: list[tuple[str, int]]
+
+
+def load_counts(library: Library) -> Counts:
+    return Counts(
+        total=library.count(),
+        sources=[(s.name, s.count) for s in library.source_counts()],
+        outlets=library.outlet_counts(),
+    )
+
+
+def scope_total(counts: Counts | None, scope: Scope) -> int | None:
+    """How many articles `scope` has, from counts already loaded (None when unknown)."""
+    if counts is None:
+        return None
+    if scope.source is not None:
+        pairs = counts.sources
+    elif scope.outlet is not None:
+        pairs = counts.outlets
+    else:
+        return counts.total
+    wanted = (scope.name or "").casefold()
+    return next((n for name, n in pairs if name.casefold() == wanted), 0)
+
+
+def load_rows(
+    library: Library, scope: Scope, sort: str, read: frozenset[str] | None
+) -> Rows:
+    """The browse list of `scope`: paged from the index, or, with `read` given (unread only),
+    every unread row in memory (the filter needs to look at every id once)."""
+    def fetch(offset: int, limit: int | None) -> list[Entry]:
+        rows = library.list_articles(
+            source=scope.source, outlet=scope.outlet, sort=sort, offset=offset, limit=limit
+        )
+        return [Entry.from_row(r) for r in rows]
+
+    if read is not None:
+        return EntryRows([e for e in fetch(0, None) if e.id not in read])
+    first = fetch(0, PAGE_SIZE)
+    if len(first) < PAGE_SIZE:
+        return EntryRows(first)
+    total = library.count() if scope.name is None else _scope_count(library, scope)
+    # The first page was fetched here, in the thread; later pages are one cheap query each.
+    return PagedRows(fetch, total, page_size=PAGE_SIZE, first_page=first)
+
+
+def _scope_count(library: Library, scope: Scope) -> int:
+    if scope.source is not None:
+        wanted = scope.source.casefold()
+        return next((s.count for s in library.source_counts() if s.name.casefold() == wanted), 0)
+    wanted = (scope.outlet or "").casefold()
+    return next((n for name, n in library.outlet_counts() if name.casefold() == wanted), 0)
+
+
+def run_search(
+    library: Library, query: str, scope: Scope, sort: str, read: frozenset[str] | None
+) -> tuple[Results, EntryRows]:
+    """Search and the rows to show (read hits dropped when `read` is given)."""
+    results = search(
+        library, query, limit=SEARCH_LIMIT, source=scope.source, outlet=scope.outlet, sort=sort
+    )
+    entries = [Entry.from_hit(h) for h in results.hits]
+    if read is not None:
+        entries = [e for e in entries if e.id not in read]
+    return results, EntryRows(entries, snippets=True)
+
+
+def load_reading(library: Library, article_id: str, query: str) -> Reading | None:
+    """The article made ready to show, with the spans of `query`'s matches (if any)."""
+    article = library.get(article_id)
+    if article is None:
+        return None
+    title = one_line(article.title)
+    body = clean(article.body)
+    title_spans: list[tuple[int, int]] = []
+    body_spans: list[tuple[int, int]] = []
+    if query:
+        # Spans are computed on the cleaned text the pane shows, so offsets line up.
+        title_spans = highlight_spans(query, title, "title")
+        body_spans = highlight_spans(query, body)
+    return Reading(article, title, body, query, title_spans, body_spans)

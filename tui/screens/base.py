@@ -1,0 +1,20 @@
+"""What every screen of the app shares."""
+
+from __future__ import annotations
+
+from textual.worker import Worker, WorkerState
+
+
+class ReportsWorkerErrors:
+    """Mixin: a failed worker of this screen is reported by the app's one handler.
+
+    `Worker.StateChanged` does not bubble, so each screen that runs workers forwards the event.
+    A naming-convention handler, not `@on`: Textual only collects `@on` handlers from classes
+    built by its metaclass, and a mixin is not. A subclass may define its own
+    `on_worker_state_changed`: Textual calls the handler of every class in the MRO, so this one
+    still runs (no `super()` call, or it would run twice).
+    """
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.app.report_worker_error(event.worker)  # type: ignore[attr-defined]

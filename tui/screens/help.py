@@ -1,0 +1,91 @@
+"""The help screen: every key, by where it works, as currently bound (config `keys:` applied)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def sections() -> list[tuple[str, type[DOMNode]]]:
+    """Where bindings live, in the order the help screen lists them."""
+    from tui.app import NewsreaderApp
+    from tui.screens.main import MainScreen
+    from tui.screens.related import RelatedScreen
+    from tui.widgets.article_list import ArticleList
+    from tui.widgets.article_view import ArticleView
+    from tui.widgets.search_bar import SearchBar
+    from tui.widgets.source_list import SourceList
+
+    return [
+        ("Everywhere", NewsreaderApp),
+        ("Main screen", MainScreen),
+        ("Article list", ArticleList),
+        ("Article", ArticleView),
+        ("Search input", SearchBar),
+        ("Sources", SourceList),
+        ("Related articles", RelatedScreen),
+    ]
+
+
+def bindings_of(node_type: type[DOMNode]) -> Iterator[Binding]:
+    """The bindings a class declares itself, with an id (the ones users can rebind)."""
+    for item in node_type.__dict__.get("BINDINGS", []):
+        binding = item if isinstance(item, Binding) else Binding(*item)
+        if binding.id:
+            yield binding
+
+
+def all_binding_ids() -> list[str]:
+    return [b.id for _, cls in sections() for b in bindings_of(cls) if b.id]
+
+
+def key_display(app: App[object], binding: Binding, keymap: dict[str, str]) -> str:
+    """How the keys of `binding` are shown, after the user's rebinding."""
+    keys = keymap.get(binding.id or "", binding.key)
+    return ", ".join(
+        app.get_key_display(binding.with_key(key.strip(), key_display=None))
+        for key in keys.split(",")
+        if key.strip()
+    )
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every key; escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close",
+                tooltip="Close the help"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Keys"
+            body.border_subtitle = "escape to close · rebind in config.yaml keys: by id"
+            yield Static(self._table(), id="help-table")
+
+    def _table(self) -> Table:
+        keymap: dict[str, str] = getattr(self.app, "keymap_overrides", {})
+        table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
+        table.add_column("key", style="bold", no_wrap=True)
+        table.add_column("what")
+        table.add_column("id", style="dim", no_wrap=True)
+        for title, cls in sections():
+            table.add_row(Text(title, style="bold underline"), "", "")
+            for binding in bindings_of(cls):
+                what = binding.tooltip or binding.description
+                table.add_row(key_display(self.app, binding, keymap), what, binding.id)
+            table.add_row("", "", "")
+        table.add_row("mouse", "Click a source, an article or a pane; scroll with the wheel", "")
+        return table
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

@@ -1,0 +1,482 @@
+"""The main screen: sources on the left, the article list (or search results), the article.
+
+Everything slow runs in thread workers (`tui.loaders`) that post a Message with their result;
+each handler first checks the result still answers the current question (scope, sort, query),
+so a late result never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from index.search import Results
+from tui import loaders
+from tui.screens.article_actions import ArticleActions
+from tui.screens.base import ReportsWorkerErrors
+from tui.screens.indexer import Indexer
+from tui.text import one_line
+from tui.widgets.article_list import ArticleList
+from tui.widgets.article_view import ArticleView, Reading
+from tui.widgets.rows import Rows, index_of
+from tui.widgets.search_bar import SearchBar
+from tui.widgets.source_list import Count, Scope, SourceList
+from tui.widgets.status import LibraryHeader, StatusLine
+
+if TYPE_CHECKING:
+    from tui.app import NewsreaderApp
+
+NARROW = 100
+"""Below this many columns the list and the article share one pane."""
+
+
+class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
+    """Browse, search and read."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "next_pane", "Next pane", show=False, id="main.next_pane",
+                tooltip="Move to the next pane"),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False,
+                id="main.previous_pane", tooltip="Move to the previous pane"),
+        Binding("slash", "search", "Search", id="main.search", tooltip="Search the library"),
+        Binding("escape", "back", "Back", show=False, id="main.back",
+                tooltip="Back to the list; clear the search"),
+        Binding("s", "sort", "Sort", id="main.sort",
+                tooltip="Sort by relevance or date (search), date or title (list)"),
+        Binding("u", "unread", "Unread only", id="main.unread",
+                tooltip="Show only unread articles, or all again"),
+        Binding("m", "toggle_read", "Read/unread", id="main.toggle_read",
+                tooltip="Mark the article read or unread"),
+        Binding("o", "open_url", "Open URL", show=False, id="main.open_url",
+                tooltip="Open the article's URL in the browser"),
+        Binding("y", "copy_url", "Copy URL", show=False, id="main.copy_url",
+                tooltip="Copy the article's URL to the clipboard"),
+        Binding("r", "related", "Related", id="main.related",
+                tooltip="List articles like this one"),
+        Binding("R", "rescan", "Re-scan", show=False, id="main.rescan",
+                tooltip="Re-scan the source folders and update the index"),
+        Binding("space", "mark", "Mark", id="main.mark",
+                tooltip="Mark the article to compare it with another"),
+        Binding("c", "compare", "Compare", id="main.compare",
+                tooltip="Compare the marked article with this one"),
+    ]
+
+    # -- messages from the workers ---------------------------------------------------------
+
+    class CountsLoaded(Message):
+        def __init__(self, counts: loaders.Counts) -> None:
+            super().__init__()
+            self.counts = counts
+
+    class RowsLoaded(Message):
+        def __init__(self, key: tuple[object, ...], rows: Rows) -> None:
+            super().__init__()
+            self.key = key
+            self.rows = rows
+
+    class SearchDone(Message):
+        def __init__(self, key: tuple[object, ...], results: Results, rows: Rows) -> None:
+            super().__init__()
+            self.key = key
+            self.results = results
+            self.rows = rows
+
+    class ArticleLoaded(Message):
+        def __init__(self, article_id: str, reading: Reading | None, opened: bool) -> None:
+            super().__init__()
+            self.article_id = article_id
+            self.reading = reading
+            self.opened = opened
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scope = Scope()
+        self.query_text = ""
+        self.list_sort = "date"
+        self.search_sort = "relevance"
+        self.unread_only = False
+        self.marked: str | None = None
+        self.counts: loaders.Counts | None = None
+        self.results: Results | None = None
+        self.wanted_article: str | None = None
+        """The article the pane is loading or showing (results for others are dropped)."""
+        self.wanted_query = ""
+        """The query whose matches it highlights."""
+        self._read_timer: Timer | None = None
+        self.indexing = False
+        self._shown_key: tuple[object, ...] | None = None
+        self._preview_timer: Timer | None = None
+
+    @property
+    def nr_app(self) -> NewsreaderApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield LibraryHeader(id="header")
+        with Horizontal(id="panes"):
+            yield SourceList(id="sources")
+            with Vertical(id="list-pane"):
+                yield SearchBar(id="search")
+                yield StatusLine(id="status")
+                yield ArticleList(is_read=self.nr_app.read_state.is_read, id="articles")
+            yield ArticleView(id="article")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        header = self.query_one(LibraryHeader)
+        header.library_name = self.nr_app.settings.name
+        self.query_one("#sources").border_title = "Sources"
+        self.query_one("#list-pane").border_title = "Articles"
+        self.query_one("#article").border_title = "Article"
+        self.query_one(ArticleList).marked = None
+        self.query_one(ArticleList).focus()
+        self._apply_width(self.app.size.width)
+        self.reload()
+        if not self.nr_app.settings.sources:
+            self.show_welcome()
+        else:
+            header.state = "checking index…"
+            self.check_index()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        narrow = width < NARROW
+        if narrow == self.has_class("-narrow"):
+            return
+        self.set_class(narrow, "-narrow")
+        if narrow and isinstance(self.focused, SourceList):
+            self.query_one(ArticleList).focus()
+        if not narrow:
+            self.remove_class("-reading")
+
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Reload the counts and the list (or re-run the search) for the current settings."""
+        self.load_counts()
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        read = self.nr_app.read_state.snapshot() if self.unread_only else None
+        status = self.query_one(StatusLine)
+        if self.query_text:
+            status.say("searching…")
+            self.search_worker(self._search_key(), read)
+        else:
+            self.load_rows(self._list_key(), read)
+
+    def _list_key(self) -> tuple[object, ...]:
+        return ("list", self.scope, self.list_sort, self.unread_only)
+
+    def _search_key(self) -> tuple[object, ...]:
+        return ("search", self.query_text, self.scope, self.search_sort, self.unread_only)
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def load_counts(self) -> None:
+        self.post_message(self.CountsLoaded(loaders.load_counts(self.nr_app.library)))
+
+    @work(thread=True, exclusive=True, group="list", exit_on_error=False)
+    def load_rows(self, key: tuple[object, ...], read: frozenset[str] | None) -> None:
+        _, scope, sort, _ = key
+        rows = loaders.load_rows(self.nr_app.library, scope, sort, read)  # type: ignore[arg-type]
+        self.post_message(self.RowsLoaded(key, rows))
+
+    @work(thread=True, exclusive=True, group="list", exit_on_error=False)
+    def search_worker(self, key: tuple[object, ...], read: frozenset[str] | None) -> None:
+        _, query, scope, sort, _ = key
+        results, rows = loaders.run_search(
+            self.nr_app.library, query, scope, sort, read  # type: ignore[arg-type]
+        )
+        self.post_message(self.SearchDone(key, results, rows))
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def load_article(self, article_id: str, query: str, opened: bool) -> None:
+        reading = loaders.load_reading(self.nr_app.library, article_id, query)
+        self.post_message(self.ArticleLoaded(article_id, reading, opened))
+
+    # -- results ------------------------------------------------------------------------------
+
+    @on(CountsLoaded)
+    def counts_loaded(self, message: CountsLoaded) -> None:
+        self.counts = message.counts
+        self.query_one(LibraryHeader).articles = message.counts.total
+        self.show_counts()
+        if self.query_text == "":
+            self._say_list_status()
+
+    def show_counts(self) -> None:
+        """Fill the source list from the loaded counts and the read state (cheap: no index)."""
+        counts = self.counts
+        if counts is None:
+            return
+        read = self.nr_app.read_state
+        by_source, by_outlet = read.read_by_source(), read.read_by_outlet()
+        unread_total = max(0, counts.total - len(read))
+        self.query_one(SourceList).set_counts(
+            Count("All", counts.total, unread_total),
+            [Count(n, c, max(0, c - by_source[n.casefold()])) for n, c in counts.sources],
+            [Count(n, c, max(0, c - by_outlet[n.casefold()])) for n, c in counts.outlets],
+        )
+
+    @on(RowsLoaded)
+    def rows_loaded(self, message: RowsLoaded) -> None:
+        if self.query_text or message.key != self._list_key():
+            return  # a stale answer: the user has moved on
+        self._show_rows(message.key, message.rows)
+        self._say_list_status()
+
+    @on(SearchDone)
+    def search_done(self, message: SearchDone) -> None:
+        if message.key != self._search_key():
+            return
+        self.results = message.results
+        self._show_rows(message.key, message.rows, empty="No matches.")
+        self._say_search_status(message.results, len(message.rows))
+
+    def _show_rows(self, key: tuple[object, ...], rows: Rows, empty: str = "No articles.") -> None:
+        article_list = self.query_one(ArticleList)
+        current = article_list.entry
+        # The same list reloaded (after indexing, say) keeps the cursor on its article; a new
+        # list (another search, scope or sort) starts at the top.
+        same = key == self._shown_key
+        self._shown_key = key
+        cursor = index_of(rows, current.id) if current and same else None
+        article_list.empty_text = empty if not self.unread_only else "No unread articles."
+        article_list.show(rows, cursor=cursor or 0)
+        self._schedule_preview()
+
+    def _say_list_status(self) -> None:
+        total = len(self.query_one(ArticleList))
+        label = "All" if self.scope.name is None else one_line(self.scope.name)
+        parts = [label, f"{total:,} article{'' if total == 1 else 's'}",
+                 "newest first" if self.list_sort == "date" else "by title"]
+        if self.unread_only:
+            parts.append("unread only")
+        self.query_one(StatusLine).say(" · ".join(parts))
+
+    def _say_search_status(self, results: Results, shown: int) -> None:
+        text = Text(end="")
+        text.append(f"{results.total:,} result{'' if results.total == 1 else 's'}")
+        if shown < results.total:
+            text.append(f" (showing {shown:,})")
+        if self.nr_app.show_timing:
+            text.append(f" · {results.took_ms:.0f} ms")
+        text.append(" · by relevance" if self.search_sort == "relevance" else " · newest first")
+        if self.unread_only:
+            text.append(" · unread only")
+        if results.suggestion:
+            text.append(" · did you mean ")
+            text.append(one_line(results.suggestion), style="bold")
+            text.append("?")
+        if results.notice:
+            text.append(" · " + one_line(results.notice), style="italic")
+        self.query_one(StatusLine).say(text)
+
+    @on(ArticleList.Highlighted)
+    def list_highlighted(self, event: ArticleList.Highlighted) -> None:
+        event.stop()
+        self._schedule_preview()
+
+    def _schedule_preview(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        if self.narrow:
+            return
+        if self.nr_app.preview_delay <= 0:
+            self._preview()
+        else:
+            delay = self.nr_app.preview_delay
+            self._preview_timer = self.set_timer(delay, self._preview, name="preview")
+
+    def _preview(self) -> None:
+        """In the wide layout the pane follows the list cursor (without marking read)."""
+        self._preview_timer = None
+        entry = self.query_one(ArticleList).entry
+        if self.narrow or entry is None:
+            return
+        if entry.id == self.wanted_article and self.wanted_query == self.query_text:
+            return
+        self._request_article(entry.id, opened=False)
+
+    @on(ArticleList.Opened)
+    def list_opened(self, event: ArticleList.Opened) -> None:
+        event.stop()
+        self._request_article(event.entry.id, opened=True)
+
+    def _request_article(self, article_id: str, *, opened: bool) -> None:
+        self._cancel_read_timer()
+        self.wanted_article = article_id
+        self.wanted_query = self.query_text
+        self.load_article(article_id, self.query_text, opened)
+
+    @on(ArticleLoaded)
+    async def article_loaded(self, message: ArticleLoaded) -> None:
+        if message.article_id != self.wanted_article:
+            return
+        view = self.query_one(ArticleView)
+        if view.reading is None or view.reading.id != message.article_id or (
+            view.reading.query != self.query_text
+        ):
+            await view.show(message.reading)
+        if message.opened and message.reading is not None:
+            if self.narrow:
+                self.add_class("-reading")
+            view.focus()
+            self._start_read_timer(message.article_id, message.reading.article.outlet)
+
+    # -- read state -------------------------------------------------------------------------
+
+    def _start_read_timer(self, article_id: str, outlet: str) -> None:
+        self._cancel_read_timer()
+        if self.nr_app.read_state.is_read(article_id):
+            return
+
+        def mark() -> None:
+            self._read_timer = None
+            if self.wanted_article == article_id:
+                self._set_read(article_id, True, outlet)
+
+        if self.nr_app.read_delay <= 0:
+            mark()  # Textual timers need a positive delay; 0 means "at once"
+        else:
+            self._read_timer = self.set_timer(self.nr_app.read_delay, mark, name="mark-read")
+
+    def _cancel_read_timer(self) -> None:
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+
+    def _set_read(self, article_id: str, read: bool, outlet: str) -> None:
+        state = self.nr_app.read_state
+        if state.set_read(article_id, read, outlet=outlet):
+            self.query_one(ArticleList).refresh_rows()
+            self.show_counts()
+        if state.error:
+            self.notify(state.error, severity="warning", markup=False)
+            state.error = None
+
+    # -- search -----------------------------------------------------------------------------
+
+    @on(SearchBar.QueryChanged)
+    def query_changed(self, event: SearchBar.QueryChanged) -> None:
+        event.stop()
+        self.query_text = event.query
+        self.results = None
+        self.query_one("#list-pane").border_title = "Results" if event.query else "Articles"
+        self.refresh_list()
+
+    @on(SearchBar.Done)
+    def search_submitted(self, event: SearchBar.Done) -> None:
+        event.stop()
+        self.query_one(ArticleList).focus()
+
+    @on(SearchBar.Cleared)
+    def search_cleared(self, event: SearchBar.Cleared) -> None:
+        event.stop()
+        self._close_search()
+
+    def _close_search(self) -> None:
+        self.remove_class("-searching")
+        self.query_one(ArticleList).focus()
+        self.query_one("#list-pane").border_title = "Articles"
+        if self.query_text:
+            self.query_text = ""
+            self.results = None
+            self.refresh_list()
+
+    @on(SourceList.ScopeChosen)
+    def scope_chosen(self, event: SourceList.ScopeChosen) -> None:
+        event.stop()
+        self.choose_scope(event.scope)
+
+    def choose_scope(self, scope: Scope) -> None:
+        """Narrow the list (or the search) to one source or outlet, or show all again."""
+        self.scope = scope
+        self.query_one(SourceList).select_scope(scope)
+        self.refresh_list()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        focused = self.focused
+        if action == "mark":
+            return isinstance(focused, ArticleList)
+        if action == "compare":
+            return self.marked is not None or None  # shown dimmed until something is marked
+        return True
+
+    def _panes(self) -> list[str]:
+        if self.narrow:
+            return ["#article"] if self.has_class("-reading") else ["#search", "#articles"]
+        return ["#sources", "#search", "#articles", "#article"]
+
+    def _cycle(self, step: int) -> None:
+        panes = [p for p in self._panes() if p != "#search" or self.has_class("-searching")]
+        widgets = [self.query_one(p) for p in panes]
+        focused = self.focused
+        index = next((i for i, w in enumerate(widgets) if w is focused), -1)
+        widgets[(index + step) % len(widgets)].focus()
+
+    def action_next_pane(self) -> None:
+        self._cycle(1)
+
+    def action_previous_pane(self) -> None:
+        self._cycle(-1)
+
+    def action_search(self) -> None:
+        self.add_class("-searching")
+        if self.narrow:
+            self.remove_class("-reading")
+        self.query_one(SearchBar).focus()
+
+    def action_back(self) -> None:
+        if self.narrow and self.has_class("-reading"):
+            self.remove_class("-reading")
+            self.query_one(ArticleList).focus()
+        elif isinstance(self.focused, ArticleView):
+            self.query_one(ArticleList).focus()
+        elif self.has_class("-searching"):
+            self.query_one(SearchBar).reset()
+            self._close_search()
+        elif self.scope != Scope():
+            self.choose_scope(Scope())
+
+    def action_sort(self) -> None:
+        if self.query_text:
+            self.search_sort = "date" if self.search_sort == "relevance" else "relevance"
+        else:
+            self.list_sort = "title" if self.list_sort == "date" else "date"
+        self.refresh_list()
+
+    def action_unread(self) -> None:
+        self.unread_only = not self.unread_only
+        self.refresh_list()
+
+    # -- for the command palette ------------------------------------------------------------
+
+    def palette_scopes(self) -> list[tuple[str, Scope]]:
+        """Every scope the source list offers, for "Show: ..." commands."""
+        scopes = [("All articles", Scope())]
+        if self.counts is not None:
+            scopes += [(f"Source: {n}", Scope("source", n)) for n, _ in self.counts.sources]
+            scopes += [(f"Outlet: {n}", Scope("outlet", n)) for n, _ in self.counts.outlets]
+        return scopes

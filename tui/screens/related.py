@@ -1,0 +1,103 @@
+"""Articles like the open one (`index.search.related`): enter opens one, c compares."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+
+from index.search import related
+from tui.screens.base import ReportsWorkerErrors
+from tui.widgets.article_list import ArticleList
+from tui.widgets.rows import Entry, EntryRows
+from tui.widgets.status import StatusLine
+
+if TYPE_CHECKING:
+    from index.model import Article
+    from tui.app import NewsreaderApp
+
+LIMIT = 20
+
+
+class RelatedScreen(ReportsWorkerErrors, ModalScreen[str | None]):
+    """Dismisses with the id of the article to open, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close", id="related.close", tooltip="Close the list"),
+        Binding("c", "compare", "Compare", id="related.compare",
+                tooltip="Compare the open article with the chosen one"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, entries: list[Entry]) -> None:
+            super().__init__()
+            self.entries = entries
+
+    class PairLoaded(Message):
+        def __init__(self, a: Article, b: Article) -> None:
+            super().__init__()
+            self.a = a
+            self.b = b
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__()
+        self.article_id = article_id
+
+    @property
+    def nr_app(self) -> NewsreaderApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="related-body") as body:
+            body.border_title = "Related articles"
+            body.border_subtitle = "enter open · c compare · escape close"
+            yield StatusLine("finding related articles…", id="related-status")
+            yield ArticleList(is_read=self.nr_app.read_state.is_read, id="related-list")
+
+    def on_mount(self) -> None:
+        self.query_one(ArticleList).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
+    def load(self) -> None:
+        hits = related(self.nr_app.library, self.article_id, limit=LIMIT)
+        self.post_message(self.Loaded([Entry.from_hit(h) for h in hits]))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        found = len(message.entries)
+        self.query_one(StatusLine).say(
+            f"{found} related article{'' if found == 1 else 's'}" if found else "Nothing related."
+        )
+        self.query_one(ArticleList).show(EntryRows(message.entries))
+
+    @on(ArticleList.Opened)
+    def opened(self, event: ArticleList.Opened) -> None:
+        event.stop()
+        self.dismiss(event.entry.id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_compare(self) -> None:
+        entry = self.query_one(ArticleList).entry
+        if entry is not None:
+            self.load_pair(self.article_id, entry.id)
+
+    @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
+    def load_pair(self, id_a: str, id_b: str) -> None:
+        a, b = self.nr_app.library.get(id_a), self.nr_app.library.get(id_b)
+        if a is None or b is None:
+            raise LookupError(f"article not in the index: {id_a if a is None else id_b}")
+        self.post_message(self.PairLoaded(a, b))
+
+    @on(PairLoaded)
+    def pair_loaded(self, message: PairLoaded) -> None:
+        from tui.screens.compare import CompareScreen  # written alongside; imported on use
+
+        self.app.push_screen(CompareScreen(self.nr_app.library, message.a, message.b))

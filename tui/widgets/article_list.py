@@ -1,0 +1,292 @@
+"""The article list: a virtual, Line API list that draws only the rows on screen.
+
+It holds a `Rows` source (see `rows.py`), not widgets: with 100,000 articles it still renders a
+screenful of lines, fetching a page of entries from the index when one scrolls into view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.text import from_segments, one_line
+from tui.widgets.rows import Entry, EntryRows, Rows
+
+DATE_WIDTH = 10
+OUTLET_WIDTH = 18
+UNREAD_MARK = "•"
+COMPARE_MARK = "◆"
+"""Shown before the article marked (space) for comparison."""
+
+
+def day(value: object) -> str:
+    """YYYY-MM-DD for a date or datetime, "" for None."""
+    return value.isoformat()[:10] if value is not None else ""  # type: ignore[attr-defined]
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """A keyboard-driven list of articles or search hits; posts `Opened` on enter or click."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down",
+                tooltip="Move to the next article"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up",
+                tooltip="Move to the previous article"),
+        Binding("g,home", "first", "First", show=False, id="list.first",
+                tooltip="Go to the first article"),
+        Binding("G,end", "last", "Last", show=False, id="list.last",
+                tooltip="Go to the last article"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down",
+                tooltip="Move down a screenful"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up",
+                tooltip="Move up a screenful"),
+        Binding("enter", "open", "Open", id="list.open", tooltip="Open the article"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--cursor",
+        "article-list--unread",
+        "article-list--meta",
+        "article-list--snippet",
+        "article-list--match",
+        "article-list--empty",
+        "article-list--marked",
+    }
+
+    DEFAULT_CSS = """
+    ArticleList {
+        background: $surface;
+        & > .article-list--cursor { background: $boost; }
+        &:focus > .article-list--cursor { background: $block-cursor-background;
+                                          color: $block-cursor-foreground; }
+        & > .article-list--unread { text-style: bold; }
+        & > .article-list--meta { color: $text-muted; }
+        & > .article-list--snippet { color: $text-muted; }
+        & > .article-list--match { color: $text-accent; text-style: bold reverse; }
+        & > .article-list--empty { color: $text-muted; text-style: italic; }
+        & > .article-list--marked { color: $text-warning; text-style: bold; }
+    }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved onto an entry."""
+
+        def __init__(self, article_list: ArticleList, entry: Entry, index: int) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.entry = entry
+            self.index = index
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+    class Opened(Message):
+        """The user chose an entry to read (enter or click)."""
+
+        def __init__(self, article_list: ArticleList, entry: Entry, index: int) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.entry = entry
+            self.index = index
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    """Index of the highlighted entry."""
+    empty_text: reactive[str] = reactive("No articles.")
+    """What an empty list says."""
+
+    def __init__(
+        self,
+        *,
+        is_read: Callable[[str], bool] = lambda _id: False,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._rows: Rows = EntryRows([])
+        self.is_read = is_read
+        """Tells read from unread articles: unread rows are bold and marked."""
+        self.marked: str | None = None
+        """The id of the article marked for comparison (shown with COMPARE_MARK)."""
+
+    # -- data -------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> Rows:
+        """The row source shown."""
+        return self._rows
+
+    def show(self, rows: Rows, *, cursor: int = 0) -> None:
+        """Show `rows`, with the cursor on `cursor` (clamped) and scrolled into view."""
+        self._rows = rows
+        self._update_virtual_size()
+        self.set_reactive(ArticleList.cursor, self._clamp(cursor))
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    @property
+    def row_height(self) -> int:
+        return 2 if self._rows.snippets else 1
+
+    @property
+    def entry(self) -> Entry | None:
+        """The entry under the cursor."""
+        return self._rows.get(self.cursor)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _clamp(self, index: int) -> int:
+        return max(0, min(index, len(self._rows) - 1)) if len(self._rows) else 0
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(
+            self.scrollable_content_region.width, len(self._rows) * self.row_height
+        )
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._update_virtual_size()
+
+    # -- cursor ----------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return self._clamp(value)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        entry = self.entry
+        if entry is not None:
+            self.post_message(self.Highlighted(self, entry, new))
+
+    def _scroll_cursor_into_view(self) -> None:
+        height = self.row_height
+        region = Region(0, self.cursor * height, 1, height)
+        self.scroll_to_region(region, animate=False, immediate=True, force=True)
+
+    @property
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height // self.row_height - 1)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self._rows) - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += self._page
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._page
+
+    def action_open(self) -> None:
+        entry = self.entry
+        if entry is not None:
+            self.post_message(self.Opened(self, entry, self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (offset.y + self.scroll_offset.y) // self.row_height
+        if 0 <= index < len(self._rows):
+            self.cursor = index
+            self.action_open()
+
+    def refresh_rows(self) -> None:
+        """Repaint (after read state changed, say)."""
+        self.refresh()
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        _scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not len(self._rows):
+            if y == 0:
+                text = Text(" " + self.empty_text, end="")
+                text.stylize(self.get_component_rich_style("article-list--empty"))
+                return self._strip(text, width, base)
+            return Strip.blank(width, base)
+        line = scroll_y + y
+        index, sub = divmod(line, self.row_height)
+        entry = self._rows.get(index)
+        if entry is None:
+            return Strip.blank(width, base)
+        text = self._snippet_line(entry) if sub else self._title_line(entry, width)
+        style = base
+        if index == self.cursor:
+            style = base + self.get_component_rich_style("article-list--cursor")
+        return self._strip(text, width, style)
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = [
+            Segment(s.text, style + s.style if s.style else style)
+            for s in text.render(self.app.console)
+        ]
+        return Strip(segments, width).crop_extend(0, width, style)
+
+    def _title_line(self, entry: Entry, width: int) -> Text:
+        unread = not self.is_read(entry.id)
+        meta_style = self.get_component_rich_style("article-list--meta", partial=True)
+        title_style = (
+            self.get_component_rich_style("article-list--unread", partial=True)
+            if unread
+            else Style()
+        )
+        marked = entry.id == self.marked
+        mark_style = self.get_component_rich_style("article-list--marked", partial=True)
+        outlet = one_line(entry.outlet)
+        date = day(entry.date)
+        outlet_width = min(OUTLET_WIDTH, max(0, width // 4))
+        if len(outlet) > outlet_width:
+            outlet = outlet[: max(0, outlet_width - 1)] + "…" if outlet_width else ""
+        meta = f"  {outlet:<{outlet_width}}  {date:>{DATE_WIDTH}} " if width >= 56 else f" {date} "
+        title_width = max(1, width - 3 - len(meta))
+        title = Text(one_line(entry.title) or "(untitled)", style=title_style, end="")
+        title.truncate(title_width, overflow="ellipsis", pad=True)
+        return Text.assemble(
+            (COMPARE_MARK if marked else " ", mark_style),
+            (f"{UNREAD_MARK} " if unread else "  ", title_style),
+            title,
+            (meta, meta_style),
+            end="",
+        )
+
+    def _snippet_line(self, entry: Entry) -> Text:
+        snippet = from_segments(
+            entry.snippet,
+            style=self.get_component_rich_style("article-list--snippet", partial=True),
+            match_style=self.get_component_rich_style("article-list--match", partial=True),
+        )
+        return Text.assemble("    ", snippet, end="")
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()

@@ -1,0 +1,123 @@
+"""The search input: debounces typing and says when the query has settled."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input
+
+DEBOUNCE = 0.15
+"""Seconds of quiet typing before a query is sent."""
+
+
+class SearchBar(Input):
+    """An Input that posts `QueryChanged` once typing pauses, and at once on enter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear", "Clear search", id="search.clear",
+                tooltip="Clear the search and show every article"),
+        Binding("down", "done", "Results", show=False, id="search.results",
+                tooltip="Go to the results"),
+    ]
+
+    class QueryChanged(Message):
+        """The query settled (or was submitted): search for it."""
+
+        def __init__(self, search_bar: SearchBar, query: str) -> None:
+            super().__init__()
+            self.search_bar = search_bar
+            self.query = query
+
+        @property
+        def control(self) -> SearchBar:
+            return self.search_bar
+
+    class Done(Message):
+        """The user is done typing (enter or down): move to the results."""
+
+        def __init__(self, search_bar: SearchBar) -> None:
+            super().__init__()
+            self.search_bar = search_bar
+
+        @property
+        def control(self) -> SearchBar:
+            return self.search_bar
+
+    class Cleared(Message):
+        """The user cleared the search (escape)."""
+
+        def __init__(self, search_bar: SearchBar) -> None:
+            super().__init__()
+            self.search_bar = search_bar
+
+        @property
+        def control(self) -> SearchBar:
+            return self.search_bar
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(placeholder="Search: words, \"a phrase\", title:word, outlet:name …",
+                         id=id, classes=classes)
+        self._timer: Timer | None = None
+        self._sent: str | None = None
+        self._settled = asyncio.Event()
+        self._settled.set()
+
+    @property
+    def query_text(self) -> str:
+        """The query as typed, without surrounding spaces."""
+        return self.value.strip()
+
+    async def wait_for_debounce(self) -> None:
+        """Return once the current text has been sent as `QueryChanged` (no fixed waits)."""
+        await self._settled.wait()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._settled.clear()
+        self._timer = self.set_timer(DEBOUNCE, self._send, name="search-debounce")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._send()
+        self.post_message(self.Done(self))
+
+    def _send(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        query = self.query_text
+        if query != self._sent:
+            self._sent = query
+            self.post_message(self.QueryChanged(self, query))
+        self._settled.set()
+
+    def action_done(self) -> None:
+        self._send()
+        self.post_message(self.Done(self))
+
+    def action_clear(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._sent = ""
+        self.value = ""
+        self._settled.set()
+        self.post_message(self.Cleared(self))
+
+    def reset(self, value: str = "") -> None:
+        """Set the text without triggering a search."""
+        with self.prevent(Input.Changed):
+            self.value = value
+        self._sent = value.strip()
+
+    def on_blur(self, _event: events.Blur) -> None:
+        # Leaving the input (tab, mouse) sends what was typed rather than keep it waiting.
+        if self._timer is not None:
+            self._send()

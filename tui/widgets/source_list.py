@@ -1,0 +1,134 @@
+"""The source list: "All", then each source, then each outlet, with article and unread counts."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from tui.text import one_line
+
+ALL = "all"
+SOURCE = "source"
+OUTLET = "outlet"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What the article list is narrowed to: everything, one source or one outlet."""
+
+    kind: str = ALL
+    name: str | None = None
+
+    @property
+    def source(self) -> str | None:
+        return self.name if self.kind == SOURCE else None
+
+    @property
+    def outlet(self) -> str | None:
+        return self.name if self.kind == OUTLET else None
+
+    @property
+    def option_id(self) -> str:
+        return ALL if self.kind == ALL else f"{self.kind}:{self.name}"
+
+    @classmethod
+    def from_option_id(cls, option_id: str) -> Scope:
+        if option_id == ALL:
+            return cls()
+        kind, _, name = option_id.partition(":")
+        return cls(kind, name)
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """One line of the source list."""
+
+    name: str
+    count: int
+    unread: int
+
+
+class SourceList(OptionList):
+    """Pick what the article list shows; posts `ScopeChosen` on enter or click."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="sources.down",
+                tooltip="Next source"),
+        Binding("k", "cursor_up", "Up", show=False, id="sources.up", tooltip="Previous source"),
+        Binding("g", "first", "First", show=False, id="sources.first", tooltip="First entry"),
+        Binding("G", "last", "Last", show=False, id="sources.last", tooltip="Last entry"),
+        Binding("enter", "select", "Show", id="sources.select",
+                tooltip="Show the articles of this source or outlet"),
+    ]
+
+    class ScopeChosen(Message):
+        """The user chose a source, an outlet or "All"."""
+
+        def __init__(self, source_list: SourceList, scope: Scope) -> None:
+            super().__init__()
+            self.source_list = source_list
+            self.scope = scope
+
+        @property
+        def control(self) -> SourceList:
+            return self.source_list
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._shape: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+
+    def set_counts(self, total: Count, sources: Sequence[Count], outlets: Sequence[Count]) -> None:
+        """Show these counts, keeping the highlighted entry where it was."""
+        shape = (tuple(s.name for s in sources), tuple(o.name for o in outlets))
+        prompts = {ALL: self._prompt("All", total)}
+        prompts.update({f"{SOURCE}:{s.name}": self._prompt(s.name, s) for s in sources})
+        prompts.update({f"{OUTLET}:{o.name}": self._prompt(o.name, o) for o in outlets})
+        if shape == self._shape:
+            # Same entries, new numbers: replace the prompts and leave the cursor alone.
+            for option_id, prompt in prompts.items():
+                self.replace_option_prompt(option_id, prompt)
+            return
+        highlighted = self.highlighted_option.id if self.highlighted_option else ALL
+        self._shape = shape
+        options: list[Option | None] = [Option(prompts[ALL], id=ALL)]
+        if sources:
+            options.append(Option(Text("Sources", style="bold"), disabled=True))
+            options += [Option(prompts[f"{SOURCE}:{s.name}"], id=f"{SOURCE}:{s.name}")
+                        for s in sources]
+        if outlets:
+            options.append(Option(Text("Outlets", style="bold"), disabled=True))
+            options += [Option(prompts[f"{OUTLET}:{o.name}"], id=f"{OUTLET}:{o.name}")
+                        for o in outlets]
+        self.clear_options()
+        self.add_options(options)
+        try:
+            self.highlighted = self.get_option_index(highlighted or ALL)
+        except OptionDoesNotExist:  # the entry went away (a source removed from the config)
+            self.highlighted = 0
+
+    @staticmethod
+    def _prompt(label: str, count: Count) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(one_line(label) or "(none)")
+        text.append(f"  {count.count:,}", style="dim")
+        if count.unread:
+            text.append(f" · {count.unread:,} new", style="bold")
+        return text
+
+    def select_scope(self, scope: Scope) -> None:
+        """Move the highlight to `scope` (if listed)."""
+        with contextlib.suppress(OptionDoesNotExist):
+            self.highlighted = self.get_option_index(scope.option_id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.ScopeChosen(self, Scope.from_option_id(event.option.id)))
