@@ -24,22 +24,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 QUERY_WORDS = ["government", "mobile phone", "oil prices", "world cup", "election", "music"]
 
 STARTUP_PROBE = r"""
-import sys, time
+import asyncio, sys, time
 start = float(sys.argv[1])
 from index.config import load_settings
+from textual import events
 from tui.app import make_app
+from tui.screens.help import HelpScreen
 from pathlib import Path
 
 app = make_app(load_settings(Path(sys.argv[2])))
 
 async def probe(pilot):
-    await pilot.press("j")  # handled means the screen accepts keys
+    # Not pilot.press: it waits for the whole process to go idle, and the workers that load
+    # the lists keep it busy. Send `?` as a terminal would; the help screen showing up means
+    # the first key was handled.
+    app.post_message(events.Key("question_mark", "?"))
+    while not isinstance(app.screen, HelpScreen):
+        await asyncio.sleep(0.001)
     ready = time.time() - start
-    await pilot.app.workers.wait_for_complete()
+    app.pop_screen()
+    await app.workers.wait_for_complete()
     await pilot.pause()
     filled = time.time() - start
     print(f"{ready:.4f} {filled:.4f}")
-    pilot.app.exit()
+    app.exit()
 
 app.run(headless=True, size=(120, 40), auto_pilot=probe)
 """

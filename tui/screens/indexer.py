@@ -60,7 +60,8 @@ class Indexer:
             super().__init__()
             self.report = report
 
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    # Its own group: starting the indexer must not cancel a check that is just returning.
+    @work(thread=True, exclusive=True, group="index-check", exit_on_error=False)
     def check_index(self) -> None:
         self.post_message(self.IndexChecked(self.nr_app.library.needs_update()))
 

@@ -118,6 +118,7 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
         self.indexing = False
         self._shown_key: tuple[object, ...] | None = None
         self._preview_timer: Timer | None = None
+        self._check_pending = False
 
     @property
     def nr_app(self) -> NewsreaderApp:
@@ -148,7 +149,9 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
             self.show_welcome()
         else:
             header.state = "checking index…"
-            self.check_index()
+            # The check stats every file: start it once the first list is on screen, so the
+            # list and the first keys do not wait for the GIL behind it (see rows_loaded).
+            self._check_pending = True
 
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
@@ -242,6 +245,9 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
             return  # a stale answer: the user has moved on
         self._show_rows(message.key, message.rows)
         self._say_list_status()
+        if self._check_pending:
+            self._check_pending = False
+            self.check_index()
 
     @on(SearchDone)
     def search_done(self, message: SearchDone) -> None:
