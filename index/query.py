@@ -498,7 +498,9 @@ def _correct(reader: IndexReader, schema: Schema, fields: tuple[str, ...], word:
         for cand, dist in near_words(reader, spell, word, maxdist).items():
             if cand == word:
                 continue
-            key = (dist, -reader.doc_frequency(spell, cand), cand)
+            # Spelling postings' weights count the articles with the word (index.ingest
+            # keeps one posting per word and segment), so the total weight is its frequency.
+            key = (dist, -int(reader.frequency(spell, cand)), cand)
             if best is None or key < best:
                 best = key
     return best[2] if best else None

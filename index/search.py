@@ -222,8 +222,11 @@ def _runner(
         if sort == "date":
             kwargs.update(sortedby=_newest_first(), reverse=True)
         results = searcher.search(q, **kwargs)
-        # len() is exact: with a filter Whoosh counts the filtered matches.
-        total = len(results)
+        # len() is exact: with a filter Whoosh counts the filtered matches. It is a second
+        # pass over the query's matchers; plain terms are counted off their postings instead.
+        total = _count(searcher, q, filters)
+        if total is None:
+            total = len(results)
         # Slice, not list(): list() asks len() for a size hint, a second pass over the matches.
         page = results[: max(0, limit)]
         docnums = [h.docnum for h in page]
@@ -245,6 +248,54 @@ def _runner(
         return total, hits
 
     return run
+
+
+def _count(searcher: Searcher, q: wq.Query, filters: wq.Query | None) -> int | None:
+    """How many live documents match `q` (and `filters`), for a tree of AND/OR/AND NOT over
+    single terms (what plain words give): a set operation over the terms' document ids, read
+    a block at a time, instead of walking Whoosh's matchers document by document. None for
+    anything else (phrases, ranges, expanded terms): Whoosh counts those."""
+    reader = searcher.reader()
+    leaves = list(reader.leaf_readers())
+
+    def docs(node: wq.Query) -> set[int] | None:
+        if type(node) is wq.Term:
+            if node.fieldname not in reader.schema or not isinstance(node.text, str):
+                return None
+            btext = reader.schema[node.fieldname].to_bytes(node.text)
+            out: set[int] = set()
+            for sub, offset in leaves:
+                if (node.fieldname, btext) in sub:
+                    ids = sub.postings(node.fieldname, btext).all_ids()
+                    out.update(ids if offset == 0 else (offset + d for d in ids))
+            return out
+        if type(node) is wq.Or:
+            parts = [docs(child) for child in node.subqueries]
+            if any(p is None for p in parts):
+                return None
+            return set().union(*parts)  # type: ignore[arg-type]
+        if type(node) is wq.And:
+            parts = [docs(child) for child in node.subqueries]
+            if not parts or any(p is None for p in parts):
+                return None
+            parts.sort(key=len)  # type: ignore[arg-type]
+            return parts[0].intersection(*parts[1:])  # type: ignore[union-attr]
+        if type(node) is wq.AndNot:
+            a, b = docs(node.a), docs(node.b)
+            return None if a is None or b is None else a - b
+        return None
+
+    found = docs(q)
+    if found is None:
+        return None
+    if filters is not None:
+        allowed = docs(filters)
+        if allowed is None:
+            return None
+        found &= allowed
+    if reader.has_deletions():
+        return sum(1 for d in found if not reader.is_deleted(d))
+    return len(found)
 
 
 def _snippets(
@@ -286,6 +337,15 @@ def _damaged(exc: BaseException) -> str:
     return f"cannot read the index ({what}): run `newsreader index --rebuild`"
 
 
+class _ArrayOr(wq.Or):  # type: ignore[misc]
+    """An OR of many terms that adds its terms' scores up in an array over the segment's
+    documents. Whoosh picks that only for segments under 5,000 documents; above, it builds a
+    binary tree of union matchers whose block-quality skipping costs far more than it saves for
+    50 terms (related went from 50 ms at 2,000 articles to 1 s at 20,000)."""
+
+    matcher_type = wq.Or.ARRAY_MATCHER
+
+
 def related(library: SearchLibrary, article_id: str, *, limit: int = 10) -> list[RelatedHit]:
     """The `limit` articles most like `article_id`, best first, itself excluded: a
     more-like-this query of the article's key terms (title words weighted up) over body and
@@ -302,7 +362,7 @@ def related(library: SearchLibrary, article_id: str, *, limit: int = 10) -> list
         terms = searcher.key_terms_from_text("body", text, numterms=RELATED_TERMS, normalize=True)
         if not terms:
             return []
-        q = wq.Or(
+        q = _ArrayOr(
             [wq.Term("body", word, boost=weight) for word, weight in terms]
             + [wq.Term("title", word, boost=weight) for word, weight in terms]
         )

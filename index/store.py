@@ -9,8 +9,9 @@ article, so an unchanged bad file is neither re-read nor re-warned) and `newsrea
 Dates are stored as UTC-naive datetimes with `date_kind`: `get` gives back a `date` for "date"
 and a UTC-aware datetime for "datetime" (the original UTC offset is not kept).
 
-Thread safety: every read opens its own Whoosh searcher, so readers in worker threads never
-share Whoosh objects with each other or with a running `update()`; readers see the last
+Thread safety: every read takes a Whoosh searcher of its own (a new one, or an idle one a
+finished read of the same committed generation left behind), so readers in worker threads
+never share Whoosh objects with each other or with a running `update()`; readers see the last
 committed generation while a writer works.
 """
 
@@ -56,6 +57,7 @@ __all__ = [
 INDEX_NAME = "MAIN"
 META_NAME = "newsreader-index.json"
 _CACHE_ENTRIES = 32
+_IDLE_SEARCHERS = 4
 DEFAULT_WORKERS = 0
 _TOC_RE = re.compile(rf"_{INDEX_NAME}_\d+\.toc")
 # Every file this module or Whoosh may create in the index folder; nothing else is ever deleted.
@@ -67,11 +69,13 @@ _OWNED_RE = re.compile(
 
 @dataclass
 class Progress:
-    """One file parsed during `update()`."""
+    """One file parsed during `update()`; `committed` when the files so far were just
+    committed (with `commit_every`), so readers opened now see them."""
 
     done: int
     total: int
     path: str
+    committed: bool = False
 
 
 @dataclass
@@ -140,6 +144,8 @@ class Library:
         self._ix: FileIndex | None = None
         self._empty: FileIndex | None = None
         self._cache: dict[tuple[object, ...], Any] = {}
+        self._idle: list[Searcher] = []
+        self._idle_key: tuple[object, ...] | None = None
 
     # ---- writing -----------------------------------------------------------------------------
 
@@ -150,10 +156,13 @@ class Library:
         progress: Callable[[Progress], None] | None = None,
         cancel: threading.Event | None = None,
         warn: Callable[[str], None] | None = None,
+        commit_every: int | None = None,
     ) -> UpdateReport:
         """Bring the index up to date with the source folders (see module doc); `rebuild`
-        starts over. Raises IndexBusy when another writer holds the index for longer than
-        `lock_timeout`, StoreError for an index folder that cannot be used."""
+        starts over. `commit_every` N files, an update that is not a rebuild commits what it
+        has so far (so a reader fills in as it goes; each file is in its old or its new
+        version at every commit). Raises IndexBusy when another writer holds the index for
+        longer than `lock_timeout`, StoreError for an index folder that cannot be used."""
         started = time.perf_counter()
         report = UpdateReport()
 
@@ -164,7 +173,7 @@ class Library:
 
         self._prepare_dir()
         try:
-            self._update_locked(report, rebuild, progress, cancel, warn_)
+            self._update_locked(report, rebuild, progress, cancel, warn_, commit_every)
         except OSError as exc:
             # Disk full, read-only folder, files yanked away: one line, and the previous
             # committed generation stays what readers see.
@@ -181,6 +190,7 @@ class Library:
         progress: Callable[[Progress], None] | None,
         cancel: threading.Event | None,
         warn_: Callable[[str], None],
+        commit_every: int | None = None,
     ) -> None:
         with WriteLock(self.index_dir, self.lock_timeout):
             _remove_tree(self.index_dir / f"{INDEX_NAME}.tmp")  # a killed writer's leftovers
@@ -203,9 +213,9 @@ class Library:
                 _clean_leftovers(ix)
             else:
 
-                def progress_(done: int, total: int, path: str) -> None:
+                def progress_(done: int, total: int, path: str, committed: bool = False) -> None:
                     if progress is not None:
-                        progress(Progress(done, total, path))
+                        progress(Progress(done, total, path, committed))
 
                 result = ingest.apply_plan(
                     ix,
@@ -216,6 +226,7 @@ class Library:
                     warn=warn_,
                     progress=progress_,
                     cancel=cancel,
+                    commit_every=commit_every,
                 )
                 report.added = result.added_files
                 report.changed = result.changed_files
@@ -325,11 +336,52 @@ class Library:
         """A new Whoosh searcher on the last committed generation, closed on exit. Without a
         usable index (none yet, or an old schema) it searches an empty index. Raises StoreError
         when the index cannot be opened."""
-        ix = self._index() if self.exists() else self._empty_index()
-        s = _open_searcher(ix, self.index_dir)
+        key = self._generation_stamp()
+        s: Searcher | None = None
+        if key is not None:
+            with self._guard:
+                if self._idle_key == key and self._idle:
+                    s = self._idle.pop()
+        if s is None:
+            ix = self._index() if key is not None else self._empty_index()
+            s = _open_searcher(ix, self.index_dir)
         try:
             yield s
         finally:
+            self._release(s, key)
+
+    def _generation_stamp(self) -> tuple[object, ...] | None:
+        """What identifies the committed generation readers see: the newest TOC file's name,
+        inode, size and mtime (a rebuild restarts generation numbers, a new file has another
+        inode or mtime). None when there is no usable index. One listdir and two small reads:
+        far cheaper than opening a searcher (5 ms at 20,000 articles, reading every sort
+        column's offsets)."""
+        if self._stored_version() != SCHEMA_VERSION:
+            return None
+        tocs = [n for n in _listdir(self.index_dir) if _TOC_RE.fullmatch(n)]
+        if not tocs:
+            return None
+        newest = max(tocs, key=lambda n: int(n[len(INDEX_NAME) + 2 : -4]))
+        try:
+            st = os.stat(self.index_dir / newest)
+        except OSError:
+            return None
+        return (newest, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _release(self, s: Searcher, key: tuple[object, ...] | None) -> None:
+        """Keep a searcher of the current generation for the next read (never shared: each
+        read takes one out of the idle list), close the others."""
+        stale: list[Searcher] = []
+        with self._guard:
+            if key is not None and not s.is_closed:
+                if self._idle_key != key:
+                    stale, self._idle, self._idle_key = self._idle, [], key
+                if len(self._idle) < _IDLE_SEARCHERS:
+                    self._idle.append(s)
+                    s = None  # type: ignore[assignment]
+        for old in stale:
+            old.close()
+        if s is not None:
             s.close()
 
     def get(self, article_id: str) -> Article | None:
@@ -422,11 +474,14 @@ class Library:
         return value
 
     def close(self) -> None:
-        """Forget cached Whoosh objects (no searcher is kept open between calls)."""
+        """Close the idle searchers and forget cached Whoosh objects."""
         with self._guard:
             self._ix = None
             self._empty = None
             self._cache = {}
+            idle, self._idle, self._idle_key = self._idle, [], None
+        for s in idle:
+            s.close()
 
     def _index(self) -> FileIndex:
         with self._guard:

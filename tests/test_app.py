@@ -285,6 +285,30 @@ async def test_first_launch_indexes_and_fills_the_lists(tmp_path: Path) -> None:
         assert app.screen.query_one(SourceList).option_count == 1 + 1 + 2 + 1 + 2
 
 
+async def test_first_launch_lists_fill_in_batch_by_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.screens.indexer as indexer
+
+    monkeypatch.setattr(indexer, "COMMIT_EVERY", 2)
+    seen: list[str] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, MainScreen.RowsLoaded):
+            seen.append(f"rows:{len(message.rows)}")
+        elif isinstance(message, (indexer.Indexer.IndexBatchCommitted, indexer.Indexer.IndexDone)):
+            seen.append(type(message).__name__)
+
+    app = new_app(make_settings(tmp_path))  # no index yet
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(LibraryHeader).articles == TOTAL
+    before_done = seen[: seen.index("IndexDone")]
+    assert "IndexBatchCommitted" in before_done
+    # The list showed some articles, not yet all, while indexing went on.
+    assert any(r not in ("rows:0", f"rows:{TOTAL}") for r in before_done if r.startswith("rows:"))
+
+
 async def test_rescan_picks_up_new_files(tmp_path: Path) -> None:
     settings = indexed_settings(tmp_path)
     app = new_app(settings)

@@ -214,6 +214,31 @@ def test_progress_reports_each_parsed_file(library: Library, parser: FakeParser)
     assert events[0].path.endswith("a.txt")
 
 
+def test_commit_every_lets_readers_see_batches_as_they_land(
+    library: Library, parser: FakeParser, lib_dir: Path
+) -> None:
+    for n in range(4):
+        write(lib_dir / f"more{n}.txt", f"More {n}\nMore body {n}.\n")
+    seen: list[tuple[int, int]] = []
+
+    def progress(p: Progress) -> None:
+        if p.committed:
+            seen.append((p.done, library.count()))
+
+    report = library.update(progress=progress, commit_every=3)
+    assert seen == [(3, 3), (6, 6)]
+    assert report.articles == 7
+    assert len(ids(library)) == 7 and all_ids_in_index(library) == ids(library)
+    # An incremental run with changes and deletions stays exact across its batch commits.
+    rewrite(lib_dir / "a.txt", "Alpha again\nNew alpha body.\n")
+    (lib_dir / "b.txt").unlink()
+    write(lib_dir / "zz.txt", "Zed\nZed body.\n")
+    library.update(commit_every=1)
+    assert all_ids_in_index(library) == ids(library)
+    assert len(ids(library)) == 7
+    assert library.get("news/a.txt").title == "Alpha again"  # type: ignore[union-attr]
+
+
 def test_needs_update_follows_the_library(
     library: Library, parser: FakeParser, lib_dir: Path
 ) -> None:

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 PROGRESS_EVERY = 0.1
 """Seconds between two progress messages from the indexer (a bar needs no more)."""
+COMMIT_EVERY = 1000
+"""Files between two commits of a long first index: the lists fill in batch by batch. Each
+commit costs a segment flush, so not much fewer."""
 
 
 class Indexer:
@@ -55,6 +58,12 @@ class Indexer:
             # Only the latest position matters: queued progress collapses into one message.
             return isinstance(message, Indexer.IndexProgress)
 
+    class IndexBatchCommitted(Message):
+        """A batch of files is in the index: the lists can show it."""
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, Indexer.IndexBatchCommitted)
+
     class IndexDone(Message):
         def __init__(self, report: UpdateReport) -> None:
             super().__init__()
@@ -72,12 +81,17 @@ class Indexer:
 
         def progress(p: Progress) -> None:
             nonlocal last
+            if p.committed:
+                self.post_message(self.IndexBatchCommitted())
+                return
             now = time.monotonic()
             if now - last >= PROGRESS_EVERY or p.done == p.total:
                 last = now
                 self.post_message(self.IndexProgress(p.done, p.total))
 
-        report = self.nr_app.library.update(progress=progress, cancel=worker.cancelled_event)
+        report = self.nr_app.library.update(
+            progress=progress, cancel=worker.cancelled_event, commit_every=COMMIT_EVERY
+        )
         self.post_message(self.IndexDone(report))
 
     # -- indexing -------------------------------------------------------------------------
@@ -106,6 +120,9 @@ class Indexer:
         else:
             header.state = f"indexing {message.done:,}/{message.total:,}"
         header.progress(message.done, message.total)
+
+    def on_indexer_index_batch_committed(self, _message: Indexer.IndexBatchCommitted) -> None:
+        self.reload()
 
     def on_indexer_index_done(self, message: Indexer.IndexDone) -> None:
         self.indexing = False
