@@ -79,31 +79,22 @@ class ArticleList(ScrollView, can_focus=True):
     }
     """
 
-    class Highlighted(Message):
+    class _EntryMessage(Message):
+        def __init__(self, article_list: ArticleList, entry: Entry, index: int) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.entry = entry
+            self.index = index
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+    class Highlighted(_EntryMessage):
         """The cursor moved onto an entry."""
 
-        def __init__(self, article_list: ArticleList, entry: Entry, index: int) -> None:
-            super().__init__()
-            self.article_list = article_list
-            self.entry = entry
-            self.index = index
-
-        @property
-        def control(self) -> ArticleList:
-            return self.article_list
-
-    class Opened(Message):
+    class Opened(_EntryMessage):
         """The user chose an entry to read (enter or click)."""
-
-        def __init__(self, article_list: ArticleList, entry: Entry, index: int) -> None:
-            super().__init__()
-            self.article_list = article_list
-            self.entry = entry
-            self.index = index
-
-        @property
-        def control(self) -> ArticleList:
-            return self.article_list
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
     """Index of the highlighted entry."""

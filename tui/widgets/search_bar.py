@@ -25,39 +25,27 @@ class SearchBar(Input):
                 tooltip="Go to the results"),
     ]
 
-    class QueryChanged(Message):
+    class _Message(Message):
+        def __init__(self, search_bar: SearchBar) -> None:
+            super().__init__()
+            self.search_bar = search_bar
+
+        @property
+        def control(self) -> SearchBar:
+            return self.search_bar
+
+    class QueryChanged(_Message):
         """The query settled (or was submitted): search for it."""
 
         def __init__(self, search_bar: SearchBar, query: str) -> None:
-            super().__init__()
-            self.search_bar = search_bar
+            super().__init__(search_bar)
             self.query = query
 
-        @property
-        def control(self) -> SearchBar:
-            return self.search_bar
-
-    class Done(Message):
+    class Done(_Message):
         """The user is done typing (enter or down): move to the results."""
 
-        def __init__(self, search_bar: SearchBar) -> None:
-            super().__init__()
-            self.search_bar = search_bar
-
-        @property
-        def control(self) -> SearchBar:
-            return self.search_bar
-
-    class Cleared(Message):
+    class Cleared(_Message):
         """The user cleared the search (escape)."""
-
-        def __init__(self, search_bar: SearchBar) -> None:
-            super().__init__()
-            self.search_bar = search_bar
-
-        @property
-        def control(self) -> SearchBar:
-            return self.search_bar
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(placeholder="Search: words, \"a phrase\", title:word, outlet:name …",
