@@ -192,6 +192,23 @@ async def test_opened_hit_highlights_matches_and_n_walks_them(tmp_path: Path) ->
         assert [s.lower() for s in spans] == ["ferry"] * 4, "every body match is highlighted"
 
 
+async def test_n_walks_the_previewed_article_from_the_list(tmp_path: Path) -> None:
+    app = new_app(indexed_settings(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "ferry")
+        await pilot.press("enter")  # to the results; the first hit is previewed
+        await settle(pilot)
+        assert isinstance(app.focused, ArticleList)
+        view = app.screen.query_one(ArticleView)
+        assert view.border_subtitle == f"match 1/{len(view.matches)}"
+        await pilot.press("n")
+        assert view.border_subtitle == f"match 2/{len(view.matches)}"
+        assert isinstance(app.focused, ArticleList)
+        await pilot.press("N", "N")
+        assert view.border_subtitle == f"match {len(view.matches)}/{len(view.matches)}"
+
+
 async def test_read_state_survives_a_restart(tmp_path: Path) -> None:
     settings = indexed_settings(tmp_path)
     app = new_app(settings)

@@ -65,6 +65,11 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
                 tooltip="List articles like this one"),
         Binding("R", "rescan", "Re-scan", show=False, id="main.rescan",
                 tooltip="Re-scan the source folders and update the index"),
+        # The article pane has its own n/N; these reach the preview from the list too.
+        Binding("n", "next_match", "Next hit", show=False, id="main.next_match",
+                tooltip="Go to the next search match in the article"),
+        Binding("N", "previous_match", "Prev hit", show=False, id="main.previous_match",
+                tooltip="Go to the previous search match in the article"),
         Binding("space", "mark", "Mark", id="main.mark",
                 tooltip="Mark the article to compare it with another"),
         Binding("c", "compare", "Compare", id="main.compare",
@@ -322,6 +327,12 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
         if entry.id == self.wanted_article and self.wanted_query == self.query_text:
             return
         self._request_article(entry.id, opened=False)
+
+    def action_next_match(self) -> None:
+        self.query_one(ArticleView).action_next_match()
+
+    def action_previous_match(self) -> None:
+        self.query_one(ArticleView).action_previous_match()
 
     @on(ArticleList.Opened)
     def list_opened(self, event: ArticleList.Opened) -> None:
