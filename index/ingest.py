@@ -605,7 +605,8 @@ def apply_plan(
     the whole batch and the next run redoes it.
     """
     result = WriteResult(skipped=dict(plan.skipped))
-    writer = open_writer(ix, procs if len(plan.read) >= MP_MIN_FILES else 1)
+    procs = procs if len(plan.read) >= MP_MIN_FILES else 1
+    writer = open_writer(ix, procs)
     try:
         searcher = None if clear else writer.searcher()
         try:
@@ -639,7 +640,7 @@ def apply_plan(
                     # Whole files only: each is in its old or its new version at this commit.
                     searcher.close()  # type: ignore[union-attr]
                     writer.commit()
-                    writer = open_writer(ix, 1)
+                    writer = open_writer(ix, procs)
                     searcher = writer.searcher()
                     if progress is not None:
                         progress(done, total, str(sf.path), True)

@@ -326,6 +326,26 @@ async def test_first_launch_lists_fill_in_batch_by_batch(
     assert any(r not in ("rows:0", f"rows:{TOTAL}") for r in before_done if r.startswith("rows:"))
 
 
+async def test_first_launch_indexes_with_writer_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.ingest as ingest
+    from index.store import Library
+    from tui.app import make_app
+
+    # Whoosh's sub-writers are spawned from inside the running app (they used to fail there).
+    monkeypatch.setattr(ingest, "MP_MIN_FILES", 1)
+    monkeypatch.setattr(ingest, "MP_BATCH_DOCS", 2)
+    settings = make_settings(tmp_path)
+    app = make_app(settings, library=Library(settings, procs=2))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(LibraryHeader).articles == TOTAL
+        assert app.screen.query_one(LibraryHeader).state == "index up to date"
+    with app.library.searcher() as s:
+        assert len(list(s.reader().leaf_readers())) >= 2, "written by two processes"
+
+
 async def test_rescan_picks_up_new_files(tmp_path: Path) -> None:
     settings = indexed_settings(tmp_path)
     app = new_app(settings)

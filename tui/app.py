@@ -42,10 +42,7 @@ class NewsreaderApp(App[None]):
     def __init__(self, settings: Settings, library: Library | None = None) -> None:
         super().__init__()
         self.settings = settings
-        # procs=1: Whoosh's sub-writer processes cannot be started from inside a running
-        # Textual app (multiprocessing fails with "bad value(s) in fds_to_keep" once Textual
-        # has redirected stdout/stderr), so the TUI indexes in its worker thread.
-        self.library = library if library is not None else Library(settings, procs=1)
+        self.library = library if library is not None else Library(settings)
         self.read_state = ReadState(settings.state_dir)
         self.read_delay = READ_DELAY
         """Tests set this to 0 so "opened for a moment" needs no real waiting."""
@@ -103,4 +100,10 @@ class NewsreaderApp(App[None]):
 
 def make_app(settings: Settings, *, library: Library | None = None) -> NewsreaderApp:
     """The app for `settings`, built the same way by the CLI and the tests."""
+    # Whoosh's writer processes need multiprocessing's resource tracker, which passes its
+    # child sys.stderr's file descriptor: start it now, while stderr is still the terminal's,
+    # not Textual's replacement (which has none: "bad value(s) in fds_to_keep").
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
     return NewsreaderApp(settings, library)
