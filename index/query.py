@@ -87,7 +87,7 @@ class _Parser(QueryParser):
         if termclass not in (wq.Prefix, wq.Wildcard) or not isinstance(q, wq.PatternQuery):
             return q
         if termclass is wq.Wildcard:
-            return wq.Wildcard(fieldname, raw, boost=boost)
+            return wq.Wildcard(fieldname, raw, boost=boost, constantscore=False)
         if not _has_spelling(self.schema, fieldname):
             return q
         return WordPrefix(fieldname, raw, q.text, boost=boost)
@@ -103,7 +103,11 @@ def _has_spelling(schema: Schema | None, fieldname: str) -> bool:
 
 class _Memo:
     """Remembers a multi-term query's expansion per reader: Whoosh asks for it several times
-    per search (size estimate, matcher, count, snippets), and fuzzy expansion is not cheap."""
+    per search (size estimate, matcher, count, snippets), and fuzzy expansion is not cheap.
+
+    Prefix, fuzzy and wildcard terms are scored like the words they expand to
+    (`constantscore=False`): Whoosh's constant score applies only where a segment holds two
+    expansions or more, so ranking would hang on how the index is split into segments."""
 
     def _btexts(self, ixreader: IndexReader) -> list[bytes]:
         memo: list[tuple[IndexReader, list[bytes]]] = self.__dict__.setdefault("_memo", [])
@@ -129,7 +133,7 @@ class WordPrefix(_Memo, wq.Prefix):
         text: str,
         stemmed: str,
         boost: float = 1.0,
-        constantscore: bool = True,
+        constantscore: bool = False,
     ) -> None:
         super().__init__(fieldname, text, boost=boost, constantscore=constantscore)
         self.stemmed = stemmed
@@ -170,7 +174,7 @@ class WordFuzzy(_Memo, wq.FuzzyTerm):
         boost: float = 1.0,
         maxdist: int = 1,
         prefixlength: int = 0,
-        constantscore: bool = True,
+        constantscore: bool = False,
     ) -> None:
         super().__init__(fieldname, text, boost, maxdist, prefixlength, constantscore)
         self.raw = raw
