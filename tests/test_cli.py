@@ -109,6 +109,14 @@ def test_search_filters_sorts_and_limits(capsys: pytest.CaptureFixture[str], con
     assert len(data["hits"]) == 1  # type: ignore[index]
 
 
+def test_search_text_snippet_keeps_the_spaces_around_matches(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    code, out, _ = run(capsys, config, "search", "crossing")
+    assert code == EXIT_OK
+    assert "halting every crossing to Vell Island" in out
+
+
 def test_search_with_nothing_found_suggests_and_exits_0(
     capsys: pytest.CaptureFixture[str], config: Path
 ) -> None:

@@ -16,7 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from tui.terminal import json_safe, printable
+from tui.terminal import inline, json_safe, printable
 
 if TYPE_CHECKING:
     from index.store import Library, Progress
@@ -235,7 +235,7 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
         print(f"\n{n}. {_line(hit.title)}", file=out)
         print(f"   {_line(meta)}  [{_line(hit.id)}]" if meta else f"   [{_line(hit.id)}]", file=out)
         snippet = "".join(
-            _mark(_snippet_text(seg.text), seg.match, color) for seg in hit.snippet
+            _mark(inline(seg.text), seg.match, color) for seg in hit.snippet
         )
         if snippet:
             print(f"   {snippet}", file=out)
@@ -351,11 +351,6 @@ def _print_json(data: object) -> None:
 
 def _line(text: str) -> str:
     return printable(text, newlines=False)
-
-
-def _snippet_text(text: str) -> str:
-    # Not `_line`: folding whitespace would strip the spaces between one segment and the next.
-    return printable(text).replace("\n", " ").replace("\t", " ")
 
 
 def _iso(value: object) -> str | None:

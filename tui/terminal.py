@@ -46,6 +46,12 @@ def printable(text: str, *, newlines: bool = True) -> str:
     return text
 
 
+def inline(text: str) -> str:
+    """`printable(text)` on one line, its spaces kept: for a snippet's segments, whose leading
+    and trailing spaces separate one segment from the next (`newlines=False` would fold them)."""
+    return printable(text).replace("\n", " ").replace("\t", " ")
+
+
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal must not get: DEL, C1 controls
 # (U+009B is a one-character CSI) and lone surrogates (which a UTF-8 stream cannot write).
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\ud800-\udfff]")

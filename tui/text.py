@@ -15,7 +15,7 @@ from typing import Protocol
 from rich.style import StyleType
 from rich.text import Text
 
-from tui.terminal import printable
+from tui.terminal import inline, printable
 
 
 class SegmentLike(Protocol):
@@ -73,9 +73,7 @@ def from_segments(
     """A one-line snippet from search segments: matches styled, nothing parsed as markup."""
     result = Text(style=style, no_wrap=True, overflow="ellipsis", end="")
     for segment in segments:
-        # Not `one_line`: it would strip the spaces that separate one segment from the next.
-        piece = printable(segment.text).replace("\n", " ").replace("\t", " ")
-        result.append(piece, style=match_style if segment.match else None)
+        result.append(inline(segment.text), style=match_style if segment.match else None)
     return result
 
 
