@@ -594,7 +594,8 @@ def _infer_outlet(paragraphs: list[str], meta: _Meta) -> None:
             meta.inferred_outlet = m["o"].rstrip(".")
             return
     for para in paragraphs:
-        if m := _COMMENT_BY.search(para):
+        # Both phrasings say "comment": a substring test spares the regex most paragraphs.
+        if "comment" in para and (m := _COMMENT_BY.search(para)):
             meta.inferred_outlet = (m["o"] or m["p"]).rstrip(".")
             return
 
@@ -733,6 +734,10 @@ def _build(
 _NON_WORD = re.compile(r"\W+")
 
 
+def _fold(text: str) -> str:
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
 def _without_standfirst_repeats(paragraphs: list[str]) -> list[str]:
     """`paragraphs` less a standfirst that the next paragraph repeats word for word.
 
@@ -744,6 +749,11 @@ def _without_standfirst_repeats(paragraphs: list[str]) -> list[str]:
     """
     out = list(paragraphs)
     for i in range(min(3, len(out) - 1) - 1, -1, -1):
+        # Folding a prefix gives a prefix of the folded text: compare the openings first.
+        a, b = _fold(out[i][:48]), _fold(out[i + 1][:48])
+        k = min(24, len(a), len(b))
+        if a[:k] != b[:k]:
+            continue
         head = _NON_WORD.sub(" ", out[i].casefold()).strip()
         following = _NON_WORD.sub(" ", out[i + 1].casefold()).strip()
         if len(head) >= 40 and following.startswith(head):

@@ -5,11 +5,8 @@ Only `index.store` calls this, with the write lock held.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import heapq
 import json
-import marshal
 import multiprocessing
 import os
 import signal
@@ -23,15 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import writing as whoosh_writing
 from whoosh.codec import whoosh3
 from whoosh.index import FileIndex
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import CLEAR, SegmentWriter
 
 import index.articles as articles
+import index.pool  # noqa: F401  (installs the compact posting pool in every writer)
+from index.codec import NewsCodec
 from index.model import Article
 from index.sources import KEY_SEPARATOR, SourceFile
 
@@ -93,159 +90,8 @@ _original_doc_field_length = whoosh3.W3PerDocReader.doc_field_length
 whoosh3.W3PerDocReader.doc_field_length = _doc_field_length  # type: ignore[method-assign]
 
 
-class CompactPool:
-    """Whoosh's posting pool, without its per-posting external sort.
-
-    Whoosh's `PostingPool` keeps one tuple per posting and, past `limitmb`, sorts them and
-    pickles them one by one into run files, then merges the runs posting by posting: at 2,000
-    BBC articles that was a third of a build. This pool groups postings by (field, term) as
-    they come (a writer numbers documents in increasing order, so each term's postings are
-    already in document order), sorts only the terms, and spills a whole term per record
-    (marshal) when it holds `limitmb` of postings, so memory stays bounded; runs are merged
-    term by term. Spelling fields (every posting on document 0, weight 1: Whoosh only needs the
-    word to exist) are kept as one posting per word whose weight counts the documents, so
-    `reader.frequency(spell_field, word)` is what `doc_frequency` was (see index.query).
-
-    Installed in place of Whoosh's pool for every SegmentWriter (sub-writer processes import
-    this module too); `FAST_POOL = False` restores Whoosh's."""
-
-    # Approximate bytes held per posting and per new term (Python objects, list slots).
-    POSTING_BYTES = 3 * 8 + 24 + 28 + 33
-    TERM_BYTES = 200
-
-    def __init__(self, tempstore: Any, segment: Any, limitmb: int = 128, **_kwargs: Any) -> None:
-        self.tempstore = tempstore
-        self.segment = segment
-        self.limit = limitmb * 1024 * 1024
-        self.size = 0
-        self.fieldnames: set[str] = set()
-        self.terms: dict[tuple[str, bytes], list[Any]] = {}
-        self.spelling: dict[tuple[str, bytes], list[float]] = {}
-        self.runs: list[str] = []
-        self._spell_fields: dict[str, bool] = {}
-
-    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
-        fieldname, tbytes, docnum, weight, vbytes = item
-        key = (fieldname, tbytes)
-        spell = self._spell_fields.get(fieldname)
-        if spell is None:
-            spell = self._spell_fields[fieldname] = fieldname.startswith("spell_")
-            self.fieldnames.add(fieldname)
-        if spell:
-            counted = self.spelling.get(key)
-            if counted is None:
-                self.spelling[key] = [weight, docnum]
-                self.size += self.TERM_BYTES
-            else:
-                counted[0] += weight
-                if docnum < counted[1]:
-                    counted[1] = docnum
-            return
-        postings = self.terms.get(key)
-        if postings is None:
-            self.terms[key] = [docnum, weight, vbytes]
-            self.size += self.TERM_BYTES + self.POSTING_BYTES + len(vbytes or b"")
-        else:
-            postings += (docnum, weight, vbytes)
-            self.size += self.POSTING_BYTES + len(vbytes or b"")
-        if self.size > self.limit:
-            self.save()
-
-    def _merged(self) -> dict[tuple[str, bytes], list[Any]]:
-        merged = self.terms
-        for key, (weight, docnum) in self.spelling.items():
-            merged[key] = [docnum, weight, pack_uint(max(1, int(weight)))]
-        self.terms, self.spelling = {}, {}
-        self.size = 0
-        return merged
-
-    def save(self) -> None:
-        """Spill what is held to a run file, terms in order."""
-        current = self._merged()
-        if not current:
-            return
-        name = f"{whoosh_writing.random_name()}.run"
-        with self.tempstore.create_file(name).raw_file() as f:
-            for key in sorted(current):
-                marshal.dump((key, current[key]), f)
-        self.runs.append(name)
-
-    def _read_run(
-        self, name: str, order: int
-    ) -> Iterator[tuple[tuple[str, bytes], int, list[Any]]]:
-        with self.tempstore.open_file(name).raw_file() as f:
-            while True:
-                try:
-                    key, postings = marshal.load(f)
-                except EOFError:
-                    return
-                yield key, order, postings
-
-    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
-        if not self.runs:
-            current = self._merged()
-            for key in sorted(current):
-                fieldname, tbytes = key
-                p = current[key]
-                for i in range(0, len(p), 3):
-                    yield fieldname, tbytes, p[i], p[i + 1], p[i + 2]
-            return
-        self.save()
-        runs, self.runs = self.runs, []
-        sources = [self._read_run(name, order) for order, name in enumerate(runs)]
-        pending_key: tuple[str, bytes] | None = None
-        pending: list[Any] = []
-        spelled = False
-        # Equal terms come out in run order, which is document order.
-        for key, _order, p in heapq.merge(*sources):
-            if key != pending_key:
-                if pending_key is not None:
-                    yield from _expand(pending_key, pending, spelled)
-                pending_key, pending = key, list(p)
-                spelled = key[0].startswith("spell_")
-            elif spelled:  # one posting per spelling word: add the counts up
-                pending[0] = min(pending[0], p[0])
-                pending[1] += p[1]
-                pending[2] = pack_uint(max(1, int(pending[1])))
-            else:
-                pending += p
-        if pending_key is not None:
-            yield from _expand(pending_key, pending, spelled)
-        for name in runs:
-            self._remove(name)
-
-    def items(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
-        return self.iter_postings()
-
-    def _remove(self, name: str) -> None:
-        with contextlib.suppress(OSError):
-            self.tempstore.delete_file(name)
-
-    def cleanup(self) -> None:
-        for name in self.runs:
-            self._remove(name)
-        self.runs = []
-        self.terms, self.spelling = {}, {}
-
-
-def _expand(
-    key: tuple[str, bytes], p: list[Any], _spelled: bool
-) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
-    fieldname, tbytes = key
-    for i in range(0, len(p), 3):
-        yield fieldname, tbytes, p[i], p[i + 1], p[i + 2]
-
-
-FAST_POOL = True
-_WhooshPool = whoosh_writing.PostingPool
-
-
-def _pool(tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> Any:
-    cls = CompactPool if FAST_POOL else _WhooshPool
-    return cls(tempstore, segment, limitmb=limitmb, **kwargs)
-
-
-whoosh_writing.PostingPool = _pool  # SegmentWriter.__init__ looks the name up at call time
+# Switched off by tests/test_perf_equivalence.py to write Whoosh's own block layout.
+FAST_CODEC = True
 
 
 @dataclass
@@ -507,8 +353,14 @@ class ParallelWriter(MpWriter):  # type: ignore[misc]
 
 
 def open_writer(ix: FileIndex, procs: int) -> SegmentWriter:
-    """A writer without Whoosh's lock (index.lock holds ours), on non-compound segments."""
-    kwargs: dict[str, Any] = {"_lk": False, "compound": False, "limitmb": WRITER_LIMIT_MB}
+    """A writer without Whoosh's lock (index.lock holds ours), on non-compound segments in
+    index.codec's block layout."""
+    kwargs: dict[str, Any] = {
+        "_lk": False,
+        "compound": False,
+        "limitmb": WRITER_LIMIT_MB,
+        "codec": NewsCodec() if FAST_CODEC else None,  # None: Whoosh's W3 codec
+    }
     if procs > 1:
         return ParallelWriter(ix, procs, **kwargs)
     return SegmentWriter(ix, **kwargs)

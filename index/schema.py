@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import struct
+import sys
+from array import array
 from collections.abc import Callable, Iterator, Mapping
+from itertools import accumulate
 from typing import Any
 
 from whoosh import columns, fields, formats
@@ -24,7 +28,7 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import Analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Stopwords kept: news queries like "to be or not to be" or "The Who" must still match phrases.
 TEXT_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
@@ -61,12 +65,87 @@ def _fast_parts(analyzer: Analyzer | None) -> _FastParts | None:
     return parts
 
 
+class PackedCharacters(formats.Characters):  # type: ignore[misc]
+    """Whoosh's Characters posting format (positions and character offsets), encoded as
+    little-endian int32s instead of a pickle: [n, then per occurrence: position delta, start
+    delta from the previous end, length]. Python packs one occurrence with a single struct
+    call, and index.engine reads a whole block of values as one array to match phrases."""
+
+    def encode(self, poslist: list[tuple[int, int, int]]) -> bytes:
+        flat = [len(poslist)]
+        posbase = charbase = 0
+        for pos, start, end in poslist:
+            flat += (pos - posbase, start - charbase, end - start)
+            posbase, charbase = pos, end
+        return _ints(flat)
+
+    def decode_characters(self, value: bytes) -> list[tuple[int, int, int]]:
+        codes = _from_ints(value)
+        out = []
+        pos = end = 0
+        for i in range(1, len(codes), 3):
+            pos += codes[i]
+            start = end + codes[i + 1]
+            end = start + codes[i + 2]
+            out.append((pos, start, end))
+        return out
+
+    def decode_positions(self, value: bytes) -> list[int]:
+        return list(accumulate(_from_ints(value)[1::3]))
+
+    def decode_frequency(self, value: bytes) -> int:
+        return int(_from_ints(value[:4])[0])
+
+    def decode_weight(self, value: bytes) -> float:
+        return self.decode_frequency(value) * self.field_boost
+
+    def decode_position_boosts(self, value: bytes) -> list[tuple[int, float]]:
+        return [(pos, 1.0) for pos in self.decode_positions(value)]
+
+    def decode_character_boosts(self, value: bytes) -> list[tuple[int, int, int, float]]:
+        return [(pos, start, end, 1.0) for pos, start, end in self.decode_characters(value)]
+
+    def combine(self, vs: list[bytes]) -> bytes:
+        spans: dict[int, tuple[int, int]] = {}
+        for v in vs:
+            for pos, start, end in self.decode_characters(v):
+                old = spans.get(pos)
+                spans[pos] = (start, end) if old is None else (min(start, old[0]), max(end, old[1]))
+        return self.encode([(pos, *spans[pos]) for pos in sorted(spans)])
+
+
+_ONE = struct.Struct("<4i")
+_LITTLE = sys.byteorder == "little"
+
+
+def _ints(values: list[int]) -> bytes:
+    a = array("i", values)
+    if not _LITTLE:
+        a.byteswap()
+    return a.tobytes()
+
+
+def _from_ints(value: bytes) -> array:  # type: ignore[type-arg]
+    a = array("i")
+    a.frombytes(value)
+    if not _LITTLE:
+        a.byteswap()
+    return a
+
+
 class Text(fields.TEXT):  # type: ignore[misc]
     """Whoosh's TEXT, indexing the same terms with the same postings (positions and character
     offsets) and the same spelling words, in one pass over the text instead of Whoosh's
     token-object pipeline: about 3x faster for the title and body, which is most of the time
     `add_document` takes. Any analyzer or value the fast path does not know takes Whoosh's
-    path."""
+    path.
+
+    Character offsets are kept (`chars=True`) in the PackedCharacters format."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if type(self.format) is formats.Characters:
+            self.format = PackedCharacters(field_boost=self.format.field_boost)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         fast = (
@@ -74,7 +153,7 @@ class Text(fields.TEXT):  # type: ignore[misc]
             if FAST_ANALYSIS
             and not kwargs
             and isinstance(value, str)
-            and type(self.format) is formats.Characters
+            and type(self.format) is PackedCharacters
             else None
         )
         if fast is None:
@@ -83,27 +162,49 @@ class Text(fields.TEXT):  # type: ignore[misc]
         expression, stem, ignore, stems = fast
         if len(stems) > _STEM_CACHE_MAX:
             stems.clear()
-        seen: dict[str, list[tuple[int, int, int]]] = {}
+        # Group by the word as written first: stemming and the spelling words then cost one
+        # step per distinct word rather than per token.
+        bylow: dict[str, list[tuple[int, int, int]]] = {}
         for pos, m in enumerate(expression.finditer(value)):
             low = m.group(0).lower()
+            start, end = m.span()
+            found = bylow.get(low)
+            if found is None:
+                bylow[low] = [(pos, start, end)]
+            else:
+                found.append((pos, start, end))
+        _last_words[:] = [value, bylow]
+        seen: dict[str, list[tuple[int, int, int]]] = {}
+        for low, poslist in bylow.items():
             term = stems.get(low)
             if term is None:
                 term = stems[low] = low if low in ignore else stem(low)
-            found = seen.get(term)
-            if found is None:
-                seen[term] = [(pos, m.start(), m.end())]
-            else:
-                found.append((pos, m.start(), m.end()))
+            other = seen.get(term)
+            seen[term] = poslist if other is None else sorted(other + poslist)
         fb = self.format.field_boost
-        encode = self.format.encode
+        one = _ONE.pack
         for term, poslist in seen.items():
-            yield term.encode("utf-8"), len(poslist), float(len(poslist)) * fb, encode(poslist)
+            n = len(poslist)
+            if n == 1:  # PackedCharacters.encode of most postings, in one call
+                pos, start, end = poslist[0]
+                value_bytes = one(1, pos, start, end - start)
+            else:
+                value_bytes = self.format.encode(poslist)
+            yield term.encode("utf-8"), n, float(n) * fb, value_bytes
 
     def spellable_words(self, value: Any) -> Iterator[str]:
         fast = _fast_parts(self.analyzer) if FAST_ANALYSIS and isinstance(value, str) else None
         if fast is None:
             return iter(super().spellable_words(value))
+        last, words = _last_words
+        if last is value:  # `index` just went over this very text: its words are known
+            return iter(sorted(words))
         return iter(sorted({m.group(0).lower() for m in fast[0].finditer(value)}))
+
+
+# The text `Text.index` went over last and its words as written: a writer asks for a field's
+# spelling words right after indexing it.
+_last_words: list[Any] = [None, {}]
 
 
 def make_schema() -> fields.Schema:

@@ -90,6 +90,96 @@ async def test_main_screen_lists_articles_newest_first(tmp_path: Path) -> None:
         assert "https://valley.example/fares" in article_text(app)
 
 
+async def test_first_screen_takes_keys_while_the_list_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first screen does not wait for the index: at 100,000 articles the list takes a
+    moment, and meanwhile the list says so and keys work."""
+    import threading
+
+    from tui import loaders
+
+    release = threading.Event()
+    load_rows = loaders.load_rows
+
+    def held_back(*args: object, **kwargs: object) -> object:
+        release.wait(timeout=30)  # (a guard against a hung test, not a timing)
+        return load_rows(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loaders, "load_rows", held_back)
+    app = new_app(indexed_settings(tmp_path))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
+            assert isinstance(app.focused, ArticleList)
+            assert rows(app)[0] == " Loading…"
+            assert status(app) == "loading…"
+            await pilot.press("j", "question_mark")  # keys are answered: help opens
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            assert isinstance(app.screen, MainScreen)
+            release.set()
+            await settle(pilot)
+            assert "Ferry fares" in rows(app)[0]
+            assert status(app) == f"All · {TOTAL} articles · newest first"
+    finally:
+        release.set()
+
+
+
+async def test_a_list_that_fails_to_load_does_not_say_loading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui import loaders
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(loaders, "load_rows", broken)
+    app = new_app(indexed_settings(tmp_path))
+    reported: list[str] = []
+    app.report_worker_error = lambda worker: reported.append(repr(worker.error))  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert rows(app)[0] == " The articles could not be loaded."
+        assert status(app) == ""
+        assert reported == ["RuntimeError('disk on fire')"]
+
+async def test_a_big_library_is_checked_in_a_child_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stat-ing every file in a thread starved the UI thread of the GIL: from CHILD_FROM
+    articles the start-up check runs in a child process, and its answer still counts."""
+    import tui.index_check as index_check
+    from index.store import Library
+
+    children: list[object] = []
+    in_child = index_check._in_child
+
+    def spy(*args: object) -> bool | None:
+        children.append(args)
+        return in_child(*args)  # type: ignore[arg-type]
+
+    def not_here(_self: Library) -> bool:
+        raise AssertionError("checked in the UI's process")
+
+    monkeypatch.setattr(index_check, "CHILD_FROM", 1)
+    monkeypatch.setattr(index_check, "_in_child", spy)
+    monkeypatch.setattr(Library, "needs_update", not_here)
+    settings = indexed_settings(tmp_path)
+    extra = settings.sources[0].path / "new.json"
+    extra.write_text('{"title": "Brand new pier", "date": "2025-01-01", "body": "Pier."}')
+    app = new_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = app.screen.query_one(LibraryHeader)
+        assert len(children) == 1
+        # The child found the new file: the app indexed it.
+        assert header.state == "index up to date"
+        assert header.articles == TOTAL + 1
+
+
 async def test_source_selection_filters_the_list(tmp_path: Path) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
@@ -191,6 +281,28 @@ async def test_opened_hit_highlights_matches_and_n_walks_them(tmp_path: Path) ->
         spans = [body.plain[s.start:s.end] for s in body.spans if "reverse" in str(s.style)]
         assert [s.lower() for s in spans] == ["ferry"] * 4, "every body match is highlighted"
 
+
+
+def footer(app: NewsreaderApp) -> list[str]:
+    """The descriptions of the keys the footer shows."""
+    return [key.description for key in app.screen.query("FooterKey")]  # type: ignore[attr-defined]
+
+
+async def test_footer_shows_the_keys_that_apply_now(tmp_path: Path) -> None:
+    # The footer skips rebuilds that would show the same keys: it must still follow the focus
+    # and the article pane's n/N, which only apply to an article with matches.
+    app = new_app(indexed_settings(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Open" in footer(app) and "Next hit" not in footer(app)
+        await search_for(pilot, "ferry")
+        await pilot.press("enter", "enter")  # to the results, then open the first hit
+        await settle(pilot)
+        assert isinstance(app.focused, ArticleView)
+        assert {"Next hit", "Prev hit"} <= set(footer(app)) and "Open" not in footer(app)
+        await pilot.press("escape")  # back to the list
+        await settle(pilot)
+        assert "Open" in footer(app) and "Next hit" not in footer(app)
 
 async def test_n_walks_the_previewed_article_from_the_list(tmp_path: Path) -> None:
     app = new_app(indexed_settings(tmp_path))

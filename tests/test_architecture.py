@@ -40,3 +40,18 @@ def test_cli_help_does_not_load_textual_or_whoosh() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "LOADED:"
+
+
+def test_the_index_check_child_loads_no_ui_code() -> None:
+    # The start-up check of a big library runs `tui.index_check` in a child process: it must
+    # stay cheap to start and must never draw anything.
+    code = (
+        "import sys\n"
+        "import tui.index_check\n"
+        "ui = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print('LOADED:' + ','.join(ui))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "LOADED:"

@@ -1,7 +1,8 @@
 """The build's speed-ups change no result: an index built through the fast paths (one-pass
-analysis in `index.schema.Text`, `index.ingest.CompactPool` with and without spills to run
-files, the multi-process writer) gives the same hits, scores, snippets, suggestions and related
-articles as one built through Whoosh's own code (`FAST_ANALYSIS = FAST_POOL = False`)."""
+analysis in `index.schema.Text`, `index.pool.CompactPool` with and without spills to run
+files, the block layout of `index.codec`, the multi-process writer) gives the same hits, scores,
+snippets, suggestions and related articles as one built through Whoosh's own code
+(`FAST_ANALYSIS = FAST_POOL = FAST_CODEC = False`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import index.ingest as ingest
+import index.pool as pool
 import index.schema as schema
 from index.config import SourceConfig, settings_for
 from index.search import related, search
@@ -86,24 +88,24 @@ def _library(corpus: Path, index_dir: Path, procs: int = 1) -> Library:
 
 
 def _build(corpus: Path, index_dir: Path, *, fast: bool, procs: int = 1) -> Library:
-    old = schema.FAST_ANALYSIS, ingest.FAST_POOL
-    schema.FAST_ANALYSIS = ingest.FAST_POOL = fast
+    old = schema.FAST_ANALYSIS, pool.FAST_POOL, ingest.FAST_CODEC
+    schema.FAST_ANALYSIS = pool.FAST_POOL = ingest.FAST_CODEC = fast
     try:
         lib = _library(corpus, index_dir, procs)
         report = lib.update(warn=lambda message: None)
         assert report.articles > 0
         return lib
     finally:
-        schema.FAST_ANALYSIS, ingest.FAST_POOL = old
+        schema.FAST_ANALYSIS, pool.FAST_POOL, ingest.FAST_CODEC = old
 
 
 def _update(lib: Library, *, fast: bool) -> None:
-    old = schema.FAST_ANALYSIS, ingest.FAST_POOL
-    schema.FAST_ANALYSIS = ingest.FAST_POOL = fast
+    old = schema.FAST_ANALYSIS, pool.FAST_POOL, ingest.FAST_CODEC
+    schema.FAST_ANALYSIS = pool.FAST_POOL = ingest.FAST_CODEC = fast
     try:
         lib.update(warn=lambda message: None)
     finally:
-        schema.FAST_ANALYSIS, ingest.FAST_POOL = old
+        schema.FAST_ANALYSIS, pool.FAST_POOL, ingest.FAST_CODEC = old
 
 
 def _answers(
@@ -181,15 +183,15 @@ def test_fast_build_with_spills_gives_the_same_answers(
     # A 1 MB pool that thinks each posting takes 20 kB spills every ~50 postings: hundreds of
     # run files merged term by term.
     monkeypatch.setattr(ingest, "WRITER_LIMIT_MB", 1)
-    monkeypatch.setattr(ingest.CompactPool, "POSTING_BYTES", 20_000)
+    monkeypatch.setattr(pool.CompactPool, "POSTING_BYTES", 20_000)
     spilled: list[int] = []
-    original = ingest.CompactPool.save
+    original = pool.CompactPool.save
 
-    def save(self: ingest.CompactPool) -> None:
+    def save(self: pool.CompactPool) -> None:
         spilled.append(1)
         original(self)
 
-    monkeypatch.setattr(ingest.CompactPool, "save", save)
+    monkeypatch.setattr(pool.CompactPool, "save", save)
     fast = _build(corpus, tmp_path / "index", fast=True)
     assert len(spilled) > 100
     _same(_answers(fast), _answers(reference))

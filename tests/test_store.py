@@ -663,6 +663,68 @@ def test_source_and_outlet_counts(tmp_path: Path, parser: FakeParser) -> None:
     assert library.outlet_counts()[0] == ("Courier", 3)
 
 
+def test_counts_and_list_order_are_whooshs_own(tmp_path: Path, parser: FakeParser) -> None:
+    """The counts come from term statistics and the list order from the sort columns read in
+    bulk (both fast paths for the first screen): they must equal what Whoosh's own grouping
+    and sorting give, across segments with deleted documents, ties and outlets in two cases."""
+    from whoosh import query as wq
+    from whoosh import sorting
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    dated(one, parser)
+    for n in range(9):  # same title and date: the keys' article ids set the order
+        path = write(two / f"t{n}.txt", "x")
+        outlet = ("Wire", "WIRE", "")[n % 3]
+        date = dt.date(2021, 1, 1) if n % 2 else None
+        parser.extra[path.name] = [
+            Article(f"two/{path.name}", "Same title", "b", "two", str(path), date, outlet)
+        ]
+    library = make_library(tmp_path, SourceConfig("one", one), SourceConfig("two", two))
+    library.update(commit_every=4)
+    for name in ("t1.txt", "t4.txt", "old.txt"):  # replaced: old versions become deletions
+        rewrite(two / name if name.startswith("t") else one / name, "changed")
+    (two / "t7.txt").unlink()
+    library.update()
+
+    with library.searcher() as s:
+        segments = [sub for sub, _ in s.reader().leaf_readers()]
+        assert len(segments) > 1 and any(sub.has_deletions() for sub in segments)
+
+        def grouped(field: str) -> dict[str, list[int]]:
+            results = s.search(wq.Every(), groupedby={"g": sorting.FieldFacet(field)}, limit=1)
+            return {str(k): list(v) for k, v in results.groups("g").items() if k}
+
+        def ordered(q: wq.Query, column: str) -> list[str]:
+            hits = s.search(q, sortedby=sorting.FieldFacet(column), limit=None)
+            return [s.stored_fields(hit.docnum)["id"] for hit in hits]
+
+        sources = {k: len(v) for k, v in grouped("source").items()}
+        outlets = sorted(
+            (
+                (s.stored_fields(v[0]).get("outlet") or k, len(v))
+                for k, v in grouped("outlet_key").items()
+            ),
+            key=lambda item: (-item[1], item[0].casefold()),
+        )
+        cases = [
+            (q, column, kwargs)
+            for column, sort in (("list_key", "date"), ("title_key", "title"))
+            for q, kwargs in (
+                (wq.Every(), {"sort": sort}),
+                (wq.Term("source", "two"), {"sort": sort, "source": "TWO"}),
+                (wq.Term("outlet_key", "wire"), {"sort": sort, "outlet": "wire"}),
+            )
+        ]
+        expected = [ordered(q, column) for q, column, _ in cases]
+    assert [(c.name, c.count) for c in library.source_counts()] == [
+        ("one", sources["one"]),
+        ("two", sources["two"]),
+    ]
+    assert library.outlet_counts() == outlets
+    assert [[r.id for r in library.list_articles(**kw)] for _, _, kw in cases] == expected
+    assert ("Wire", 5) in outlets  # "Wire" and "WIRE" are one outlet; t7 is gone
+
+
 # ---- the real parser, in worker processes ----------------------------------------------------
 
 

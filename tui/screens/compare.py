@@ -28,7 +28,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from index.compare import Alignment, compare
@@ -44,6 +44,7 @@ from tui.compare_marks import (
     stops_of,
 )
 from tui.text import clean, one_line, paragraphs
+from tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from index.store import Library

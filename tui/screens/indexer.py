@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
 from index.store import Progress, UpdateReport
+from tui.index_check import index_is_stale
 from tui.text import one_line
 from tui.widgets.status import LibraryHeader
 
@@ -72,7 +73,9 @@ class Indexer:
     # Its own group: starting the indexer must not cancel a check that is just returning.
     @work(thread=True, exclusive=True, group="index-check", exit_on_error=False)
     def check_index(self) -> None:
-        self.post_message(self.IndexChecked(self.nr_app.library.needs_update()))
+        stale = index_is_stale(self.nr_app.library, get_current_worker().cancelled_event)
+        if stale is not None:
+            self.post_message(self.IndexChecked(stale))
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def index_library(self) -> None:

@@ -18,7 +18,7 @@ from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
 
 from index.search import Results
 from tui import loaders
@@ -28,6 +28,7 @@ from tui.screens.indexer import Indexer
 from tui.text import one_line
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView, Reading
+from tui.widgets.footer import Footer
 from tui.widgets.rows import Rows, index_of
 from tui.widgets.search_bar import SearchBar
 from tui.widgets.source_list import Count, Scope, SourceList
@@ -42,6 +43,10 @@ NARROW = 100
 
 class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
     """Browse, search and read."""
+
+    AUTO_FOCUS = "#articles"
+    """The list has the focus from the first frame (Textual's default, the first focusable
+    widget, would be the source list: one more focus change and footer rebuild at start-up)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_pane", "Next pane", show=False, id="main.next_pane",
@@ -146,8 +151,12 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
         self.query_one("#sources").border_title = "Sources"
         self.query_one("#list-pane").border_title = "Articles"
         self.query_one("#article").border_title = "Article"
-        self.query_one(ArticleList).marked = None
-        self.query_one(ArticleList).focus()
+        article_list = self.query_one(ArticleList)
+        article_list.marked = None
+        # Until the first rows arrive (a moment at 100,000 articles) the list says so.
+        article_list.empty_text = "Loading…"
+        self.query_one(StatusLine).say("loading…")
+        article_list.focus()
         self._apply_width(self.app.size.width)
         self.reload()
         if not self.nr_app.settings.sources:
@@ -155,7 +164,8 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
         else:
             header.state = "checking index…"
             # The check stats every file: start it once the first list is on screen, so the
-            # list and the first keys do not wait for the GIL behind it (see rows_loaded).
+            # list and the first keys do not wait for the GIL behind it (see rows_loaded; a
+            # big library is checked in a child process, see tui.index_check).
             self._check_pending = True
 
     def on_resize(self, event: Resize) -> None:
@@ -222,13 +232,22 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
 
     # -- results ------------------------------------------------------------------------------
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # (The mixins' handlers run too: the failure itself is reported by the app.)
+        # A first list that failed to load must not say "Loading…" for ever.
+        if event.state == WorkerState.ERROR and event.worker.group == "list" and (
+            self._shown_key is None
+        ):
+            self.query_one(ArticleList).empty_text = "The articles could not be loaded."
+            self.query_one(StatusLine).say("")
+
     @on(CountsLoaded)
     def counts_loaded(self, message: CountsLoaded) -> None:
         self.counts = message.counts
         self.query_one(LibraryHeader).articles = message.counts.total
         self.show_counts()
-        if self.query_text == "":
-            self._say_list_status()
+        if self.query_text == "" and self._shown_key == self._list_key():
+            self._say_list_status()  # (not before the list is in: it would say "0 articles")
 
     def show_counts(self) -> None:
         """Fill the source list from the loaded counts and the read state (cheap: no index)."""
@@ -272,7 +291,7 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
         cursor = index_of(rows, current.id) if current and same else None
         article_list.empty_text = empty if not self.unread_only else "No unread articles."
         article_list.show(rows, cursor=cursor or 0)
-        self._schedule_preview()
+        self._schedule_preview(at_once=True)
 
     def _say_list_status(self) -> None:
         total = len(self.query_one(ArticleList))
@@ -306,13 +325,15 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
         event.stop()
         self._schedule_preview()
 
-    def _schedule_preview(self) -> None:
+    def _schedule_preview(self, *, at_once: bool = False) -> None:
+        """Preview the entry under the cursor once it rests; `at_once` for a list just shown
+        (the delay is for a cursor on the move, and would only hold up the first screen)."""
         if self._preview_timer is not None:
             self._preview_timer.stop()
             self._preview_timer = None
         if self.narrow:
             return
-        if self.nr_app.preview_delay <= 0:
+        if at_once or self.nr_app.preview_delay <= 0:
             self._preview()
         else:
             delay = self.nr_app.preview_delay

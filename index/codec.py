@@ -1,0 +1,336 @@
+"""Whoosh's W3 codec with a posting-block layout that Python reads and writes fast.
+
+Whoosh 2.7.4 pickles every block of 128 postings as a tuple of three tuples (ids, weights and
+one bytes object per posting for positions), zlib-compresses it, and needs all of it back, plus
+a pickled info tuple, to read a single document id. At 100,000 articles that was most of a
+query's time, and pickling postings one object at a time a third of a build.
+
+A block here is a fixed struct header, then arrays: document ids (uint32), weights (float32,
+left out when all are 1.0), value lengths (uint32) and the values joined in one bytes object,
+zlib-compressed on its own (level 1). Ids and weights are read straight from the file, without
+unpickling or decompressing anything; values only when a phrase or a highlight needs positions.
+Term dictionary, term infos, columns and stored fields are W3's own.
+
+Segments remember their codec, so an index written before this module existed still reads with
+W3; `index.schema.SCHEMA_VERSION` rebuilds such an index anyway.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator
+from itertools import accumulate
+from typing import Any
+
+from whoosh.codec import whoosh3
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3LeafMatcher, W3Segment, W3TermInfo
+from whoosh.matching import ListMatcher
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+MAGIC = b"NRb1"
+BLOCK_LIMIT = 128
+VALUES_LEVEL = 1  # zlib level for the values: level 1 keeps ~90% of level 3's saving
+# count, last id, max weight, flags, min length byte, max length byte
+_INFO = struct.Struct("<IIfBBB")
+_LENGTH = struct.Struct("<i")
+_HAS_WEIGHTS = 1
+_HAS_VALUES = 2
+_COMPRESSED = 4
+_SWAP = sys.byteorder != "little"  # the file is little-endian on every machine
+
+
+def _bytes(a: array) -> bytes:  # type: ignore[type-arg]
+    if _SWAP:
+        a = array(a.typecode, a)
+        a.byteswap()
+    return a.tobytes()
+
+
+def _array(typecode: str, data: bytes) -> array:  # type: ignore[type-arg]
+    a = array(typecode)
+    a.frombytes(data)
+    if _SWAP:
+        a.byteswap()
+    return a
+
+
+class NewsCodec(W3Codec):  # type: ignore[misc]
+    """W3 with the block layout of this module; see the module's docstring."""
+
+    def __init__(self) -> None:
+        super().__init__(blocklimit=BLOCK_LIMIT, compression=VALUES_LEVEL, inlinelimit=1)
+
+    def field_writer(self, storage: Any, segment: Any) -> FieldWriter:
+        return FieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> PostingsWriter:
+        return PostingsWriter(dbfile)
+
+    def postings_reader(
+        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
+    ) -> Any:
+        if terminfo.is_inlined():  # never written by this codec; kept for completeness
+            ids, weights, values = terminfo.inlined_postings()
+            return ListMatcher(
+                ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo
+            )
+        offset, length = terminfo.extent()
+        return BlockMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+    def new_segment(self, storage: Any, indexname: str) -> W3Segment:
+        return W3Segment(self, indexname)
+
+
+TermPostings = tuple[str, bytes, "array[int]", "array[float]", "array[int]", bytes | bytearray]
+"""(field, term, document numbers, weights, value lengths, values joined) of one term."""
+
+
+class Grouped:
+    """Postings grouped by term, in (field, term) order: what a pool hands the field writer.
+    `terms()` gives `TermPostings`; iterating gives Whoosh's flat (field, term, docnum,
+    weight, value) postings."""
+
+    def __init__(self, terms: Iterable[TermPostings]) -> None:
+        self._terms = terms
+
+    def terms(self) -> Iterable[TermPostings]:
+        return self._terms
+
+    def __iter__(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        for fieldname, tbytes, ids, weights, lengths, values in self._terms:
+            at = 0
+            for docnum, weight, size in zip(ids, weights, lengths, strict=True):
+                yield fieldname, tbytes, docnum, weight, bytes(values[at : at + size])
+                at += size
+
+
+class FieldWriter(W3FieldWriter):  # type: ignore[misc]
+    """W3's field writer, writing a whole term's postings at once when the pool hands them
+    over grouped (see `Grouped`), instead of one method call per posting."""
+
+    def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
+        terms = getattr(items, "terms", None)
+        if terms is None:
+            super().add_postings(schema, lengths, items)
+            return
+        tables: dict[str, bytes | None] = {}
+        postwriter = PostingsWriter(self._postfile)
+        fmap = self._fieldmap
+        add_key = self._tindex.add
+        lastfn: str | None = None
+        prefix = b""
+        table: bytes | None = None
+        for fieldname, tbytes, ids, weights, sizes, values in terms():
+            if fieldname != lastfn:
+                if fieldname not in fmap:
+                    fmap[fieldname] = len(fmap)
+                prefix = pack_ushort(fmap[fieldname])
+                if fieldname not in tables:
+                    tables[fieldname] = length_table(lengths, fieldname)
+                table = tables[fieldname]
+                lastfn = fieldname
+            info = postwriter.write_term(ids, weights, sizes, values, table)
+            add_key(prefix + tbytes, info.to_bytes())
+
+
+def length_table(lengths: Any, fieldname: str) -> bytes | None:
+    """The segment's one-byte field length per document, or None (no lengths column)."""
+    if lengths is None:
+        return None
+    reader = lengths._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    if reader is None:
+        return None
+    return bytes(reader._dbfile.get(reader._basepos, reader._count))
+
+
+class PostingsWriter(whoosh3.W3PostingsWriter):  # type: ignore[misc]
+    """Writes posting lists in this module's block layout. Whoosh's per-posting interface
+    (start_postings/add_posting/finish_postings, used when merging segments) buffers a term
+    and writes it with `write_term`."""
+
+    def __init__(self, postfile: Any) -> None:
+        self._postfile = postfile
+        self._terminfo: W3TermInfo | None = None
+        self._start_term()
+
+    def _start_term(self) -> None:
+        self._ids: array[int] = array("I")
+        self._weights: array[float] = array("f")
+        self._sizes: array[int] = array("I")
+        self._values = bytearray()
+        self._lengths: list[int] = []
+
+    def written(self) -> bool:
+        return False
+
+    def start_postings(self, format_: Any, terminfo: W3TermInfo) -> None:
+        self._terminfo = terminfo
+        self._start_term()
+
+    def add_posting(
+        self, id_: int, weight: float, vbytes: bytes, length: int | None = None
+    ) -> None:
+        self._ids.append(id_)
+        self._weights.append(weight)
+        self._sizes.append(len(vbytes or b""))
+        self._values += vbytes or b""
+        self._lengths.append(length_to_byte(length) if length else 0)
+
+    def finish_postings(self) -> W3TermInfo:
+        info = self.write_term(
+            self._ids, self._weights, self._sizes, self._values, None, self._lengths,
+            self._terminfo,
+        )  # fmt: skip
+        self._terminfo = None
+        return info
+
+    def write_term(
+        self,
+        ids: array[int],
+        weights: array[float],
+        sizes: array[int],
+        values: bytes | bytearray,
+        table: bytes | None,
+        length_bytes: list[int] | None = None,
+        terminfo: W3TermInfo | None = None,
+    ) -> W3TermInfo:
+        """Write one term's postings (ids ascending, value `i` is `sizes[i]` bytes of
+        `values`) and return its term info. A posting's length byte comes from
+        `length_bytes`, else from `table` (by document), else 0."""
+        postfile = self._postfile
+        info = terminfo if terminfo is not None else W3TermInfo()
+        start = postfile.tell()
+        out = bytearray(MAGIC)  # one write per term: StructFile.write costs a Python call
+        n = len(ids)
+        minb = 256
+        maxb = 0
+        total_weight = 0.0
+        max_weight = 0.0
+        at = 0
+        for lo in range(0, n, BLOCK_LIMIT):
+            hi = min(n, lo + BLOCK_LIMIT)
+            bids = ids[lo:hi]
+            bweights = weights[lo:hi]
+            if length_bytes is not None:
+                blens = [b for b in length_bytes[lo:hi] if b]
+            elif table is not None:
+                blens = [table[d] for d in bids if d < len(table) and table[d]]
+            else:
+                blens = []
+            bmin = min(blens) if blens else 0
+            bmax = max(blens) if blens else 0
+            if blens:
+                minb = min(minb, bmin)
+                maxb = max(maxb, bmax)
+            flags = 0
+            parts = [_bytes(bids)]
+            wmax = max(bweights)
+            total_weight += sum(bweights)
+            max_weight = max(max_weight, wmax)
+            if wmax != 1.0 or min(bweights) != 1.0:
+                flags |= _HAS_WEIGHTS
+                parts.append(_bytes(bweights))
+            bsizes = sizes[lo:hi]
+            size = sum(bsizes)
+            if size:
+                flags |= _HAS_VALUES
+                blob = bytes(values[at : at + size])
+                at += size
+                packed = zlib.compress(blob, VALUES_LEVEL) if size > 64 else blob
+                if packed is not blob:
+                    flags |= _COMPRESSED
+                parts.append(_bytes(bsizes))
+                parts.append(packed)
+            body = b"".join(parts)
+            out += _LENGTH.pack(-(_INFO.size + len(body)) if hi == n else _INFO.size + len(body))
+            out += _INFO.pack(hi - lo, bids[-1], wmax, flags, bmin, bmax)
+            out += body
+        postfile.write(out)
+        info._weight = total_weight
+        info._df = n
+        info._minlength = byte_to_length(minb) if maxb else None
+        info._maxlength = byte_to_length(maxb) if maxb else 0
+        info._maxweight = max_weight
+        info._minid = ids[0] if n else None
+        info._maxid = ids[-1] if n else None
+        info.set_extent(start, len(out))
+        return info
+
+
+class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
+    """Reads this module's blocks with W3's matcher interface (skipping, block quality)."""
+
+    def _read_header(self) -> None:
+        postfile = self._postfile
+        if postfile.get(self._startoffset, 4) != MAGIC:
+            raise ValueError(f"posting list at {self._startoffset}: bad block tag")
+        self._baseoffset = self._startoffset + 4
+
+    def _goto(self, position: int) -> None:
+        self._data = None
+        self._ids = None
+        self._weights = None
+        self._values = None
+        self._i = 0
+        head = self._postfile.get(position, 4 + _INFO.size)
+        (length,) = _LENGTH.unpack_from(head)
+        if length < 0:
+            self._lastblock = True
+            length = -length
+        self._nextoffset = position + 4 + length
+        self._dataoffset = position + 4 + _INFO.size
+        (count, self._maxid, self._maxweight, self._flags, mnlen, mxlen) = _INFO.unpack_from(
+            head, 4
+        )
+        self._blocklength = count
+        self._compression = self._flags & _COMPRESSED
+        self._minlength = byte_to_length(mnlen)
+        self._maxlength = byte_to_length(mxlen)
+
+    def _read_data(self) -> None:
+        self._data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+
+    def _read_ids(self) -> None:
+        if self._data is None:
+            self._read_data()
+        self._ids = _array("I", self._data[: 4 * self._blocklength])
+
+    def _read_weights(self) -> None:
+        n = self._blocklength
+        if not self._flags & _HAS_WEIGHTS:
+            self._weights = array("f", [1.0]) * n
+            return
+        if self._data is None:
+            self._read_data()
+        self._weights = _array("f", self._data[4 * n : 8 * n])
+
+    def _read_values(self) -> None:
+        n = self._blocklength
+        if not self._flags & _HAS_VALUES:
+            self._values = (b"",) * n
+            return
+        if self._data is None:
+            self._read_data()
+        at = 8 * n if self._flags & _HAS_WEIGHTS else 4 * n
+        lengths = _array("I", self._data[at : at + 4 * n])
+        blob = self._data[at + 4 * n :]
+        if self._flags & _COMPRESSED:
+            blob = zlib.decompress(blob)
+        ends = list(accumulate(lengths))
+        starts = [0, *ends[:-1]]
+        self._values = tuple(blob[s:e] for s, e in zip(starts, ends, strict=True))
+
+    def all_ids(self) -> Iterator[int]:
+        """Every document id from here on, a block at a time."""
+        while self.is_active():
+            if self._ids is None:
+                self._read_ids()
+            yield from self._ids[self._i :]
+            if self._lastblock:
+                self._atend = True
+                return
+            self._goto(self._nextoffset)

@@ -1,0 +1,44 @@
+"""The key footer: Textual's, rebuilt only when the keys it shows change."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Footer as TextualFooter
+
+
+class Footer(TextualFooter):
+    """Textual's Footer rebuilds all its keys (20-30 ms) after every change of the bindings:
+    the screen shown, the focus moved, the article pane's n/N checked again for each article.
+    Six rebuilds came before the first screen took a key. This one queues at most one rebuild
+    at a time (it reads the bindings as they are when it runs, so later changes are in it),
+    and skips a rebuild that would show the same keys."""
+
+    _rebuild_queued = False
+    _shown: tuple[object, ...] | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self._rebuild_queued and screen is self.screen:
+            return
+        # Textual's own test: only then does it queue the rebuild (a recompose).
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._rebuild_queued = True
+        super().bindings_changed(screen)
+
+    async def recompose(self) -> None:
+        self._rebuild_queued = False  # any change from now on needs another rebuild
+        shown = self._keys_shown()
+        if shown == self._shown:
+            return
+        self._shown = shown
+        await super().recompose()
+
+    def _keys_shown(self) -> tuple[object, ...]:
+        """Everything Textual's `Footer.compose` draws from: the shown bindings (and the
+        palette's, shown or not) with their enabled state and tooltip."""
+        palette = self.app.COMMAND_PALETTE_BINDING
+        keys = tuple(
+            (key, binding, enabled, tooltip)
+            for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            if binding.show or key == palette
+        )
+        return (self.show_command_palette, keys)
