@@ -37,9 +37,9 @@ VALUES_LEVEL = 1  # zlib level for the values: level 1 keeps ~90% of level 3's s
 # count, last id, max weight, flags, min length byte, max length byte
 _INFO = struct.Struct("<IIfBBB")
 _LENGTH = struct.Struct("<i")
-_HAS_WEIGHTS = 1
-_HAS_VALUES = 2
-_COMPRESSED = 4
+HAS_WEIGHTS = 1
+HAS_VALUES = 2
+COMPRESSED = 4
 _SWAP = sys.byteorder != "little"  # the file is little-endian on every machine
 
 
@@ -232,17 +232,17 @@ class PostingsWriter(whoosh3.W3PostingsWriter):  # type: ignore[misc]
             total_weight += sum(bweights)
             max_weight = max(max_weight, wmax)
             if wmax != 1.0 or min(bweights) != 1.0:
-                flags |= _HAS_WEIGHTS
+                flags |= HAS_WEIGHTS
                 parts.append(_bytes(bweights))
             bsizes = sizes[lo:hi]
             size = sum(bsizes)
             if size:
-                flags |= _HAS_VALUES
+                flags |= HAS_VALUES
                 blob = bytes(values[at : at + size])
                 at += size
                 packed = zlib.compress(blob, VALUES_LEVEL) if size > 64 else blob
                 if packed is not blob:
-                    flags |= _COMPRESSED
+                    flags |= COMPRESSED
                 parts.append(_bytes(bsizes))
                 parts.append(packed)
             body = b"".join(parts)
@@ -287,7 +287,7 @@ class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
             head, 4
         )
         self._blocklength = count
-        self._compression = self._flags & _COMPRESSED
+        self._compression = self._flags & COMPRESSED
         self._minlength = byte_to_length(mnlen)
         self._maxlength = byte_to_length(mxlen)
 
@@ -301,7 +301,7 @@ class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
 
     def _read_weights(self) -> None:
         n = self._blocklength
-        if not self._flags & _HAS_WEIGHTS:
+        if not self._flags & HAS_WEIGHTS:
             self._weights = array("f", [1.0]) * n
             return
         if self._data is None:
@@ -310,15 +310,15 @@ class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
 
     def _read_values(self) -> None:
         n = self._blocklength
-        if not self._flags & _HAS_VALUES:
+        if not self._flags & HAS_VALUES:
             self._values = (b"",) * n
             return
         if self._data is None:
             self._read_data()
-        at = 8 * n if self._flags & _HAS_WEIGHTS else 4 * n
+        at = 8 * n if self._flags & HAS_WEIGHTS else 4 * n
         lengths = _array("I", self._data[at : at + 4 * n])
         blob = self._data[at + 4 * n :]
-        if self._flags & _COMPRESSED:
+        if self._flags & COMPRESSED:
             blob = zlib.decompress(blob)
         ends = list(accumulate(lengths))
         starts = [0, *ends[:-1]]
@@ -330,6 +330,20 @@ class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
             if self._ids is None:
                 self._read_ids()
             yield from self._ids[self._i :]
+            if self._lastblock:
+                self._atend = True
+                return
+            self._goto(self._nextoffset)
+
+    def raw_blocks(self) -> Iterator[tuple[int, int, bytes]]:
+        """(postings, flags, data) of every block from the current one on, for readers that
+        decode a whole block at once (index.engine). Data: ids (uint32), weights (float32, if
+        flags & HAS_WEIGHTS), then, if flags & HAS_VALUES, value sizes (uint32) and the values
+        (zlib-compressed if flags & COMPRESSED); all little-endian."""
+        while not self._atend:
+            if self._data is None:
+                self._read_data()
+            yield self._blocklength, self._flags, self._data
             if self._lastblock:
                 self._atend = True
                 return

@@ -18,6 +18,7 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
 
+from index import engine
 from index.articles import path_text
 from index.lock import StoreError
 from index.model import Date, iso_date
@@ -218,19 +219,15 @@ def _runner(
     searcher: Searcher, limit: int, filters: wq.Query | None, sort: str, snippets: bool
 ) -> Callable[[wq.Query], tuple[int, list[Hit]]]:
     def run(q: wq.Query) -> tuple[int, list[Hit]]:
-        kwargs: dict[str, Any] = {"limit": max(1, limit), "filter": filters}
-        if sort == "date":
-            kwargs.update(sortedby=_newest_first(), reverse=True)
-        results = searcher.search(q, **kwargs)
-        # len() is exact: with a filter Whoosh counts the filtered matches. It is a second
-        # pass over the query's matchers; plain terms are counted off their postings instead.
-        total = _count(searcher, q, filters)
-        if total is None:
-            total = len(results)
-        # Slice, not list(): list() asks len() for a size hint, a second pass over the matches.
-        page = results[: max(0, limit)]
-        docnums = [h.docnum for h in page]
-        stored = [h.fields() for h in page]
+        found = (
+            engine.top(searcher, q, limit=limit, filters=filters) if sort == "relevance" else None
+        )
+        if found is not None:
+            total, scored = found
+        else:
+            total, scored = _whoosh_top(searcher, q, limit, filters, sort)
+        docnums = [d for d, _ in scored]
+        stored = [searcher.stored_fields(d) for d in docnums]
         segments = _snippets(searcher, q, docnums, stored) if snippets else {}
         hits = [
             Hit(
@@ -240,14 +237,32 @@ def _runner(
                 outlet=f.get("outlet", ""),
                 date=stored_date(f),
                 url=f.get("url", "") or "",
-                score=float(h.score) if sort == "relevance" and h.score is not None else 0.0,
-                snippet=segments.get(h.docnum, ()),
+                score=score if sort == "relevance" else 0.0,
+                snippet=segments.get(d, ()),
             )
-            for h, f in zip(page, stored, strict=True)
+            for (d, score), f in zip(scored, stored, strict=True)
         ]
         return total, hits
 
     return run
+
+
+def _whoosh_top(
+    searcher: Searcher, q: wq.Query, limit: int, filters: wq.Query | None, sort: str
+) -> tuple[int, list[tuple[int, float]]]:
+    """What `engine.top` gives, from Whoosh's matchers (any query, and the date order)."""
+    kwargs: dict[str, Any] = {"limit": max(1, limit), "filter": filters}
+    if sort == "date":
+        kwargs.update(sortedby=_newest_first(), reverse=True)
+    results = searcher.search(q, **kwargs)
+    # len() is exact: with a filter Whoosh counts the filtered matches. It is a second pass
+    # over the query's matchers; plain terms are counted off their postings instead.
+    total = _count(searcher, q, filters)
+    if total is None:
+        total = len(results)
+    # Slice, not list(): list() asks len() for a size hint, a second pass over the matches.
+    page = results[: max(0, limit)]
+    return total, [(h.docnum, float(h.score) if h.score is not None else 0.0) for h in page]
 
 
 def _count(searcher: Searcher, q: wq.Query, filters: wq.Query | None) -> int | None:
@@ -366,14 +381,22 @@ def related(library: SearchLibrary, article_id: str, *, limit: int = 10) -> list
             [wq.Term("body", word, boost=weight) for word, weight in terms]
             + [wq.Term("title", word, boost=weight) for word, weight in terms]
         )
-        results = searcher.search(q, limit=max(1, limit), mask={docnum})
-        return [
-            RelatedHit(
-                id=hit["id"],
-                title=hit.get("title", ""),
-                outlet=hit.get("outlet", ""),
-                date=stored_date(hit.fields()),
-                score=float(hit.score or 0.0),
+        found = engine.top(searcher, q, limit=limit, exclude=(docnum,))
+        if found is None:
+            results = searcher.search(q, limit=max(1, limit), mask={docnum})
+            scored = [(h.docnum, float(h.score or 0.0)) for h in results[: max(0, limit)]]
+        else:
+            scored = found[1]
+        out = []
+        for d, score in scored:
+            f = searcher.stored_fields(d)
+            out.append(
+                RelatedHit(
+                    id=f["id"],
+                    title=f.get("title", ""),
+                    outlet=f.get("outlet", ""),
+                    date=stored_date(f),
+                    score=score,
+                )
             )
-            for hit in results[: max(0, limit)]
-        ]
+        return out

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import index.engine as engine
 import index.ingest as ingest
 import index.pool as pool
 import index.schema as schema
@@ -109,8 +110,24 @@ def _update(lib: Library, *, fast: bool) -> None:
 
 
 def _answers(
-    lib: Library, *, limit: int = 20, ordered: bool = True, digits: int | None = 6
+    lib: Library,
+    *,
+    limit: int = 20,
+    ordered: bool = True,
+    digits: int | None = 6,
+    fast: bool = True,
 ) -> list[object]:
+    """Every query's hits, totals, snippets and suggestions, and related articles; with
+    `fast=False` through Whoosh's matchers rather than `index.engine`."""
+    old = engine.ENABLED
+    engine.ENABLED = fast
+    try:
+        return _answers_now(lib, limit, ordered, digits)
+    finally:
+        engine.ENABLED = old
+
+
+def _answers_now(lib: Library, limit: int, ordered: bool, digits: int | None) -> list[object]:
     out: list[object] = []
     for q in QUERIES:
         for sort in ("relevance", "date"):
@@ -164,10 +181,23 @@ def test_reference_path_is_whoosh(reference: Library) -> None:
 
 
 def test_fast_build_gives_the_same_answers(
-    corpus: Path, reference: Library, tmp_path: Path
+    corpus: Path, reference: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fast = _build(corpus, tmp_path / "index", fast=True)
-    _same(_answers(fast), _answers(reference))
+    ran: list[str] = []
+    top = engine.top
+
+    def counted(searcher: object, q: object, **kwargs: object) -> object:
+        found = top(searcher, q, **kwargs)  # type: ignore[arg-type]
+        if engine.ENABLED:
+            ran.append(type(q).__name__ if found is not None else "whoosh")
+        return found
+
+    monkeypatch.setattr(engine, "top", counted)
+    _same(_answers(fast), _answers(reference, fast=False))
+    # index.engine answered the plain, phrase, NOT, prefix and related queries itself.
+    assert ran.count("whoosh") < len(ran) / 4
+    assert {"Or", "And", "_ArrayOr"} <= set(ran)
     with fast.searcher() as s, reference.searcher() as r:
         for field in ("spell_body", "spell_title", "body", "title"):
             assert list(s.reader().lexicon(field)) == list(r.reader().lexicon(field))
@@ -194,7 +224,7 @@ def test_fast_build_with_spills_gives_the_same_answers(
     monkeypatch.setattr(pool.CompactPool, "save", save)
     fast = _build(corpus, tmp_path / "index", fast=True)
     assert len(spilled) > 100
-    _same(_answers(fast), _answers(reference))
+    _same(_answers(fast), _answers(reference, fast=False))
 
 
 def test_incremental_updates_give_the_same_answers(corpus: Path, tmp_path: Path) -> None:
@@ -213,7 +243,7 @@ def test_incremental_updates_give_the_same_answers(corpus: Path, tmp_path: Path)
             victim.write_text(victim.read_text(encoding="utf-8") + "\nKilroy was here.\n")
             sorted(folder.rglob("*.md"))[step * 7 + 1].unlink()
             _update(lib, fast=fast)
-        results.append(_answers(lib, limit=500, ordered=False))
+        results.append(_answers(lib, limit=500, ordered=False, fast=fast))
     _same(results[1], results[0])
 
 
@@ -227,7 +257,7 @@ def test_parallel_build_gives_the_same_answers(
     with fast.searcher() as s:
         assert len(list(s.reader().leaf_readers())) >= 2
     got = _answers(fast, limit=500, ordered=False, digits=None)
-    want = _answers(reference, limit=500, ordered=False, digits=None)
+    want = _answers(reference, limit=500, ordered=False, digits=None, fast=False)
     # Scores are sums over two segments in another order: equal up to float rounding.
     _same(_without_scores(got), _without_scores(want))
     assert _scores(got) == pytest.approx(_scores(want), rel=1e-9)

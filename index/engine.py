@@ -1,0 +1,364 @@
+"""Running a query a block of postings at a time: the hits, scores, order and exact total that
+Whoosh's matchers give, 10-50x faster at 100,000 articles.
+
+Whoosh walks its matchers one posting at a time in Python (a few microseconds each), then walks
+them again to count the matches; a phrase decodes every candidate's positions one pickle at a
+time. Here each term's postings are read a block at a time into numpy arrays (index.codec's
+layout), scored with Whoosh's BM25F formula as arrays, and combined with set operations; a
+phrase is matched by intersecting (document, position - offset) keys.
+
+Covered: terms, phrases (slop 1), AND, OR, AND NOT and NOT inside AND, with term filters;
+that is what plain words, quotes and the operators give, and what `related` asks. Anything else
+(prefix, wildcard, fuzzy, dates and ranges, phrase slop, custom weighting, other segment
+layouts) returns None, and index.search uses Whoosh's matchers. Scores equal Whoosh's up to
+the order floating-point additions are made in; ties go to the lower document number, as in
+Whoosh's collector.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.codec import whoosh3
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+from index.codec import COMPRESSED, HAS_VALUES, HAS_WEIGHTS, BlockMatcher
+
+# Switched off by tests/test_perf_equivalence.py to get Whoosh's own answers.
+ENABLED = True
+
+_LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+
+
+class Unsupported(Exception):
+    """A query shape this module does not run."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """Matching documents of one segment: ascending local numbers and their scores."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+
+
+_NONE = Found(_EMPTY_IDS, _EMPTY_SCORES)
+
+
+def top(
+    searcher: Searcher,
+    q: wq.Query,
+    *,
+    limit: int,
+    filters: wq.Query | None = None,
+    exclude: Iterable[int] = (),
+) -> tuple[int, list[tuple[int, float]]] | None:
+    """(total, [(docnum, score)] best first) for `q`, only documents matching `filters` and not
+    in `exclude`; None when the query takes Whoosh's path (see the module docstring)."""
+    if not ENABLED or not _supported(q) or (filters is not None and not _supported(filters)):
+        return None
+    weighting = searcher.weighting
+    if type(weighting) is not scoring.BM25F or weighting._field_B:
+        return None
+    try:
+        parts_ids: list[np.ndarray] = []
+        parts_scores: list[np.ndarray] = []
+        for leaf, offset in searcher.leaf_searchers():
+            run = _Segment(searcher, leaf, weighting)
+            found = run.evaluate(q)
+            if not len(found.ids):
+                continue
+            keep = run.live(found.ids)
+            if filters is not None:
+                keep &= np.isin(found.ids, run.evaluate(filters).ids, assume_unique=True)
+            parts_ids.append(found.ids[keep] + offset)
+            parts_scores.append(found.scores[keep])
+    except Unsupported:
+        return None
+    if not parts_ids:
+        return 0, []
+    ids = np.concatenate(parts_ids)
+    scores = np.concatenate(parts_scores)
+    masked = np.fromiter(exclude, dtype=np.int64)
+    if len(masked):
+        keep = ~np.isin(ids, masked)
+        ids, scores = ids[keep], scores[keep]
+    total = len(ids)
+    if limit <= 0 or not total:
+        return total, []
+    if total > limit:
+        # Everything scoring at least the limit-th best, ties included, then exact order.
+        threshold = np.partition(scores, total - limit)[total - limit]
+        near = scores >= threshold
+        ids, scores = ids[near], scores[near]
+    order = np.lexsort((ids, -scores))[:limit]
+    return total, [(int(ids[i]), float(scores[i])) for i in order]
+
+
+def _supported(q: wq.Query) -> bool:
+    kind = type(q)
+    if kind is wq.Term:
+        return q.minquality in (0, None)
+    if kind is wq.Phrase:
+        return q.slop == 1
+    if kind is wq.And or kind is wq.AndNot:
+        return all(_supported(c) for c in q.children())
+    if kind is wq.Not:
+        return _supported(q.query)
+    if isinstance(q, wq.Or):
+        # Or, and subclasses that only choose how Whoosh matches (index.search._ArrayOr).
+        plain = kind is wq.Or or not any(k in kind.__dict__ for k in ("matcher", "_matcher"))
+        return (
+            plain
+            and not q.minmatch
+            and q.scale is None
+            and all(_supported(c) for c in q.children())
+        )
+    if isinstance(q, wq.MultiTerm):
+        # Prefix, wildcard and fuzzy terms scored as the words they expand to.
+        return not q.constantscore and type(q).matcher is wq.MultiTerm.matcher
+    return False
+
+
+class _Segment:
+    """Runs queries over one segment of `searcher` (global statistics from the parent, as
+    Whoosh's BM25FScorer takes them)."""
+
+    def __init__(self, parent: Searcher, leaf: Searcher, weighting: scoring.BM25F) -> None:
+        self.parent = parent
+        self.reader = leaf.reader()
+        self.B = weighting.B
+        self.K1 = weighting.K1
+        self.schema = parent.schema
+        self._deleted: np.ndarray | None = None
+
+    def live(self, ids: np.ndarray) -> np.ndarray:
+        if not self.reader.has_deletions():
+            return np.ones(len(ids), dtype=bool)
+        if self._deleted is None:
+            self._deleted = np.fromiter(self.reader.segment().deleted_docs(), dtype=np.int64)
+        return ~np.isin(ids, self._deleted)
+
+    def evaluate(self, q: wq.Query) -> Found:
+        kind = type(q)
+        if kind is wq.Term:
+            return self.term(q.fieldname, q.text, q.boost)
+        if kind is wq.Phrase:
+            return self.phrase(q)
+        if kind is wq.And:
+            return self.conjunction(q)
+        if kind is wq.AndNot:
+            a = self.evaluate(q.a)
+            b = self.evaluate(q.b)
+            keep = ~np.isin(a.ids, b.ids, assume_unique=True)
+            return _boosted(Found(a.ids[keep], a.scores[keep]), q.boost)
+        if kind is wq.Not:
+            return self.inverse(q)
+        if isinstance(q, wq.MultiTerm):
+            return self.expanded(q)
+        return _boosted(_union([self.evaluate(c) for c in q.children()]), q.boost)
+
+    def expanded(self, q: wq.MultiTerm) -> Found:
+        """Whoosh's MultiTerm.matcher: the words the term expands to in this segment, a lone
+        word unboosted, several as a boosted OR."""
+        words = [w for w in q._btexts(self.reader) if w]
+        if not words:
+            return _NONE
+        fieldname = q.field()
+        if len(words) == 1:
+            return self.term(fieldname, words[0], 1.0)
+        return _boosted(_union([self.term(fieldname, w, 1.0) for w in words]), q.boost)
+
+    def conjunction(self, q: wq.And) -> Found:
+        positive = [self.evaluate(c) for c in q.children() if type(c) is not wq.Not]
+        negative = [self.inverse(c) for c in q.children() if type(c) is wq.Not]
+        return _boosted(_intersection(positive + negative), q.boost)
+
+    def inverse(self, q: wq.Not) -> Found:
+        """Every live document `q.query` does not match, scoring 1 (Whoosh's InverseMatcher)."""
+        inside = self.evaluate(q.query).ids
+        everything = np.arange(self.reader.doc_count_all(), dtype=np.int64)
+        ids = everything[~np.isin(everything, inside, assume_unique=True)]
+        ids = ids[self.live(ids)]
+        return Found(ids, np.ones(len(ids), dtype=np.float64))
+
+    # ---- terms ---------------------------------------------------------------------------
+
+    def _btext(self, fieldname: str, text: Any) -> bytes | None:
+        if fieldname not in self.schema:
+            return None
+        if isinstance(text, bytes):
+            return text
+        try:
+            return self.schema[fieldname].to_bytes(text)
+        except ValueError:
+            return None
+
+    def postings(
+        self, fieldname: str, btext: bytes, values: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, bytes]]]:
+        """(ids, weights, [(value sizes, values) per block if `values`]) of a term here."""
+        try:
+            m = self.reader.postings(fieldname, btext)
+        except TermNotFound:
+            return _EMPTY_IDS, _EMPTY_SCORES, []
+        if isinstance(m, FilterMatcher):  # hides deleted documents: `live` does that here
+            m = m.child
+            m.reset()  # the filter may have moved past deleted documents already
+        if not isinstance(m, BlockMatcher):
+            raise Unsupported("segment not in index.codec's layout")
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        blocks: list[tuple[np.ndarray, bytes]] = []
+        for n, flags, data in m.raw_blocks():
+            ids.append(np.frombuffer(data, dtype="<u4", count=n))
+            at = 4 * n
+            if flags & HAS_WEIGHTS:
+                weights.append(np.frombuffer(data, dtype="<f4", count=n, offset=at))
+                at += 4 * n
+            else:
+                weights.append(np.ones(n, dtype=np.float32))
+            if values:
+                if not flags & HAS_VALUES:
+                    raise Unsupported("no positions")
+                sizes = np.frombuffer(data, dtype="<u4", count=n, offset=at)
+                blob = data[at + 4 * n :]
+                blocks.append((sizes, zlib.decompress(blob) if flags & COMPRESSED else blob))
+        if not ids:
+            return _EMPTY_IDS, _EMPTY_SCORES, []
+        return (
+            np.concatenate(ids).astype(np.int64),
+            np.concatenate(weights).astype(np.float64),
+            blocks,
+        )
+
+    def scores(self, fieldname: str, btext: bytes, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25F scorer (`scoring.bm25`) for these postings, operation for operation."""
+        field = self.schema[fieldname]
+        if not field.scorable:
+            return tf  # WeightScorer: the weight is the score
+        idf = self.parent.idf(fieldname, btext)
+        avgfl = self.parent.avg_field_length(fieldname) or 1
+        fl = _LENGTHS[self._lengths(fieldname)[ids]]
+        B, K1 = self.B, self.K1
+        return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+    def _lengths(self, fieldname: str) -> np.ndarray:
+        perdoc = self.reader._perdoc
+        cache = perdoc.__dict__.setdefault("_newsreader_np_lengths", {})
+        table = cache.get(fieldname)
+        if table is None:
+            col = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+            if col is None:  # no lengths: Whoosh's doc_field_length default, 1
+                table = np.full(self.reader.doc_count_all(), 1, dtype=np.uint8)
+            else:
+                raw = bytes(col._dbfile.get(col._basepos, col._count))
+                table = np.frombuffer(raw, dtype=np.uint8)
+            cache[fieldname] = table
+        return table
+
+    def term(self, fieldname: str, text: Any, boost: float) -> Found:
+        btext = self._btext(fieldname, text)
+        if btext is None or (fieldname, btext) not in self.reader:
+            return _NONE
+        ids, tf, _ = self.postings(fieldname, btext)
+        return _boosted(Found(ids, self.scores(fieldname, btext, ids, tf)), boost)
+
+    # ---- phrases -------------------------------------------------------------------------
+
+    def phrase(self, q: wq.Phrase) -> Found:
+        """Documents with the words at consecutive positions; scored as the AND of its terms
+        (Whoosh's SpanNear2 matcher scores its intersection)."""
+        if q.fieldname not in self.schema:
+            return _NONE
+        field = self.schema[q.fieldname]
+        if not field.format or not field.format.supports("positions"):
+            return _NONE
+        if type(field.format).__name__ != "PackedCharacters":
+            raise Unsupported("positions not packed")
+        terms = []
+        for word in q.words:
+            btext = self._btext(q.fieldname, word)
+            if btext is None or (q.fieldname, btext) not in self.reader:
+                return _NONE
+            terms.append(btext)
+        lists = [self.postings(q.fieldname, b, values=True) for b in terms]
+        candidates = lists[0][0]
+        for ids, _, _ in lists[1:]:
+            candidates = np.intersect1d(candidates, ids, assume_unique=True)
+        if not len(candidates):
+            return _NONE
+        keys = None
+        for i, (ids, _, blocks) in enumerate(lists):
+            doc, pos = _occurrences(ids, blocks)
+            near = np.isin(doc, candidates) & (pos >= i)
+            mine = np.unique((doc[near] << 32) | (pos[near] - i))
+            keys = mine if keys is None else np.intersect1d(keys, mine, assume_unique=True)
+            if not len(keys):
+                return _NONE
+        assert keys is not None
+        matched = np.unique(keys >> 32)
+        total = np.zeros(len(matched), dtype=np.float64)
+        for btext, (ids, tf, _) in zip(terms, lists, strict=True):
+            at = np.searchsorted(ids, matched)
+            total = total + self.scores(q.fieldname, btext, matched, tf[at])
+        return _boosted(Found(matched, total), q.boost)
+
+
+def _occurrences(
+    ids: np.ndarray, blocks: list[tuple[np.ndarray, bytes]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(document, position) of every occurrence in a term's PackedCharacters values: per
+    posting [n, then n times (position delta, start delta, length)], int32 little-endian."""
+    sizes = np.concatenate([s for s, _ in blocks]).astype(np.int64) // 4
+    ints = np.frombuffer(b"".join(v for _, v in blocks), dtype="<i4").astype(np.int64)
+    starts = np.cumsum(sizes) - sizes
+    counts = ints[starts]
+    first = np.cumsum(counts) - counts  # index of each posting's first occurrence
+    nth = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(first, counts)
+    deltas = ints[np.repeat(starts + 1, counts) + 3 * nth]
+    running = np.cumsum(deltas)
+    # Positions restart at each posting: subtract the running sum before its first one.
+    pos = running - np.repeat(running[first] - deltas[first], counts)
+    return np.repeat(ids, counts), pos
+
+
+def _boosted(found: Found, boost: float) -> Found:
+    return found if boost == 1.0 else Found(found.ids, found.scores * boost)
+
+
+def _union(parts: list[Found]) -> Found:
+    parts = [p for p in parts if len(p.ids)]
+    if not parts:
+        return _NONE
+    if len(parts) == 1:
+        return parts[0]
+    ids = np.concatenate([p.ids for p in parts])
+    scores = np.concatenate([p.scores for p in parts])
+    unique, inverse = np.unique(ids, return_inverse=True)
+    summed = np.zeros(len(unique), dtype=np.float64)
+    np.add.at(summed, inverse, scores)
+    return Found(unique, summed)
+
+
+def _intersection(parts: list[Found]) -> Found:
+    if not parts or any(not len(p.ids) for p in parts):
+        return _NONE
+    ids = parts[0].ids
+    for p in parts[1:]:
+        ids = np.intersect1d(ids, p.ids, assume_unique=True)
+    total = np.zeros(len(ids), dtype=np.float64)
+    for p in parts:
+        total = total + p.scores[np.searchsorted(p.ids, ids)]
+    return Found(ids, total)
