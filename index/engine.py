@@ -7,12 +7,13 @@ time. Here each term's postings are read a block at a time into numpy arrays (in
 layout), scored with Whoosh's BM25F formula as arrays, and combined with set operations; a
 phrase is matched by intersecting (document, position - offset) keys.
 
-Covered: terms, phrases (slop 1), AND, OR, AND NOT and NOT inside AND, with term filters;
-that is what plain words, quotes and the operators give, and what `related` asks. Anything else
-(prefix, wildcard, fuzzy, dates and ranges, phrase slop, custom weighting, other segment
-layouts) returns None, and index.search uses Whoosh's matchers. Scores equal Whoosh's up to
-the order floating-point additions are made in; ties go to the lower document number, as in
-Whoosh's collector.
+Covered: terms, phrases (slop 1), AND, OR, AND NOT and NOT inside AND, prefix, wildcard and
+fuzzy terms (scored as the words they expand to), with term filters, by relevance or newest
+first; that is what plain words, quotes, the operators and `word*` give, and what `related`
+asks. Anything else (date ranges, phrase slop, custom weighting, other segment layouts)
+returns None, and index.search uses Whoosh's matchers. Scores equal Whoosh's up to the order
+floating-point additions are made in; ties go to the lower document number, as in Whoosh's
+collector.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from whoosh import columns, scoring
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.codec import whoosh3
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
@@ -63,9 +64,14 @@ def top(
     limit: int,
     filters: wq.Query | None = None,
     exclude: Iterable[int] = (),
+    newest_by: str | None = None,
 ) -> tuple[int, list[tuple[int, float]]] | None:
     """(total, [(docnum, score)] best first) for `q`, only documents matching `filters` and not
-    in `exclude`; None when the query takes Whoosh's path (see the module docstring)."""
+    in `exclude`; None when the query takes Whoosh's path (see the module docstring).
+
+    With `newest_by` (a DATETIME column), ordered by that column instead, newest first,
+    documents without a value last, ties by the higher document number first, and scored 0:
+    what Whoosh's sorting collector gives reversed, with index.search's date facet."""
     if not ENABLED or not _supported(q) or (filters is not None and not _supported(filters)):
         return None
     weighting = searcher.weighting
@@ -74,6 +80,7 @@ def top(
     try:
         parts_ids: list[np.ndarray] = []
         parts_scores: list[np.ndarray] = []
+        parts_dates: list[np.ndarray] = []
         for leaf, offset in searcher.leaf_searchers():
             run = _Segment(searcher, leaf, weighting)
             found = run.evaluate(q)
@@ -84,19 +91,26 @@ def top(
                 keep &= np.isin(found.ids, run.evaluate(filters).ids, assume_unique=True)
             parts_ids.append(found.ids[keep] + offset)
             parts_scores.append(found.scores[keep])
+            if newest_by is not None:
+                parts_dates.append(run.dates(newest_by)[found.ids[keep]])
     except Unsupported:
         return None
     if not parts_ids:
         return 0, []
     ids = np.concatenate(parts_ids)
     scores = np.concatenate(parts_scores)
+    dates = np.concatenate(parts_dates) if newest_by is not None else None
     masked = np.fromiter(exclude, dtype=np.int64)
     if len(masked):
         keep = ~np.isin(ids, masked)
         ids, scores = ids[keep], scores[keep]
+        dates = dates[keep] if dates is not None else None
     total = len(ids)
     if limit <= 0 or not total:
         return total, []
+    if dates is not None:
+        order = np.lexsort((-ids, -dates))[:limit]
+        return total, [(int(ids[i]), 0.0) for i in order]
     if total > limit:
         # Everything scoring at least the limit-th best, ties included, then exact order.
         threshold = np.partition(scores, total - limit)[total - limit]
@@ -126,8 +140,13 @@ def _supported(q: wq.Query) -> bool:
             and all(_supported(c) for c in q.children())
         )
     if isinstance(q, wq.MultiTerm):
-        # Prefix, wildcard and fuzzy terms scored as the words they expand to.
-        return not q.constantscore and type(q).matcher is wq.MultiTerm.matcher
+        # Prefix, wildcard and fuzzy terms scored as the words they expand to. Prefix and
+        # Wildcard override MultiTerm.matcher only to match every document for "" and "*".
+        matcher = type(q).matcher
+        plain = matcher is wq.MultiTerm.matcher or (
+            matcher in (wq.Prefix.matcher, wq.Wildcard.matcher) and q.text not in ("", "*")
+        )
+        return plain and not q.constantscore
     return False
 
 
@@ -149,6 +168,21 @@ class _Segment:
         if self._deleted is None:
             self._deleted = np.fromiter(self.reader.segment().deleted_docs(), dtype=np.int64)
         return ~np.isin(ids, self._deleted)
+
+    def dates(self, fieldname: str) -> np.ndarray:
+        """Every document's value of a DATETIME column (an int64 that orders like the date),
+        -1 where it has none (Whoosh stores the largest value there)."""
+        col = self.reader.column_reader(fieldname, translate=False)
+        out = np.full(self.reader.doc_count_all(), -1, dtype=np.int64)
+        if type(col) is columns.EmptyColumnReader:
+            return out
+        if type(col) is not columns.NumericColumn.Reader or col._typecode != "Q":
+            raise Unsupported("not a DATETIME column")
+        # Values lie end to end, big-endian; documents past the last one written have none.
+        raw = np.frombuffer(col._dbfile.get(col._basepos, 8 * col._count), dtype=">u8")
+        given = raw != col._default
+        out[: len(raw)][given] = raw[given].astype(np.int64)
+        return out
 
     def evaluate(self, q: wq.Query) -> Found:
         kind = type(q)

@@ -219,9 +219,8 @@ def _runner(
     searcher: Searcher, limit: int, filters: wq.Query | None, sort: str, snippets: bool
 ) -> Callable[[wq.Query], tuple[int, list[Hit]]]:
     def run(q: wq.Query) -> tuple[int, list[Hit]]:
-        found = (
-            engine.top(searcher, q, limit=limit, filters=filters) if sort == "relevance" else None
-        )
+        newest_by = "date" if sort == "date" else None
+        found = engine.top(searcher, q, limit=limit, filters=filters, newest_by=newest_by)
         if found is not None:
             total, scored = found
         else:
@@ -255,62 +254,16 @@ def _whoosh_top(
     if sort == "date":
         kwargs.update(sortedby=_newest_first(), reverse=True)
     results = searcher.search(q, **kwargs)
-    # len() is exact: with a filter Whoosh counts the filtered matches. It is a second pass
-    # over the query's matchers; plain terms are counted off their postings instead.
-    total = _count(searcher, q, filters)
-    if total is None:
-        total = len(results)
     # Slice, not list(): list() asks len() for a size hint, a second pass over the matches.
     page = results[: max(0, limit)]
+    if sort == "date":
+        total = len(results)  # the sorting collector visited every match
+    else:
+        # Not len(): Whoosh's top collector skips what cannot make the page (matcher.replace,
+        # block quality), and with a date range or a NOT in the query it takes the matches
+        # it visited for the total: "harbour date:2021" said 71 of 472. Count them all.
+        total = len(searcher.search(q, limit=None, filter=filters, scored=False))
     return total, [(h.docnum, float(h.score) if h.score is not None else 0.0) for h in page]
-
-
-def _count(searcher: Searcher, q: wq.Query, filters: wq.Query | None) -> int | None:
-    """How many live documents match `q` (and `filters`), for a tree of AND/OR/AND NOT over
-    single terms (what plain words give): a set operation over the terms' document ids, read
-    a block at a time, instead of walking Whoosh's matchers document by document. None for
-    anything else (phrases, ranges, expanded terms): Whoosh counts those."""
-    reader = searcher.reader()
-    leaves = list(reader.leaf_readers())
-
-    def docs(node: wq.Query) -> set[int] | None:
-        if type(node) is wq.Term:
-            if node.fieldname not in reader.schema or not isinstance(node.text, str):
-                return None
-            btext = reader.schema[node.fieldname].to_bytes(node.text)
-            out: set[int] = set()
-            for sub, offset in leaves:
-                if (node.fieldname, btext) in sub:
-                    ids = sub.postings(node.fieldname, btext).all_ids()
-                    out.update(ids if offset == 0 else (offset + d for d in ids))
-            return out
-        if type(node) is wq.Or:
-            parts = [docs(child) for child in node.subqueries]
-            if any(p is None for p in parts):
-                return None
-            return set().union(*parts)  # type: ignore[arg-type]
-        if type(node) is wq.And:
-            parts = [docs(child) for child in node.subqueries]
-            if not parts or any(p is None for p in parts):
-                return None
-            parts.sort(key=len)  # type: ignore[arg-type]
-            return parts[0].intersection(*parts[1:])  # type: ignore[union-attr]
-        if type(node) is wq.AndNot:
-            a, b = docs(node.a), docs(node.b)
-            return None if a is None or b is None else a - b
-        return None
-
-    found = docs(q)
-    if found is None:
-        return None
-    if filters is not None:
-        allowed = docs(filters)
-        if allowed is None:
-            return None
-        found &= allowed
-    if reader.has_deletions():
-        return sum(1 for d in found if not reader.is_deleted(d))
-    return len(found)
 
 
 def _snippets(
@@ -321,7 +274,8 @@ def _snippets(
     singles: frozenset[str] = frozenset()
     if spec:
         singles, phrase_words = expanded_words(searcher, spec)
-        tokens = matched_tokens(searcher, "body", singles | phrase_words, docnums)
+        bodies = {d: f.get("body", "") or "" for d, f in zip(docnums, stored, strict=True)}
+        tokens = matched_tokens(searcher, "body", singles | phrase_words, docnums, bodies)
     out: dict[int, tuple[Segment, ...]] = {}
     for docnum, fields in zip(docnums, stored, strict=True):
         body = fields.get("body", "") or ""
@@ -340,10 +294,17 @@ def _did_you_mean(searcher: Searcher, query: str, filters: wq.Query | None) -> s
         prepared = prepare(fixed)
         if prepared.query is None or prepared.degraded:
             return None
-        found = searcher.search(prepared.query, limit=1, filter=filters)
-        return fixed if len(found) else None
+        return fixed if _finds_any(searcher, prepared.query, filters) else None
     except Exception:  # a suggestion is a nicety: never let it break a search
         return None
+
+
+def _finds_any(searcher: Searcher, q: wq.Query, filters: wq.Query | None) -> bool:
+    found = engine.top(searcher, q, limit=0, filters=filters)
+    if found is not None:
+        return found[0] > 0
+    # scored_length, not len(): len() is a second pass counting every match.
+    return searcher.search(q, limit=1, filter=filters).scored_length() > 0
 
 
 def _damaged(exc: BaseException) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -305,12 +305,27 @@ def expanded_words(searcher: Searcher, spec: TermSpec) -> tuple[frozenset[str], 
     return frozenset(singles), frozenset(phrase_words)
 
 
+POSTINGS_WORDS_MAX = 64
+"""Above this many words (`a*` expands to over 1,000 at 100,000 articles), re-tokenising the
+hits' texts is quicker than walking each word's postings to each hit: 0.1 s instead of 0.8 s
+for 200 hits."""
+
+
 def matched_tokens(
-    searcher: Searcher, fieldname: str, words: Iterable[str], docnums: Iterable[int]
+    searcher: Searcher,
+    fieldname: str,
+    words: Iterable[str],
+    docnums: Iterable[int],
+    texts: Mapping[int, str] | None = None,
 ) -> dict[int, list[Token]]:
     """For each document, the tokens of `words` in `fieldname` with their positions and
-    character offsets, read from the postings."""
+    character offsets, read from the postings; or, given each document's text of the field
+    and many words, from the texts analysed again (the same tokens)."""
     docs = sorted(set(docnums))
+    words = frozenset(words)
+    if texts is not None and len(words) > POSTINGS_WORDS_MAX:
+        analyzer = searcher.schema[fieldname].analyzer
+        return {d: [t for t in tokenize(texts[d], analyzer) if t[3] in words] for d in docs}
     out: dict[int, list[Token]] = {d: [] for d in docs}
     for word in words:
         try:

@@ -78,7 +78,9 @@ def _write_corpus(folder: Path, count: int, seed: int) -> None:
             if rng.random() < 0.05:
                 words.append(rng.choice(RARE))
             paragraphs.append(" ".join(words).capitalize() + ".")
-        text = f"---\ntitle: {title}\ndate: {day.isoformat()}\n---\n\n" + "\n\n".join(paragraphs)
+        # Some undated: they sort last by date, in an order of their own.
+        dated = f"date: {day.isoformat()}\n" if n % 10 else ""
+        text = f"---\ntitle: {title}\n{dated}---\n\n" + "\n\n".join(paragraphs)
         sub = folder / f"part{n % 4}"
         sub.mkdir(parents=True, exist_ok=True)
         (sub / f"article-{n:04d}.md").write_text(text + "\n", encoding="utf-8")
@@ -293,15 +295,15 @@ def test_in_memory_field_lengths_equal_whoosh(reference: Library) -> None:
                     ) == ingest._original_doc_field_length(perdoc, docnum, field)
 
 
-def test_counting_off_the_postings_equals_whoosh(corpus: Path, tmp_path: Path) -> None:
+def test_totals_are_whoosh_full_counts(corpus: Path, tmp_path: Path) -> None:
     # On an index with deleted documents (a changed and a deleted file), with and without a
-    # filter: the set-based count of plain-word queries is Whoosh's count.
+    # filter, through index.engine and through Whoosh's matchers: the total is what Whoosh
+    # counts collecting every match (limit=None).
     import shutil
 
     from whoosh import query as wq
 
     from index.query import prepare
-    from index.search import _count
 
     folder = tmp_path / "corpus"
     shutil.copytree(corpus, folder)
@@ -310,15 +312,39 @@ def test_counting_off_the_postings_equals_whoosh(corpus: Path, tmp_path: Path) -
     files[3].write_text(files[3].read_text(encoding="utf-8") + "\nMore words.\n")
     files[9].unlink()
     _update(lib, fast=True)
-    counted = 0
     with lib.searcher() as s:
         assert s.reader().has_deletions()
         for text in [*QUERIES, "economy OR music OR film", "oil AND NOT prices", "the"]:
             q = prepare(text).query
             assert q is not None
-            for filters in (None, wq.Term("source", "corpus"), wq.Term("source", "other")):
-                total = _count(s, q, filters)
-                if total is not None:
-                    counted += 1
-                    assert total == len(s.search(q, limit=None, filter=filters)), text
-    assert counted >= 30
+            for source in (None, "corpus", "other"):
+                filters = None if source is None else wq.Term("source", source)
+                want = len(s.search(q, limit=None, filter=filters))
+                for fast in (True, False):
+                    engine.ENABLED = fast
+                    try:
+                        for sort in ("relevance", "date"):
+                            got = search(lib, text, limit=3, source=source, sort=sort).total
+                            assert got == want, (text, source, fast, sort)
+                    finally:
+                        engine.ENABLED = True
+
+
+def test_snippets_from_the_texts_equal_snippets_from_the_postings(
+    reference: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A prefix that expands to many words takes its snippet tokens from the hits' texts
+    # analysed again rather than from every word's postings: the same segments.
+    import index.snippets as snippets
+
+    def answers() -> list[object]:
+        out: list[object] = []
+        for text in [*QUERIES, "e*", "c* OR m*"]:
+            hits = search(reference, text, limit=50).hits
+            out.append([(h.id, h.snippet) for h in hits])
+        return out
+
+    from_postings = answers()
+    monkeypatch.setattr(snippets, "POSTINGS_WORDS_MAX", 0)
+    assert answers() == from_postings
+    assert any(hits for hits in from_postings)
