@@ -2,7 +2,8 @@
 
 Each copy of an article is a distinct document: its paragraphs are shuffled (the title stays on
 the first line), a copy number is appended to the title, and it lands in its own folder, so the
-index holds N different documents rather than N duplicates.
+index holds N different documents rather than N duplicates. Every article, the originals too,
+gets a date in 2004-2005 as a bare YYYYMMDD line under its title.
 
     python bench/make_corpus.py ../shared/corpora/bbc 100000 /tmp/bbc-100k
 """
@@ -10,6 +11,7 @@ index holds N different documents rather than N duplicates.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
 import sys
 import time
@@ -25,16 +27,25 @@ def load(corpus: Path) -> list[tuple[str, bytes]]:
     ]
 
 
+FIRST_DAY = dt.date(2004, 1, 1)
+DAYS = 731
+"""Every article gets a day in 2004-2005 (the BBC corpus's years), so that date queries and
+the newest-first order have real work to do."""
+
+
 def variant(data: bytes, copy: int, rng: random.Random) -> bytes:
-    """Copy number `copy` of an article: title tagged with the copy, paragraphs reordered."""
-    if copy == 0:
-        return data
+    """Copy number `copy` of an article, dated: a bare YYYYMMDD line under the title (a shape
+    the parser reads); from the second copy on, the title tagged with the copy and the
+    paragraphs reordered."""
     # Keep the original bytes (one BBC file is not UTF-8) by working on lines of bytes.
     lines = data.replace(b"\r\n", b"\n").split(b"\n")
     title, rest = lines[0], b"\n".join(lines[1:])
-    paragraphs = [p for p in rest.split(b"\n\n") if p.strip()]
-    rng.shuffle(paragraphs)
-    return title + f" ({copy + 1})".encode() + b"\n\n" + b"\n\n".join(paragraphs) + b"\n"
+    paragraphs = [p.strip(b"\n") for p in rest.split(b"\n\n") if p.strip()]
+    day = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
+    if copy:
+        title += f" ({copy + 1})".encode()
+        rng.shuffle(paragraphs)
+    return title + day.strftime("\n\n%Y%m%d\n\n").encode() + b"\n\n".join(paragraphs) + b"\n"
 
 
 def make(corpus: Path, count: int, out: Path, seed: int = 1) -> int:

@@ -10,7 +10,7 @@ phrase is matched by intersecting (document, position - offset) keys.
 Covered: terms, phrases (slop 1), AND, OR, AND NOT and NOT inside AND, prefix, wildcard and
 fuzzy terms (scored as the words they expand to), with term filters, by relevance or newest
 first; that is what plain words, quotes, the operators and `word*` give, and what `related`
-asks. Anything else (date ranges, phrase slop, custom weighting, other segment layouts)
+asks, and date ranges. Anything else (phrase slop, custom weighting, other segment layouts)
 returns None, and index.search uses Whoosh's matchers. Scores equal Whoosh's up to the order
 floating-point additions are made in; ties go to the lower document number, as in Whoosh's
 collector.
@@ -139,6 +139,8 @@ def _supported(q: wq.Query) -> bool:
             and q.scale is None
             and all(_supported(c) for c in q.children())
         )
+    if isinstance(q, wq.NumericRange):  # date:2021, date:[a to b]
+        return True
     if isinstance(q, wq.MultiTerm):
         # Prefix, wildcard and fuzzy terms scored as the words they expand to. Prefix and
         # Wildcard override MultiTerm.matcher only to match every document for "" and "*".
@@ -199,6 +201,8 @@ class _Segment:
             return _boosted(Found(a.ids[keep], a.scores[keep]), q.boost)
         if kind is wq.Not:
             return self.inverse(q)
+        if isinstance(q, wq.NumericRange):
+            return self.numeric_range(q)
         if isinstance(q, wq.MultiTerm):
             return self.expanded(q)
         return _boosted(_union([self.evaluate(c) for c in q.children()]), q.boost)
@@ -213,6 +217,27 @@ class _Segment:
         if len(words) == 1:
             return self.term(fieldname, words[0], 1.0)
         return _boosted(_union([self.term(fieldname, w, 1.0) for w in words]), q.boost)
+
+    def numeric_range(self, q: wq.NumericRange) -> Found:
+        """Whoosh's NumericRange: an OR of term ranges over the field's tiered terms, every
+        match scoring the range's boost (a ConstantScoreQuery, as Whoosh runs it to search)."""
+        compiled = q._compile_query(self.reader)
+        if compiled is wq.NullQuery:
+            return _NONE
+        if type(compiled) is not wq.ConstantScoreQuery:
+            raise Unsupported("a scored range")
+        child = compiled.child
+        parts = list(child.children()) if type(child) is wq.Or else [child]
+        words: list[bytes] = []
+        for part in parts:
+            if type(part) is wq.TermRange:
+                words += part._btexts(self.reader)
+            elif type(part) is wq.Term:
+                words.append(part.text)
+            else:
+                raise Unsupported("range layout")
+        ids = _union([self.term(q.fieldname, w, 1.0) for w in words]).ids
+        return Found(ids, np.full(len(ids), compiled.score, dtype=np.float64))
 
     def conjunction(self, q: wq.And) -> Found:
         positive = [self.evaluate(c) for c in q.children() if type(c) is not wq.Not]
