@@ -96,6 +96,13 @@ def run(lib: object, repeat: int) -> None:
         everything += ms
         row(kind, ms, f"totals {totals}")
     row("ALL queries", everything)
+    newest = [
+        t
+        for queries in QUERIES.values()
+        for q in queries
+        for t in timed(lambda q=q: search(lib, q, limit=20, sort="date"), repeat)
+    ]
+    row("ALL, newest 1st", newest)
 
     with lib.searcher() as s:  # type: ignore[attr-defined]
         ids = [s.stored_fields(n)["id"] for n in range(0, s.doc_count_all(), 7)]

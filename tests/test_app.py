@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from tui_support import (
     settle,
 )
 
+from index.config import SourceConfig
 from tui.app import NewsreaderApp
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
@@ -226,6 +228,30 @@ async def test_search_as_you_type_shows_highlighted_hits(tmp_path: Path) -> None
         await pilot.press("escape")
         await settle(pilot)
         assert status(app).startswith(f"All · {TOTAL}")
+
+
+async def test_snippet_rows_show_their_match_however_deep_it_is(tmp_path: Path) -> None:
+    # A snippet keeps up to 100 characters before its match: the row cuts that lead short so
+    # that the match is on screen, not past the edge of a 46-column list.
+    folder = tmp_path / "library" / "deep"
+    folder.mkdir(parents=True)
+    lead = "The committee met on a grey morning and talked at length about budgets and roads. "
+    body = lead * 2 + "Then the albatross landed on the roof.\n\nNobody expected it."
+    (folder / "deep.json").write_text(
+        json.dumps({"title": "A quiet meeting", "date": "2024-05-01", "body": body}),
+        encoding="utf-8",
+    )
+    app = new_app(indexed_settings(tmp_path, sources=[SourceConfig(name="deep", path=folder)]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "albatross")
+        article_list = app.screen.query_one(ArticleList)
+        line = article_list.render_line(1).text
+        assert "albatross" in line
+        start = line.index("albatross")
+        assert line.lstrip().startswith("…") and start < article_list.size.width // 2
+        strip = article_list.render_line(1)
+        assert "albatross" in [seg.text for seg in strip if seg.style and seg.style.reverse]
 
 
 async def test_search_status_suggests_and_notices(tmp_path: Path) -> None:
@@ -474,8 +500,6 @@ async def test_rescan_picks_up_new_files(tmp_path: Path) -> None:
 async def test_empty_library_shows_the_welcome_screen(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    from index.config import SourceConfig
-
     app = new_app(make_settings(tmp_path, sources=[SourceConfig("mine", empty)]))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

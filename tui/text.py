@@ -69,12 +69,30 @@ def from_segments(
     *,
     style: StyleType = "",
     match_style: StyleType = "bold reverse",
+    width: int | None = None,
 ) -> Text:
-    """A one-line snippet from search segments: matches styled, nothing parsed as markup."""
+    """A one-line snippet from search segments: matches styled, nothing parsed as markup.
+
+    Given the `width` it is shown in, a first match that would not show whole has the text
+    before it cut at a word, behind "…", so that it starts in the first third of the line: a
+    snippet puts up to 100 characters of context before it, past the edge of a list row."""
     result = Text(style=style, no_wrap=True, overflow="ellipsis", end="")
+    first: int | None = None
+    first_end = 0
     for segment in segments:
+        if segment.match and first is None:
+            first = len(result)
+            first_end = first + len(inline(segment.text))
         result.append(inline(segment.text), style=match_style if segment.match else None)
-    return result
+    lead = max(8, (width or 0) // 3)
+    # Cut only a match that would not show whole (the last cell holds the ellipsis).
+    if width is None or first is None or first_end < width or first <= lead:
+        return result
+    space = result.plain.find(" ", first - lead, first)
+    cut = space + 1 if space >= 0 else first - lead
+    shown = Text("…", style=style, no_wrap=True, overflow="ellipsis", end="")
+    shown.append_text(result[cut:])
+    return shown
 
 
 def paragraphs(body: str) -> list[tuple[int, str]]:

@@ -229,7 +229,7 @@ class ArticleList(ScrollView, can_focus=True):
         entry = self._rows.get(index)
         if entry is None:
             return Strip.blank(width, base)
-        text = self._snippet_line(entry) if sub else self._title_line(entry, width)
+        text = self._snippet_line(entry, width) if sub else self._title_line(entry, width)
         style = base
         if index == self.cursor:
             style = base + self.get_component_rich_style("article-list--cursor")
@@ -270,13 +270,15 @@ class ArticleList(ScrollView, can_focus=True):
             end="",
         )
 
-    def _snippet_line(self, entry: Entry) -> Text:
+    def _snippet_line(self, entry: Entry, width: int) -> Text:
+        indent = "    "
         snippet = from_segments(
             entry.snippet,
             style=self.get_component_rich_style("article-list--snippet", partial=True),
             match_style=self.get_component_rich_style("article-list--match", partial=True),
+            width=width - len(indent),
         )
-        return Text.assemble("    ", snippet, end="")
+        return Text.assemble(indent, snippet, end="")
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
