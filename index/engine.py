@@ -343,7 +343,8 @@ class _Segment:
             return _NONE
         field = self.schema[q.fieldname]
         if not field.format or not field.format.supports("positions"):
-            return _NONE
+            # Whoosh raises QueryError, and index.search reads the query as plain words.
+            raise Unsupported("a phrase on a field without positions")
         if type(field.format).__name__ != "PackedCharacters":
             raise Unsupported("positions not packed")
         terms = []

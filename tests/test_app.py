@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 from tui_support import (
@@ -19,11 +20,13 @@ from tui_support import (
 )
 
 from index.config import SourceConfig
+from index.search import Segment
 from tui.app import NewsreaderApp
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.related import RelatedScreen
 from tui.screens.welcome import WelcomeScreen
+from tui.text import from_segments
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView, Reading
 from tui.widgets.rows import Entry, EntryRows
@@ -252,6 +255,18 @@ async def test_snippet_rows_show_their_match_however_deep_it_is(tmp_path: Path) 
         assert line.lstrip().startswith("…") and start < article_list.size.width // 2
         strip = article_list.render_line(1)
         assert "albatross" in [seg.text for seg in strip if seg.style and seg.style.reverse]
+
+
+def test_snippet_cut_counts_wide_characters_as_two_cells() -> None:
+    segments = [Segment("日本語の文章です" * 3 + " ", False), Segment("東京", True),
+                Segment(" then more text", False)]
+    line = from_segments(segments, width=40)
+    line.truncate(40, overflow="ellipsis")
+    assert line.plain.startswith("…") and "東京" in line.plain
+    assert cell_len(line.plain[: line.plain.index("東京")]) <= 40 // 3 + 1
+    # A match already on screen is left where it is.
+    near = from_segments([Segment("a few words ", False), Segment("here", True)], width=40)
+    assert near.plain == "a few words here"
 
 
 async def test_search_status_suggests_and_notices(tmp_path: Path) -> None:

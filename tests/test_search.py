@@ -284,6 +284,13 @@ def test_field_queries(lib: Any) -> None:
     assert set(ids(search(lib, "tags:sport"))) == {"local/marathon.md"}
 
 
+def test_phrase_on_a_field_without_positions_is_read_as_words(lib: Any) -> None:
+    # Whoosh cannot run a phrase on a KEYWORD field: the words are searched, with a notice.
+    r = search(lib, 'tags:"politics,ports"')
+    assert r.notice is not None and "can't run it" in r.notice
+    assert ids(r) == ids(search(lib, "politics ports"))
+
+
 def test_date_queries(lib: Any) -> None:
     assert set(ids(search(lib, "harbour date:2022-03"))) == {
         "wire/harbour-herald.txt",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from rich.cells import cell_len
 from rich.style import StyleType
 from rich.text import Text
 
@@ -78,18 +79,27 @@ def from_segments(
     snippet puts up to 100 characters of context before it, past the edge of a list row."""
     result = Text(style=style, no_wrap=True, overflow="ellipsis", end="")
     first: int | None = None
-    first_end = 0
+    match_cells = 0
     for segment in segments:
+        text = inline(segment.text)
         if segment.match and first is None:
             first = len(result)
-            first_end = first + len(inline(segment.text))
-        result.append(inline(segment.text), style=match_style if segment.match else None)
-    lead = max(8, (width or 0) // 3)
-    # Cut only a match that would not show whole (the last cell holds the ellipsis).
-    if width is None or first is None or first_end < width or first <= lead:
+            match_cells = cell_len(text)
+        result.append(text, style=match_style if segment.match else None)
+    if width is None or first is None:
         return result
-    space = result.plain.find(" ", first - lead, first)
-    cut = space + 1 if space >= 0 else first - lead
+    lead = max(8, width // 3)
+    before = result.plain[:first]
+    # Cut only a match that would not show whole (the last cell holds the ellipsis); widths
+    # in cells, as the terminal shows them (CJK and emoji take two).
+    if cell_len(before) + match_cells < width or cell_len(before) <= lead:
+        return result
+    cut, cells = first, 0  # back from the match, `lead` cells at most
+    while cut > 0 and cells + cell_len(before[cut - 1]) <= lead:
+        cut -= 1
+        cells += cell_len(before[cut])
+    space = before.find(" ", cut)
+    cut = space + 1 if space >= 0 else cut
     shown = Text("…", style=style, no_wrap=True, overflow="ellipsis", end="")
     shown.append_text(result[cut:])
     return shown
