@@ -13,6 +13,8 @@ that its peak RSS is its own:
   words, date filters, fuzzy/prefix, nothing found), each with 20 snippets, p50/p95, and
   as the reader asks it (its 200 hits, each with a snippet), p95; then `related` on 60
   sampled articles, p95; peak RSS of that process;
+- first (with --first-launch): the reader's first index of the library, batches committed as
+  it goes, in a fresh folder: the time to all articles and to the first batch shown;
 - tui: process start to the first key handled by the app's first screen (headless, best of
   --tui-runs), then a search typed and its first hit opened; the app's peak RSS after that.
 
@@ -27,11 +29,13 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -114,6 +118,28 @@ def step_build(corpus: Path, index_dir: Path, procs: int | None) -> dict[str, ob
     lib.update()  # back to the corpus as made
     out["rescan_load"] = load()
     out["index_mb"] = sum(f.stat().st_size for f in index_dir.iterdir() if f.is_file()) / 2**20
+    return out
+
+
+def step_first(corpus: Path, index_dir: Path) -> dict[str, object]:
+    """The reader's first index of the library: batches committed as it goes (what a user
+    with no index yet waits for), into a fresh folder."""
+    from tui.screens.indexer import FIRST_BATCH
+
+    shutil.rmtree(index_dir, ignore_errors=True)
+    lib = library(corpus, index_dir)
+    t = time.perf_counter()
+    shown: list[float] = []
+
+    def progress(p: Any) -> None:
+        if p.committed:
+            shown.append(time.perf_counter() - t)
+
+    lib.update(progress=progress, first_batch=FIRST_BATCH, warn=lambda _m: None)
+    out: dict[str, object] = {"first_s": time.perf_counter() - t}
+    if shown:
+        out["first_batch_s"] = shown[0]
+    shutil.rmtree(index_dir, ignore_errors=True)
     return out
 
 
@@ -214,6 +240,7 @@ COLUMNS = [
     ("related p95", "related_p95", "{:.0f} ms"),
     ("search peak RSS", "search_rss", "{:.0f} MB"),
     ("load", "search_load", "{:.1f}"),
+    ("reader's first index (first batch shown)", "first", "{}"),
     ("TUI first screen", "tui", "{}"),
     ("TUI peak RSS", "tui_rss", "{:.0f} MB"),
 ]
@@ -226,6 +253,11 @@ def cell(row: dict[str, object], key: str, fmt: str) -> str:
         if "tui_ms" in row:
             return f"{row['tui_ms'] / 1000:.2f} s (load {row['tui_load']:.1f})"
         return str(row.get("tui_note", "-"))
+    if key == "first":
+        if "first_s" not in row:
+            return "-"
+        batch = f" ({row['first_batch_s']:.1f} s)" if "first_batch_s" in row else ""
+        return f"{row['first_s']:.1f} s{batch}"
     if key == "docs_s":
         return fmt.format(float(row["articles"]) / float(row["build_s"]))  # type: ignore[arg-type]
     if key == "build_rss_all":
@@ -257,6 +289,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5, help="runs of each query")
     ap.add_argument("--tui-runs", type=int, default=3)
     ap.add_argument("--skip-tui", action="store_true")
+    ap.add_argument(
+        "--first-launch", action="store_true", help="also the reader's first index, batched"
+    )
     ap.add_argument("--markdown", type=Path)
     ap.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -265,6 +300,8 @@ def main() -> None:
         name, corpus, index_dir, *rest = args.step
         if name == "build":
             out = step_build(Path(corpus), Path(index_dir), int(rest[0]) or None)
+        elif name == "first":
+            out = step_first(Path(corpus), Path(index_dir))
         elif name == "search":
             out = step_search(Path(corpus), Path(index_dir), int(rest[0]))
         else:
@@ -291,6 +328,9 @@ def main() -> None:
             f"{size}: search p50/p95 {row['search_p50']:.1f}/{row['search_p95']:.1f} ms, "
             f"related p95 {row['related_p95']:.1f} ms (load {row['search_load']:.1f})", flush=True
         )  # fmt: skip
+        if args.first_launch:
+            first_dir = args.work / f"first-{size}"
+            row |= run_step(["first", str(corpus), str(first_dir)])
         if not args.skip_tui:
             row |= run_step(["tui", str(corpus), str(index_dir), str(args.tui_runs)])
         rows.append(row)

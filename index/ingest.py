@@ -24,7 +24,7 @@ from whoosh.codec import whoosh3
 from whoosh.index import FileIndex
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import byte_to_length
-from whoosh.writing import CLEAR, SegmentWriter
+from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 import index.articles as articles
 import index.pool  # noqa: F401  (installs the compact posting pool in every writer)
@@ -43,6 +43,13 @@ WRITER_LIMIT_MB = 128
 # From this many files to read on, documents are indexed by Whoosh's multi-process writer.
 MP_MIN_FILES = 300
 MP_BATCH_DOCS = 50
+BATCH_GROWTH = 10
+"""How much larger each batch of an update with `first_batch` is than all before it. Batch
+commits merge no segments: Whoosh merges in Python, a posting at a time, and merging after
+every 1,000 files made a first index of 100,000 articles take 342 s instead of 82 s. Nor
+too many segments: each costs every query term a lookup. At 100,000 articles, batches of
+1,000, 10,000 and the rest leave 6 segments and a query p95 of 27 ms (19 ms with 4, 47 ms
+with the 16 of doubling batches)."""
 _EPOCH = dt.datetime(1, 1, 1)
 
 
@@ -443,12 +450,13 @@ def apply_plan(
     warn: Callable[[str], None],
     progress: Callable[..., None] | None,
     cancel: threading.Event | None,
-    commit_every: int | None = None,
+    first_batch: int | None = None,
 ) -> WriteResult:
     """Run `plan` in one Whoosh writer and commit.
 
-    With `commit_every` (and not `clear`), the writer commits after every that many files and
-    a new one goes on, `progress(done, total, path, True)` telling when.
+    With `first_batch` N (and not `clear`), the writer commits after N files, then after
+    N * BATCH_GROWTH, N * BATCH_GROWTH**2, ... files, a new one going on each time,
+    `progress(done, total, path, True)` telling when. Those commits merge no segments.
 
     `clear` drops every existing segment at commit (a rebuild that readers see atomically).
     A file's old documents are deleted right before its new ones are added, so that a cancelled
@@ -466,6 +474,7 @@ def apply_plan(
                 for key in plan.delete:
                     writer.delete_by_term("file_key", key, searcher=searcher)
             total = len(plan.read)
+            next_batch = first_batch or 0
             for done, (sf, (found, problem)) in enumerate(
                 parse_files(plan.read, workers, cancel), start=1
             ):
@@ -488,10 +497,11 @@ def apply_plan(
                         result.added_files += 1
                 if progress is not None:
                     progress(done, total, str(sf.path))
-                if commit_every and not clear and done % commit_every == 0 and done < total:
+                if first_batch and not clear and done == next_batch and done < total:
                     # Whole files only: each is in its old or its new version at this commit.
+                    next_batch *= BATCH_GROWTH
                     searcher.close()  # type: ignore[union-attr]
-                    writer.commit()
+                    writer.commit(mergetype=NO_MERGE)
                     writer = open_writer(ix, procs)
                     searcher = writer.searcher()
                     if progress is not None:

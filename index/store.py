@@ -70,7 +70,7 @@ _OWNED_RE = re.compile(
 @dataclass
 class Progress:
     """One file parsed during `update()`; `committed` when the files so far were just
-    committed (with `commit_every`), so readers opened now see them."""
+    committed (with `first_batch`), so readers opened now see them."""
 
     done: int
     total: int
@@ -156,13 +156,14 @@ class Library:
         progress: Callable[[Progress], None] | None = None,
         cancel: threading.Event | None = None,
         warn: Callable[[str], None] | None = None,
-        commit_every: int | None = None,
+        first_batch: int | None = None,
     ) -> UpdateReport:
         """Bring the index up to date with the source folders (see module doc); `rebuild`
-        starts over. `commit_every` N files, an update that is not a rebuild commits what it
-        has so far (so a reader fills in as it goes; each file is in its old or its new
-        version at every commit). Raises IndexBusy when another writer holds the index for
-        longer than `lock_timeout`, StoreError for an index folder that cannot be used."""
+        starts over. With `first_batch` N, an update that is not a rebuild commits what it has
+        after N files, then after 10N, 100N, ... (so a reader fills in as it goes; each file
+        is in its old or its new version at every commit). Raises IndexBusy when another
+        writer holds the index for longer than `lock_timeout`, StoreError for an index folder
+        that cannot be used."""
         started = time.perf_counter()
         report = UpdateReport()
 
@@ -173,7 +174,7 @@ class Library:
 
         self._prepare_dir()
         try:
-            self._update_locked(report, rebuild, progress, cancel, warn_, commit_every)
+            self._update_locked(report, rebuild, progress, cancel, warn_, first_batch)
         except OSError as exc:
             # Disk full, read-only folder, files yanked away: one line, and the previous
             # committed generation stays what readers see.
@@ -190,7 +191,7 @@ class Library:
         progress: Callable[[Progress], None] | None,
         cancel: threading.Event | None,
         warn_: Callable[[str], None],
-        commit_every: int | None = None,
+        first_batch: int | None = None,
     ) -> None:
         with WriteLock(self.index_dir, self.lock_timeout):
             _remove_tree(self.index_dir / f"{INDEX_NAME}.tmp")  # a killed writer's leftovers
@@ -226,7 +227,7 @@ class Library:
                     warn=warn_,
                     progress=progress_,
                     cancel=cancel,
-                    commit_every=commit_every,
+                    first_batch=first_batch,
                 )
                 report.added = result.added_files
                 report.changed = result.changed_files

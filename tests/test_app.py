@@ -460,7 +460,7 @@ async def test_first_launch_lists_fill_in_batch_by_batch(
 ) -> None:
     import tui.screens.indexer as indexer
 
-    monkeypatch.setattr(indexer, "COMMIT_EVERY", 2)
+    monkeypatch.setattr(indexer, "FIRST_BATCH", 2)
     seen: list[str] = []
 
     def hook(message: object) -> None:

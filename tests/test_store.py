@@ -214,10 +214,10 @@ def test_progress_reports_each_parsed_file(library: Library, parser: FakeParser)
     assert events[0].path.endswith("a.txt")
 
 
-def test_commit_every_lets_readers_see_batches_as_they_land(
+def test_batches_let_readers_see_articles_as_they_land(
     library: Library, parser: FakeParser, lib_dir: Path
 ) -> None:
-    for n in range(4):
+    for n in range(9):
         write(lib_dir / f"more{n}.txt", f"More {n}\nMore body {n}.\n")
     seen: list[tuple[int, int]] = []
 
@@ -225,17 +225,19 @@ def test_commit_every_lets_readers_see_batches_as_they_land(
         if p.committed:
             seen.append((p.done, library.count()))
 
-    report = library.update(progress=progress, commit_every=3)
-    assert seen == [(3, 3), (6, 6)]
-    assert report.articles == 7
-    assert len(ids(library)) == 7 and all_ids_in_index(library) == ids(library)
+    report = library.update(progress=progress, first_batch=1)
+    assert seen == [(1, 1), (10, 10)]  # batches grow tenfold: 1 file, 9 more, the last 2
+    assert report.articles == 12
+    assert len(ids(library)) == 12 and all_ids_in_index(library) == ids(library)
+    with library.searcher() as s:  # no batch commit merged segments (Whoosh merges slowly)
+        assert [sub.doc_count_all() for sub, _ in s.reader().leaf_readers()] == [1, 9, 2]
     # An incremental run with changes and deletions stays exact across its batch commits.
     rewrite(lib_dir / "a.txt", "Alpha again\nNew alpha body.\n")
     (lib_dir / "b.txt").unlink()
     write(lib_dir / "zz.txt", "Zed\nZed body.\n")
-    library.update(commit_every=1)
+    library.update(first_batch=1)
     assert all_ids_in_index(library) == ids(library)
-    assert len(ids(library)) == 7
+    assert len(ids(library)) == 12
     assert library.get("news/a.txt").title == "Alpha again"  # type: ignore[union-attr]
 
 
@@ -680,7 +682,7 @@ def test_counts_and_list_order_are_whooshs_own(tmp_path: Path, parser: FakeParse
             Article(f"two/{path.name}", "Same title", "b", "two", str(path), date, outlet)
         ]
     library = make_library(tmp_path, SourceConfig("one", one), SourceConfig("two", two))
-    library.update(commit_every=4)
+    library.update(first_batch=4)
     for name in ("t1.txt", "t4.txt", "old.txt"):  # replaced: old versions become deletions
         rewrite(two / name if name.startswith("t") else one / name, "changed")
     (two / "t7.txt").unlink()

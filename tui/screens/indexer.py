@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 
 PROGRESS_EVERY = 0.1
 """Seconds between two progress messages from the indexer (a bar needs no more)."""
-COMMIT_EVERY = 1000
-"""Files between two commits of a long first index: the lists fill in batch by batch. Each
-commit costs a segment flush, so not much fewer."""
+FIRST_BATCH = 1000
+"""Files before the first commit of a long first index, which then commits again after
+10,000 files (see index.ingest.BATCH_GROWTH): the lists fill in batch by batch."""
 
 
 class Indexer:
@@ -93,7 +93,7 @@ class Indexer:
                 self.post_message(self.IndexProgress(p.done, p.total))
 
         report = self.nr_app.library.update(
-            progress=progress, cancel=worker.cancelled_event, commit_every=COMMIT_EVERY
+            progress=progress, cancel=worker.cancelled_event, first_batch=FIRST_BATCH
         )
         self.post_message(self.IndexDone(report))
 
