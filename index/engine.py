@@ -8,9 +8,9 @@ layout), scored with Whoosh's BM25F formula as arrays, and combined with set ope
 phrase is matched by intersecting (document, position - offset) keys.
 
 Covered: terms, phrases (slop 1), AND, OR, AND NOT and NOT inside AND, prefix, wildcard and
-fuzzy terms (scored as the words they expand to), with term filters, by relevance or newest
-first; that is what plain words, quotes, the operators and `word*` give, and what `related`
-asks, and date ranges. Anything else (phrase slop, custom weighting, other segment layouts)
+fuzzy terms (scored as the words they expand to) and date ranges, with term filters, by
+relevance or newest first: what plain words, quotes, the operators, `word*` and `date:` give,
+and what `related` asks. Anything else (phrase slop, custom weighting, other segment layouts)
 returns None, and index.search uses Whoosh's matchers. Scores equal Whoosh's up to the order
 floating-point additions are made in; ties go to the lower document number, as in Whoosh's
 collector.
