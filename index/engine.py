@@ -19,7 +19,7 @@ collector.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,6 +174,9 @@ class _Segment:
     def dates(self, fieldname: str) -> np.ndarray:
         """Every document's value of a DATETIME column (an int64 that orders like the date),
         -1 where it has none (Whoosh stores the largest value there)."""
+        return self._cached(("dates", fieldname), lambda: self._read_dates(fieldname))
+
+    def _read_dates(self, fieldname: str) -> np.ndarray:
         col = self.reader.column_reader(fieldname, translate=False)
         out = np.full(self.reader.doc_count_all(), -1, dtype=np.int64)
         if type(col) is columns.EmptyColumnReader:
@@ -185,6 +188,15 @@ class _Segment:
         given = raw != col._default
         out[: len(raw)][given] = raw[given].astype(np.int64)
         return out
+
+    def _cached(self, key: tuple[str, str], compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """A per-document array of this segment, read once: a segment's files never change,
+        and its reader outlives this query (searchers are reused within a generation)."""
+        cache = self.reader._perdoc.__dict__.setdefault("_newsreader_np_arrays", {})
+        table = cache.get(key)
+        if table is None:
+            table = cache[key] = compute()
+        return table
 
     def evaluate(self, q: wq.Query) -> Found:
         kind = type(q)
@@ -314,18 +326,14 @@ class _Segment:
         return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
 
     def _lengths(self, fieldname: str) -> np.ndarray:
+        return self._cached(("lengths", fieldname), lambda: self._read_lengths(fieldname))
+
+    def _read_lengths(self, fieldname: str) -> np.ndarray:
         perdoc = self.reader._perdoc
-        cache = perdoc.__dict__.setdefault("_newsreader_np_lengths", {})
-        table = cache.get(fieldname)
-        if table is None:
-            col = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-            if col is None:  # no lengths: Whoosh's doc_field_length default, 1
-                table = np.full(self.reader.doc_count_all(), 1, dtype=np.uint8)
-            else:
-                raw = bytes(col._dbfile.get(col._basepos, col._count))
-                table = np.frombuffer(raw, dtype=np.uint8)
-            cache[fieldname] = table
-        return table
+        col = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        if col is None:  # no lengths: Whoosh's doc_field_length default, 1
+            return np.full(self.reader.doc_count_all(), 1, dtype=np.uint8)
+        return np.frombuffer(bytes(col._dbfile.get(col._basepos, col._count)), dtype=np.uint8)
 
     def term(self, fieldname: str, text: Any, boost: float) -> Found:
         btext = self._btext(fieldname, text)

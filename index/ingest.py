@@ -44,12 +44,12 @@ WRITER_LIMIT_MB = 128
 MP_MIN_FILES = 300
 MP_BATCH_DOCS = 50
 BATCH_GROWTH = 10
-"""How much larger each batch of an update with `first_batch` is than all before it. Batch
-commits merge no segments: Whoosh merges in Python, a posting at a time, and merging after
-every 1,000 files made a first index of 100,000 articles take 342 s instead of 82 s. Nor
-too many segments: each costs every query term a lookup. At 100,000 articles, batches of
-1,000, 10,000 and the rest leave 6 segments and a query p95 of 27 ms (19 ms with 4, 47 ms
-with the 16 of doubling batches)."""
+"""How many times more files an update with `first_batch` has done at each batch commit
+than at the one before (1,000, 10,000, ...). Batch commits merge no segments: Whoosh merges
+in Python, a posting at a time, and merging after every 1,000 files made a first index of
+100,000 articles take 342 s instead of 82 s. Nor too many segments: each costs every query
+term a lookup. At 100,000 articles, batches of 1,000, 10,000 and the rest leave 6 segments
+and a query p95 of 27 ms (19 ms with 4, 47 ms with the 16 of doubling batches)."""
 _EPOCH = dt.datetime(1, 1, 1)
 
 

@@ -90,9 +90,10 @@ def from_segments(
         return result
     lead = max(8, width // 3)
     before = result.plain[:first]
+    before_cells = cell_len(before)
     # Cut only a match that would not show whole (the last cell holds the ellipsis); widths
     # in cells, as the terminal shows them (CJK and emoji take two).
-    if cell_len(before) + match_cells < width or cell_len(before) <= lead:
+    if before_cells + match_cells < width or before_cells <= lead:
         return result
     cut, cells = first, 0  # back from the match, `lead` cells at most
     while cut > 0 and cells + cell_len(before[cut - 1]) <= lead:
