@@ -270,8 +270,11 @@ class _Validator:
                 raise self.error(fields["name"], f"{key}.name", f"duplicate source name {name!r}")
             seen.add(name.casefold())
             path = self.folder(fields["path"], f"{key}.path")
-            if not path.is_dir():
-                raise self.error(fields["path"], f"{key}.path", f"folder not found: {path}")
+            # A missing folder is not a config error: it may be a drive not mounted right now.
+            # The scan warns about it and its articles stay in the index (README, Reliability).
+            # Something that is there but is not a folder is a mistake in the config.
+            if path.exists() and not path.is_dir():
+                raise self.error(fields["path"], f"{key}.path", f"not a folder: {path}")
             glob = self.string(fields["glob"], f"{key}.glob") if "glob" in fields else "**/*"
             fmt = None
             if "format" in fields:

@@ -48,6 +48,17 @@ def file_key(source_name: str, rel: str) -> str:
     return f"{source_name}{KEY_SEPARATOR}{rel}"
 
 
+def missing_sources(sources: Iterable[SourceConfig]) -> list[SourceConfig]:
+    """The sources whose folder is not there (a drive not mounted, a folder moved away)."""
+    return [source for source in sources if not os.path.isdir(source.path)]
+
+
+def missing_warning(source: SourceConfig) -> str:
+    """The one warning for a source whose folder is missing: the same words from the scan and
+    from commands that do not scan, so a caller can tell it has said it already."""
+    return f"source {source.name}: folder not found: {source.path} (its articles stay in the index)"
+
+
 def scan(
     sources: Iterable[SourceConfig],
     warn: Callable[[str], None],
@@ -76,10 +87,17 @@ def _scan_source(
     try:
         root_stat = os.stat(root)
     except OSError as exc:
-        warn(f"source {source.name}: cannot read folder {root}: {_reason(exc)}")
+        if isinstance(exc, FileNotFoundError):
+            warn(missing_warning(source))
+        else:
+            warn(f"source {source.name}: cannot read folder {root}: {_reason(exc)}")
+        if unreadable is not None:
+            unreadable.add(file_key(source.name, ""))
         return
     if not stat.S_ISDIR(root_stat.st_mode):
         warn(f"source {source.name}: not a folder: {root}")
+        if unreadable is not None:
+            unreadable.add(file_key(source.name, ""))
         return
     matcher = _glob_regex(source.glob or "**/*")
     found: list[SourceFile] = []

@@ -179,8 +179,8 @@ def test_compare_json_shape(capsys: pytest.CaptureFixture[str], config: Path) ->
 def test_sources_json_shape(capsys: pytest.CaptureFixture[str], config: Path) -> None:
     data = run_json(capsys, config, "sources")
     assert data == [
-        {"name": "news", "path": str(config.parent / "news"), "count": 3},
-        {"name": "wire", "path": str(config.parent / "wire"), "count": 1},
+        {"name": "news", "path": str(config.parent / "news"), "count": 3, "available": True},
+        {"name": "wire", "path": str(config.parent / "wire"), "count": 1, "available": True},
     ]
 
 

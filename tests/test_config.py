@@ -74,6 +74,12 @@ def test_default_index_dir_is_per_config_and_outside_sources(library: Path) -> N
     assert default_index_dir(write(other, "sources: []\n")) != settings.index_dir
 
 
+def test_a_missing_source_folder_is_not_a_config_error(library: Path) -> None:
+    # An unmounted drive: the scan warns and keeps its articles (tests/test_hostile.py).
+    settings = load_config_file(write(library, "sources:\n  - {name: x, path: nowhere}\n"))
+    assert settings.sources[0].path == library / "nowhere"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -83,7 +89,7 @@ def test_default_index_dir_is_per_config_and_outside_sources(library: Path) -> N
         ("sources: news\n", ":1: sources: expected a list, found a string"),
         ("sources:\n  - name: 12\n    path: news\n", ":2: sources[0].name: expected a string"),
         ("sources:\n  - name: news\n", ":2: sources[0].path: missing"),
-        ("sources:\n  - name: x\n    path: nowhere\n", ":3: sources[0].path: folder not found"),
+        ("sources:\n  - name: x\n    path: config.yaml\n", ":3: sources[0].path: not a folder"),
         ("sources:\n  - name: x\n    path: news\n    format: pdf\n", ":4: sources[0].format"),
         ("theme: nord\n", "sources: missing"),
         ("sources:\n  - {name: a, path: news}\n  - {name: A, path: wire}\n", "duplicate source"),

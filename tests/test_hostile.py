@@ -422,10 +422,11 @@ def test_a_config_full_of_escapes_is_reported_safely(
 ) -> None:
     config = tmp_path / "config.yaml"
     # YAML refuses a raw ESC (one line says so); its "\\e" escape gets one into a value.
-    for path in (ANSI, "\\e[2J\\e]52;c;ZWNobw==\\a\\x9b31m"):
+    # (A folder that is not there is a warning, not an error: a drive may be unmounted.)
+    for path, exit_code in ((ANSI, EXIT_USAGE), ("\\e[2J\\e]52;c;ZWNobw==\\a\\x9b31m", EXIT_OK)):
         config.write_text(f'sources:\n  - name: x\n    path: "{path}"\n', encoding="utf-8")
         code, _, err = run(capsys, config, "index")
-        assert code == EXIT_USAGE and err.count("\n") == 1
+        assert code == exit_code and err.count("\n") == 1
     assert "folder not found" in err
 
 
@@ -523,17 +524,48 @@ def test_an_unreadable_subfolder_warns_once_and_loses_nothing(
     assert code == EXIT_OK and err == "" and all_ids(small) == [*ALL[:1], "news/d.txt", *ALL[1:]]
 
 
-def test_a_missing_source_folder_stops_with_one_line_and_keeps_the_index(
-    small: Path, capsys: pytest.CaptureFixture[str]
+def test_a_missing_source_folder_warns_once_keeps_its_articles_and_every_command_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lib = (small.parent / "news").resolve()
-    lib.rename(small.parent / "elsewhere")
-    for command in (["index"], ["search", "alphaword"], ["show", "news/a.txt"]):
-        code, out, err = run(capsys, small, *command)
-        assert code == EXIT_USAGE and out == ""
-        assert err.count("\n") == 1 and "folder not found" in err and str(lib) in err
-    (small.parent / "elsewhere").rename(lib)
-    assert all_ids(small) == ALL
+    # README, Reliability: "a source folder that is missing (a drive not mounted), gets one
+    # warning and its articles stay in the index".
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.txt").write_text("Alpha\n\nAlphaword body.\n", encoding="utf-8")
+    (tmp_path / "wire").mkdir()
+    (tmp_path / "wire" / "w.txt").write_text("Wired\n\nWireword body.\n", encoding="utf-8")
+    config = write_config(
+        tmp_path, "  - name: news\n    path: news\n  - name: wire\n    path: wire\n"
+    )
+    assert run(capsys, config, "index")[0] == EXIT_OK
+    lib = (tmp_path / "news").resolve()
+    lib.rename(tmp_path / "elsewhere")
+    warning = (
+        f"newsreader: warning: source news: folder not found: {lib} "
+        "(its articles stay in the index)\n"
+    )
+    (tmp_path / "wire" / "x.txt").write_text("Extra\n\nWireword again.\n", encoding="utf-8")
+    code, out, err = run(capsys, config, "index")
+    assert code == EXIT_OK and err == warning
+    assert "1 files added" in out and " 0 deleted" in out
+    for command, expect in (
+        (["search", "alphaword"], "news/a.txt"),
+        (["search", "wireword", "--source", "wire"], "wire/w.txt"),
+        (["show", "news/a.txt"], "Alphaword body."),
+        (["related", "wire/w.txt"], "wire/x.txt"),
+        (["compare", "news/a.txt", "wire/w.txt"], "Alpha"),
+        (["sources"], "(folder not found)"),
+    ):
+        code, out, err = run(capsys, config, *command)
+        assert (code, err) == (EXIT_OK, warning), command
+        assert expect in out, command
+    code, out, err = run(capsys, config, "sources", "--json")
+    assert [(s["name"], s["count"], s["available"]) for s in json.loads(out)] == [
+        ("news", 1, False), ("wire", 2, True)
+    ]
+    (tmp_path / "elsewhere").rename(lib)
+    code, out, err = run(capsys, config, "index")
+    assert (code, err) == (EXIT_OK, "") and "0 files added, 0 changed, 0 deleted" in out
+    assert all_ids(config) == ["news/a.txt", "wire/w.txt", "wire/x.txt"]
 
 
 def test_a_read_only_index_folder_refuses_updates_in_one_line_and_still_searches(

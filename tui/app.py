@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
 from index.config import Settings
+from index.sources import missing_sources, missing_warning
 from index.store import Library
 from tui.commands import NewsreaderCommands
 from tui.keys import build_keymap
@@ -51,6 +52,8 @@ class NewsreaderApp(App[None]):
         self.show_timing = True
         """Whether the search status shows how long a search took (off for snapshots)."""
         self.key_warnings: list[str] = []
+        self.shown_warnings: set[str] = set()
+        """Warnings this run has shown (`warn_once`), so a re-scan does not repeat them."""
         self.keymap_overrides: dict[str, str] = {}
         """Binding id -> keys, from config `keys:` (normalised), for the help screen."""
         self.title = settings.name
@@ -71,7 +74,17 @@ class NewsreaderApp(App[None]):
             self.notify(warning, severity="warning", timeout=10)
         if self.read_state.error:
             self.notify(self.read_state.error, severity="warning", timeout=10)
+        # A source folder that is missing (a drive not mounted) stops nothing: its articles
+        # stay in the index and the list; say so once, here, not again after each re-scan.
+        for source in missing_sources(self.settings.sources):
+            self.warn_once(missing_warning(source), title="Source folder missing")
         self.push_screen(MainScreen())
+
+    def warn_once(self, message: str, *, title: str = "") -> None:
+        """A warning toast, unless this run has shown the same words already."""
+        if message not in self.shown_warnings:
+            self.shown_warnings.add(message)
+            self.notify(message, title=title, severity="warning", timeout=10, markup=False)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -100,6 +100,7 @@ def _positive(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `newsreader` console script."""
+    _warned.clear()
     try:
         args = build_parser().parse_args(argv)
         return _run(args)
@@ -119,6 +120,17 @@ def _fail(message: str) -> None:
     print(f"newsreader: {printable(message, newlines=False)}", file=sys.stderr)
 
 
+_warned: set[str] = set()
+"""Warnings already printed by this run: a missing source folder is said once, whether the
+up-front check or the scan of an index update finds it."""
+
+
+def _warn(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        _fail(f"warning: {message}")
+
+
 def _run(args: argparse.Namespace) -> int:
     from index.config import ConfigError, load_settings
 
@@ -133,8 +145,13 @@ def _run(args: argparse.Namespace) -> int:
         make_app(settings).run()
         return EXIT_OK
 
+    from index.sources import missing_sources, missing_warning
     from index.store import IndexBusy, Library, StoreError
 
+    # A missing source folder (a drive not mounted) stops nothing: one warning, and its
+    # articles stay searchable from the index.
+    for source in missing_sources(settings.sources):
+        _warn(missing_warning(source))
     library = Library(settings)
     try:
         command: Callable[[Library, argparse.Namespace], int] = COMMANDS[args.command]
@@ -169,7 +186,7 @@ def _update(library: Library, *, rebuild: bool = False, quiet: bool = False):  #
         report = library.update(
             rebuild=rebuild,
             progress=bar.update if bar else None,
-            warn=lambda message: _fail(f"warning: {message}"),
+            warn=_warn,
         )
     finally:
         if bar:
@@ -318,11 +335,18 @@ def cmd_sources(library: Library, args: argparse.Namespace) -> int:
     _ready(library)
     counts = library.source_counts()
     if args.json:
-        _print_json([{"name": c.name, "path": str(c.path), "count": c.count} for c in counts])
+        _print_json(
+            [
+                {"name": c.name, "path": str(c.path), "count": c.count,
+                 "available": c.path.is_dir()}
+                for c in counts
+            ]
+        )
         return EXIT_OK
     width = max((len(c.name) for c in counts), default=4)
     for c in counts:
-        print(f"{_line(c.name):<{width}}  {c.count:>7,}  {_line(str(c.path))}")
+        missing = "" if c.path.is_dir() else "  (folder not found)"
+        print(f"{_line(c.name):<{width}}  {c.count:>7,}  {_line(str(c.path))}{missing}")
     return EXIT_OK
 
 

@@ -137,9 +137,11 @@ class Indexer:
         if changed or report.rebuilt:
             self.notify(f"Indexed {report.articles:,} articles from {changed:,} files "
                         f"in {report.seconds:.1f} s", markup=False)
-        if report.warnings:
-            first = one_line(report.warnings[0])
-            more = f" (and {len(report.warnings) - 1} more)" if len(report.warnings) > 1 else ""
+        # (A missing source folder was said at start-up: not again after every re-scan.)
+        warnings = [w for w in report.warnings if w not in self.nr_app.shown_warnings]
+        if warnings:
+            first = one_line(warnings[0])
+            more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
             self.notify(first + more, title="Some files were skipped", severity="warning",
                         markup=False)
         self.reload()
