@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 from tui_support import TOTAL, indexed_settings, new_app, settle
 
+from index.config import Settings, SourceConfig, settings_for
+from index.store import Library
 from tui.app import NewsreaderApp
 from tui.widgets.article_list import ArticleList
+from tui.widgets.source_list import SourceList
 
 SIZE = (120, 40)
 
@@ -51,3 +54,53 @@ async def test_a_missing_source_folder_warns_once_and_its_articles_stay(tmp_path
         await settle(pilot)
         assert len(rows(app)) == TOTAL
         assert len([t for t in toasts(app) if "folder not found" in t]) == 1
+
+
+def three_articles(root: Path) -> Settings:
+    """A library of three unread articles in one source, indexed; its state in `root`."""
+    folder = root / "news"
+    folder.mkdir(parents=True)
+    for n, word in enumerate(("Apples", "Bridges", "Comets"), 1):
+        (folder / f"{n}.txt").write_text(f"{word} in the news\n\n2024-0{n}-01\n\nAbout {word}.\n",
+                                         encoding="utf-8")
+    settings = settings_for([SourceConfig("news", folder)], root / "index", root / "state")
+    library = Library(settings)
+    library.update()
+    library.close()
+    return settings
+
+
+def all_prompt(app: NewsreaderApp) -> str:
+    return " ".join(str(app.screen.query_one(SourceList).get_option("all").prompt).split())
+
+
+async def test_unread_counts_only_count_articles_in_this_library(tmp_path: Path) -> None:
+    # Issue 10, item 2: mark one read, delete its file, re-scan: the count said "All 2 · 1 new"
+    # while both rows were unread and `u` listed both.
+    settings = three_articles(tmp_path / "one")
+    app = new_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert all_prompt(app) == "All 3 · 3 new"
+        await pilot.press("m")
+        assert all_prompt(app) == "All 3 · 2 new"
+        read_id = app.screen.query_one("#articles", ArticleList).entry.id  # type: ignore[union-attr]
+        (settings.sources[0].path / read_id.split("/", 1)[1]).unlink()
+        await pilot.press("R")
+        await settle(pilot)
+        assert all_prompt(app) == "All 2 · 2 new"
+        assert all(line.startswith(" •") for line in rows(app)) and len(rows(app)) == 2
+        news = " ".join(str(app.screen.query_one(SourceList).get_option("source:news").prompt)
+                        .split())
+        assert news == "news 2 · 2 new"
+        await pilot.press("u")
+        await settle(pilot)
+        assert len(rows(app)) == 2
+    # A second library sharing the state folder sees none of the first one's read marks.
+    other = three_articles(tmp_path / "two")
+    other = settings_for(other.sources, other.index_dir, settings.state_dir)
+    again = new_app(other)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert all_prompt(again) == "All 3 · 3 new"
+        assert all(line.startswith(" •") for line in rows(again)) and len(rows(again)) == 3

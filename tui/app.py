@@ -44,7 +44,7 @@ class NewsreaderApp(App[None]):
         super().__init__()
         self.settings = settings
         self.library = library if library is not None else Library(settings)
-        self.read_state = ReadState(settings.state_dir)
+        self.read_state = ReadState.for_library(settings)
         self.read_delay = READ_DELAY
         """Tests set this to 0 so "opened for a moment" needs no real waiting."""
         self.preview_delay = PREVIEW_DELAY

@@ -6,7 +6,7 @@ plain data the screen then shows. Keeping them here keeps `screens/main.py` abou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from index.search import Results, highlight_spans, search
 from index.store import Library
@@ -23,19 +23,26 @@ SEARCH_LIMIT = 200
 
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """Article counts of the whole library, each source and each outlet (no unread numbers:
-    those come from the read state, on the UI thread, so marking an article read is instant)."""
+    """Article counts of the whole library, each source and each outlet, and which read
+    articles are in it (the unread numbers are worked out from the read state on the UI
+    thread, so marking an article read is instant)."""
 
     total: int
     sources: list[tuple[str, int]]
     outlets: list[tuple[str, int]]
+    read: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Of the read ids asked about, those indexed now, with their (source, outlet) keys."""
+    asked: frozenset[str] = frozenset()
+    """The read ids asked about (the read state when the counts were started)."""
 
 
-def load_counts(library: Library) -> Counts:
+def load_counts(library: Library, read: frozenset[str] = frozenset()) -> Counts:
     return Counts(
         total=library.count(),
         sources=[(s.name, s.count) for s in library.source_counts()],
         outlets=library.outlet_counts(),
+        read=library.read_keys(read),
+        asked=read,
     )
 
 

@@ -209,7 +209,8 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def load_counts(self) -> None:
-        self.post_message(self.CountsLoaded(loaders.load_counts(self.nr_app.library)))
+        read = self.nr_app.read_state.snapshot()
+        self.post_message(self.CountsLoaded(loaders.load_counts(self.nr_app.library, read)))
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def load_rows(self, key: tuple[object, ...], read: frozenset[str] | None) -> None:
@@ -244,6 +245,7 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
     @on(CountsLoaded)
     def counts_loaded(self, message: CountsLoaded) -> None:
         self.counts = message.counts
+        self.nr_app.read_state.sync_present(message.counts.read, message.counts.asked)
         self.query_one(LibraryHeader).articles = message.counts.total
         self.show_counts()
         if self.query_text == "" and self._shown_key == self._list_key():
@@ -254,13 +256,15 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
         counts = self.counts
         if counts is None:
             return
+        # Only read articles that are in the library count (`ReadState.sync_present`), keyed
+        # as the index's source and outlet filters are: the numbers are what `u` lists.
         read = self.nr_app.read_state
         by_source, by_outlet = read.read_by_source(), read.read_by_outlet()
-        unread_total = max(0, counts.total - len(read))
+        unread_total = max(0, counts.total - read.read_in_library())
         self.query_one(SourceList).set_counts(
             Count("All", counts.total, unread_total),
-            [Count(n, c, max(0, c - by_source[n.casefold()])) for n, c in counts.sources],
-            [Count(n, c, max(0, c - by_outlet[n.casefold()])) for n, c in counts.outlets],
+            [Count(n, c, max(0, c - by_source[n.lower()])) for n, c in counts.sources],
+            [Count(n, c, max(0, c - by_outlet[n.lower()])) for n, c in counts.outlets],
         )
 
     @on(RowsLoaded)
