@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from index import text as tx
 from index.model import Article
+from index.verdict import Difference, judge, quote_differences
 
 PAIR_THRESHOLD = 0.4  # sentence pairs scoring below this are not reported
 # Next to a pair, a sentence pair needs only this score and this many content words in common.
@@ -78,22 +79,58 @@ class SharedPassage:
 
 @dataclass(frozen=True, slots=True)
 class SentencePair:
-    """Two sentences that say the same thing in other words; `score` in 0..1."""
+    """Two sentences about the same thing. `score` (0..1) orders pairs by how surely they say
+    the same (see `index.verdict`); `verdict` is "agree" or "differs", `differences` what differs
+    with spans into each body; `link` (0..1) is how strongly the alignment ties the two."""
 
     a: Span
     b: Span
     score: float
     via_quote: bool = False  # the two sentences carry the same (matched) quote
+    link: float = 0.0
+    verdict: str = "agree"
+    differences: tuple[Difference, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
             "a": self.a.text,
             "b": self.b.text,
             "score": round(self.score, 3),
+            "verdict": self.verdict,
+            "link": round(self.link, 3),
             "a_span": [self.a.start, self.a.end],
             "b_span": [self.b.start, self.b.end],
             "via_quote": self.via_quote,
+            "differences": [_difference_json(d, self.a, self.b) for d in self.differences],
         }
+
+    def swapped(self) -> SentencePair:
+        return SentencePair(
+            self.b,
+            self.a,
+            self.score,
+            self.via_quote,
+            self.link,
+            self.verdict,
+            tuple(sorted((d.swapped() for d in self.differences), key=_difference_order)),
+        )
+
+
+def _difference_order(d: Difference) -> tuple[int, int, int, int]:
+    return (*(d.a or (1 << 60, 0)), *(d.b or (1 << 60, 0)))
+
+
+def _difference_json(d: Difference, a: Span, b: Span) -> dict[str, object]:
+    """A difference with its text on each side, null where that side has nothing there; `a`
+    and `b` are the stretches (sentences or quotes) the difference lies in."""
+    return {
+        "kind": d.kind,
+        "conflict": d.conflict,
+        "a": a.text[d.a[0] - a.start : d.a[1] - a.start] if d.a else None,
+        "b": b.text[d.b[0] - b.start : d.b[1] - b.start] if d.b else None,
+        "a_span": list(d.a) if d.a else None,
+        "b_span": list(d.b) if d.b else None,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +143,13 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class QuoteMatch:
-    """The same quote on both sides, worded alike or not; `score` in 0..1."""
+    """The same quote on both sides, worded alike or not; `score` in 0..1. `differences`: the
+    quote given to different speakers (`attribution`), words one side has in other wording."""
 
     a: Quote
     b: Quote
     score: float
+    differences: tuple[Difference, ...] = ()
 
     @property
     def speaker(self) -> str | None:
@@ -142,9 +181,9 @@ class Alignment:
 
     def to_json(self) -> dict[str, object]:
         """DESIGN.md's compare JSON; quotes found on one side only have null on the other."""
-        quotes = [_quote_json(m.a, m.b, m.speaker, m.score) for m in self.quotes]
-        quotes += [_quote_json(q, None, q.speaker, None) for q in self.quotes_only_a]
-        quotes += [_quote_json(None, q, q.speaker, None) for q in self.quotes_only_b]
+        quotes = [_quote_json(m.a, m.b, m.speaker, m.score, m.differences) for m in self.quotes]
+        quotes += [_quote_json(q, None, q.speaker, None, ()) for q in self.quotes_only_a]
+        quotes += [_quote_json(None, q, q.speaker, None, ()) for q in self.quotes_only_b]
         return {
             "a": self.a_id,
             "b": self.b_id,
@@ -171,13 +210,23 @@ class Alignment:
             shared=tuple(SharedPassage(n, p.b, p.a, p.words) for n, p in enumerate(by_b, 1)),
             pairs=tuple(
                 sorted(
-                    (SentencePair(p.b, p.a, p.score, p.via_quote) for p in self.pairs),
+                    (p.swapped() for p in self.pairs),
                     key=lambda p: p.a.start,
                 )
             ),
             quotes=tuple(
                 sorted(
-                    (QuoteMatch(m.b, m.a, m.score) for m in self.quotes),
+                    (
+                        QuoteMatch(
+                            m.b,
+                            m.a,
+                            m.score,
+                            tuple(
+                                sorted((d.swapped() for d in m.differences), key=_difference_order)
+                            ),
+                        )
+                        for m in self.quotes
+                    ),
                     key=lambda m: m.a.span.start,
                 )
             ),
@@ -190,8 +239,13 @@ class Alignment:
 
 
 def _quote_json(
-    a: Quote | None, b: Quote | None, speaker: str | None, score: float | None
+    a: Quote | None,
+    b: Quote | None,
+    speaker: str | None,
+    score: float | None,
+    differences: tuple[Difference, ...],
 ) -> dict[str, object]:
+    found = [_difference_json(d, a.span, b.span) for d in differences] if a and b else []
     return {
         "a": a.span.text if a else None,
         "b": b.span.text if b else None,
@@ -201,6 +255,7 @@ def _quote_json(
         "b_span": [b.span.start, b.span.end] if b else None,
         "a_speaker": a.speaker if a else None,
         "b_speaker": b.speaker if b else None,
+        "differences": found,
     }
 
 
@@ -298,21 +353,27 @@ def compare(a: Article, b: Article, *, min_words: int = 6) -> Alignment:
         shared_share_a=sa.covered.count(1) / len(sa.norms) if sa.norms else 0.0,
         shared_share_b=sb.covered.count(1) / len(sb.norms) if sb.norms else 0.0,
         shared=tuple(shared),
-        pairs=tuple(
-            SentencePair(
-                sa.span(sa.sentences[i].start, sa.sentences[i].end),
-                sb.span(sb.sentences[j].start, sb.sentences[j].end),
-                score,
-                via,
-            )
-            for i, j, score, via in sorted(pairs)
-        ),
+        pairs=tuple(_judged(sa, sb, i, j, score, via) for i, j, score, via in sorted(pairs)),
         quotes=tuple(qmatches),
         quotes_only_a=tuple(qonly_a),
         quotes_only_b=tuple(qonly_b),
         only_a=_alone(sa, paired_a, min_words),
         only_b=_alone(sb, paired_b, min_words),
         min_words=min_words,
+    )
+
+
+def _judged(sa: _Side, sb: _Side, i: int, j: int, link: float, via: bool) -> SentencePair:
+    x, y = sa.sentences[i], sb.sentences[j]
+    judgement = judge(sa.body, (x.start, x.end), sb.body, (y.start, y.end))
+    return SentencePair(
+        sa.span(x.start, x.end),
+        sb.span(y.start, y.end),
+        judgement.score,
+        via,
+        link,
+        judgement.verdict,
+        judgement.differences,
     )
 
 
@@ -489,10 +550,23 @@ def _match_quotes(
             found.append((x, y, s))
     found.sort()
     return (
-        [QuoteMatch(qa[x][0], qb[y][0], s) for x, y, s in found],
+        [_quote_match(sa, sb, qa[x][0], qb[y][0], s) for x, y, s in found],
         [q[0] for x, q in enumerate(qa) if x not in used_a],
         [q[0] for y, q in enumerate(qb) if y not in used_b],
     )
+
+
+def _quote_match(sa: _Side, sb: _Side, a: Quote, b: Quote, score: float) -> QuoteMatch:
+    differences = quote_differences(
+        sa.body,
+        (a.span.start, a.span.end),
+        a.speaker,
+        sb.body,
+        (b.span.start, b.span.end),
+        b.speaker,
+        _same_speaker(a.speaker, b.speaker),
+    )
+    return QuoteMatch(a, b, score, differences)
 
 
 def _quote_content(

@@ -243,6 +243,7 @@ def test_unmatched_quotes_have_null_on_the_other_side() -> None:
             "b_span": None,
             "a_speaker": "Ilse Brandt",
             "b_speaker": None,
+            "differences": [],
         }
     ]
 
@@ -542,7 +543,7 @@ NEXT_B = (
 
 def test_the_sentence_after_a_pair_needs_less_in_common() -> None:
     result = compare(art(NEXT_A), art(NEXT_B, "t/b"))
-    pairs = [(p.a.text[:12], p.b.text[:12], p.score) for p in result.pairs]
+    pairs = [(p.a.text[:12], p.b.text[:12], p.link) for p in result.pairs]
     assert [p[:2] for p in pairs] == [
         ("Harbour insp", "Engineers wi"),
         ("However, Dah", "Dahl noted t"),
