@@ -101,7 +101,7 @@ class SentencePair:
             "a_span": [self.a.start, self.a.end],
             "b_span": [self.b.start, self.b.end],
             "via_quote": self.via_quote,
-            "differences": [_difference_json(d, self.a, self.b) for d in self.differences],
+            "differences": [d.to_json() for d in self.differences],
         }
 
     def swapped(self) -> SentencePair:
@@ -118,19 +118,6 @@ class SentencePair:
 
 def _difference_order(d: Difference) -> tuple[int, int, int, int]:
     return (*(d.a or (1 << 60, 0)), *(d.b or (1 << 60, 0)))
-
-
-def _difference_json(d: Difference, a: Span, b: Span) -> dict[str, object]:
-    """A difference with its text on each side, null where that side has nothing there; `a`
-    and `b` are the stretches (sentences or quotes) the difference lies in."""
-    return {
-        "kind": d.kind,
-        "conflict": d.conflict,
-        "a": a.text[d.a[0] - a.start : d.a[1] - a.start] if d.a else None,
-        "b": b.text[d.b[0] - b.start : d.b[1] - b.start] if d.b else None,
-        "a_span": list(d.a) if d.a else None,
-        "b_span": list(d.b) if d.b else None,
-    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +232,6 @@ def _quote_json(
     score: float | None,
     differences: tuple[Difference, ...],
 ) -> dict[str, object]:
-    found = [_difference_json(d, a.span, b.span) for d in differences] if a and b else []
     return {
         "a": a.span.text if a else None,
         "b": b.span.text if b else None,
@@ -255,7 +241,7 @@ def _quote_json(
         "b_span": [b.span.start, b.span.end] if b else None,
         "a_speaker": a.speaker if a else None,
         "b_speaker": b.speaker if b else None,
-        "differences": found,
+        "differences": [d.to_json() for d in differences],
     }
 
 
