@@ -213,6 +213,8 @@ def _tokens(body: str, start: int, end: int) -> list[_Token]:
             out.append(_Token(s, e, f"#{value}", "number", value))
         elif norm in _NEGATIONS:
             out.append(_Token(s, e, "!not", "negation"))
+        elif norm == "may" and word[0] == "M" and not first:
+            out.append(_Token(s, e, "may", "content", date=True))  # the month, mid-sentence
         elif norm in _HEDGES:
             out.append(_Token(s, e, "?may", "negation"))
         elif norm in tx.STOPWORDS:
@@ -353,7 +355,7 @@ def _differences(ta: list[_Token], tb: list[_Token]) -> tuple[Difference, ...]:
     left_a: list[int] = []
     for i, (kind, s, e, anchor) in enumerate(ra):
         for j, (kind_b, s_b, e_b, anchor_b) in enumerate(rb):
-            if j not in used_b and anchor == anchor_b:
+            if j not in used_b and anchor == anchor_b and _can_pair(ra[i], rb[j]):
                 used_b.add(j)
                 found.append(Difference(_pair_kind(kind, kind_b), (s, e), (s_b, e_b)))
                 break
@@ -371,6 +373,15 @@ def _differences(ta: list[_Token], tb: list[_Token]) -> tuple[Difference, ...]:
     found += [Difference(rb[j][0], None, rb[j][1:3]) for j in left_b]
     found.sort(key=lambda d: (d.a or (1 << 60, 0), d.b or (1 << 60, 0)))
     return tuple(found)
+
+
+def _can_pair(x: tuple[str, int, int, str], y: tuple[str, int, int, str]) -> bool:
+    """A negation stands in the place of a word or two ("denied" for "confirmed"), never of
+    a name, a figure or a clause."""
+    if (x[0] == "negation") == (y[0] == "negation"):
+        return True
+    other = y if x[0] == "negation" else x
+    return other[0] == "other" and other[2] - other[1] <= 20  # characters: a word or two
 
 
 def _pair_kind(x: str, y: str) -> str:

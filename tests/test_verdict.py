@@ -184,3 +184,58 @@ def test_swapping_sides_mirrors_verdicts_and_differences() -> None:
         (d["b"], d["a"]) for d in bp["differences"]
     ]
     assert compare(a, b).swapped().to_json()["pairs"] == backward["pairs"]
+
+
+# --- "Where they differ" in the CLI's report ------------------------------------------------
+
+DIFFER_A = (
+    "Rain closed the Harlow road on Sunday.\n\n"
+    "The storm killed 75 people in the coastal town of Marden on Monday.\n\n"
+    "“We will rebuild the pier before winter,” harbour master Ola Brekke said."
+)
+DIFFER_B = (
+    "The storm killed 62 people in the coastal town of Marden on Monday.\n\n"
+    "“We will rebuild the pier before winter,” mayor Siv Lund said.\n\n"
+    "A choir sang at the memorial."
+)
+
+
+def test_report_lists_where_they_differ_first() -> None:
+    from tui.compare_report import report_lines
+
+    a, b = art(DIFFER_A), art(DIFFER_B, "t/b")
+    lines = list(report_lines(a, b, compare(a, b), color=False))
+    text = "\n".join(lines)
+    headings = [line for line in lines if line and not line.startswith(" ") and "(" in line]
+    assert headings[0].startswith("Similarity")
+    # The pair that differs by a number, the sentences of the quote (who says it differs), and
+    # the quote itself (attribution).
+    assert headings[1] == "Where they differ (3)"
+    assert "number: A “75”, B “62”" in text
+    assert "attribution: the same words given to another speaker" in text
+    assert "Ola Brekke / Siv Lund" in text
+    assert "differs · score" in text  # the pair's verdict in "Said in other words" too
+    assert "\ue000" not in text and "\ue001" not in text and "\x1b" not in text
+    assert all(len(line) <= 100 for line in lines)
+
+
+def test_report_paints_the_differing_words_in_colour() -> None:
+    from tui.compare_report import report_lines
+
+    a, b = art(DIFFER_A), art(DIFFER_B, "t/b")
+    text = "\n".join(report_lines(a, b, compare(a, b), color=True))
+    assert "\x1b[1;31m75\x1b[0m" in text and "\x1b[1;31m62\x1b[0m" in text
+
+
+def test_report_drops_private_marks_from_hostile_text() -> None:
+    from tui.compare_report import report_lines
+
+    a = art("The storm killed 75 \ue001people\ue000 in Marden on Monday.")
+    b = art("The storm killed 62 people in Marden on Monday.", "t/b")
+    for color in (False, True):
+        text = "\n".join(report_lines(a, b, compare(a, b), color=color))
+        section = text.split("Where they differ (1)")[1].split("Said in other words")[0]
+        assert "\ue000" not in section and "\ue001" not in section
+        assert "people" in section
+        if color:
+            assert section.count("\x1b[1;31m") == 2 and "\x1b[1;31m75\x1b[0m" in section

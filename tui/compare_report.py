@@ -10,8 +10,9 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Iterator
 
-from index.compare import Alignment, Quote
+from index.compare import Alignment, Quote, QuoteMatch, SentencePair
 from index.model import Article
+from index.verdict import Difference
 from tui.terminal import printable
 
 # SGR codes, matched to the compare screen's colours: shared passages yellow, paraphrase pairs
@@ -21,14 +22,17 @@ _SHARED = "33"
 _PAIR = "36"
 _QUOTE = "35"
 _DIM = "2"
+_DIFFER = "1;31"  # what differs inside a pair: bold red, the screen's third style
 
 
 def report_lines(
     a: Article, b: Article, alignment: Alignment, *, color: bool = False, width: int = 100
 ) -> Iterable[str]:
     """The report, line by line, without line ends: who A and B are, the similarity and shares,
-    then the shared passages, the paraphrase pairs, the matched quotes, the quotes and the
-    sentences each side has alone. Lines are wrapped at `width` columns (at least 40)."""
+    then where the two differ (pairs whose verdict is "differs", quotes given to another
+    speaker or worded otherwise), the shared passages, the paraphrase pairs, the matched
+    quotes, the quotes and the sentences each side has alone. Lines are wrapped at `width`
+    columns (at least 40)."""
     return list(_Report(color, max(40, width)).lines(a, b, alignment))
 
 
@@ -82,6 +86,7 @@ class _Report:
             _BOLD,
         )
 
+        yield from self.where_they_differ(al)
         if al.shared:
             yield from self.heading("Shared passages", len(al.shared))
             for p in al.shared:
@@ -92,7 +97,7 @@ class _Report:
             yield from self.heading("Said in other words", len(al.pairs))
             for n, pair in enumerate(al.pairs, 1):
                 how = " · the same quote" if pair.via_quote else ""
-                yield f"  {n:>2}. score {pair.score:.2f}{how}"
+                yield f"  {n:>2}. {pair.verdict} · score {pair.score:.2f}{how}"
                 yield from self.wrap(pair.a.text, "        ", "      A ", code=_PAIR)
                 yield from self.wrap(pair.b.text, "        ", "      B ", code=_PAIR)
         if al.quotes:
@@ -115,6 +120,93 @@ class _Report:
         if not (al.shared or al.pairs or al.quotes):
             yield ""
             yield "Nothing in common: no shared passage, no paraphrased sentence, no common quote."
+
+    def where_they_differ(self, al: Alignment) -> Iterator[str]:
+        """Each pair that differs and each quote with a difference: what differs on each side,
+        then the two sentences (quotes) with the differing words painted."""
+        items: list[SentencePair | QuoteMatch] = [p for p in al.pairs if p.verdict == "differs"]
+        items += [m for m in al.quotes if m.differences]
+        items.sort(key=lambda x: x.a.start if isinstance(x, SentencePair) else x.a.span.start)
+        if not items:
+            return
+        yield from self.heading("Where they differ", len(items))
+        for n, item in enumerate(items, 1):
+            if isinstance(item, SentencePair):
+                a, b, what = item.a, item.b, f"score {item.score:.2f}"
+            else:
+                a, b, what = item.a.span, item.b.span, "quote"
+                speakers = " / ".join(
+                    _line(q.speaker or "speaker not named") for q in (item.a, item.b)
+                )
+                what += f" · {speakers}"
+            yield from self.wrap(f"{what} · {_summary(item.differences)}", "      ", f"  {n:>2}. ")
+            for label, span, side in (("A", a, "a"), ("B", b, "b")):
+                text = self.marked(span.text, span.start, item.differences, side)
+                yield from self.wrap_marked(text, "        ", f"      {label} ")
+
+    def marked(self, text: str, offset: int, differences: tuple[Difference, ...], side: str) -> str:
+        """`text` with each difference on `side` between two private-use marks (taken out of the
+        article text first), so that the marks survive folding and wrapping."""
+        text = text.replace(_OPEN, "").replace(_CLOSE, "")
+        cuts = sorted(
+            (max(0, span[0] - offset), min(len(text), span[1] - offset))
+            for d in differences
+            if (span := getattr(d, side)) is not None and d.kind != "attribution"
+        )
+        out, at = [], 0
+        for s, e in cuts:
+            if s >= at:
+                out += [text[at:s], _OPEN, text[s:e], _CLOSE]
+                at = e
+        out.append(text[at:])
+        return "".join(out)
+
+    def wrap_marked(self, text: str, indent: str, first: str) -> list[str]:
+        """Wrap like `wrap`, then paint what lies between the marks (colour only: the summary
+        line above says what differs in words), the marks themselves dropped. A stretch that a
+        line break cuts is closed at the line's end and reopened on the next."""
+        on, off = f"\x1b[{_DIFFER}m", "\x1b[0m"
+        lines, inside = [], False
+        for line in self.wrap(text, indent, first):
+            if not self.color:
+                lines.append(line.replace(_OPEN, "").replace(_CLOSE, ""))
+                continue
+            head = first if not lines else indent
+            body = (on if inside else "") + line[len(head) :]
+            inside = body.rfind(_OPEN) > body.rfind(_CLOSE) or (inside and _CLOSE not in body)
+            body = body.replace(_OPEN, on).replace(_CLOSE, off)
+            lines.append(head + body + (off if inside else ""))
+        return lines
+
+
+# Private-use characters around the differing words while the text is folded and wrapped.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_KIND_LABEL = {"negation": "negation or hedge", "other": "other words"}
+
+
+def _summary(differences: tuple[Difference, ...]) -> str:
+    """What differs, in words: each conflicting fact ("number: A “75”, B “62”"), then how many
+    stretches of other words each side has in their place or alone."""
+    parts = []
+    other = {"A": 0, "B": 0}
+    reworded = any(d.kind == "wording" for d in differences)
+    for d in differences:
+        kind = _KIND_LABEL.get(d.kind, d.kind)
+        if d.kind == "attribution":
+            parts.append("attribution: the same words given to another speaker")
+        elif d.conflict and d.a_text and d.b_text:
+            parts.append(f"{kind}: A {_quoted(_line(d.a_text))}, B {_quoted(_line(d.b_text))}")
+        elif d.conflict:
+            side, text = ("A", d.a_text) if d.a_text else ("B", d.b_text)
+            parts.append(f"{kind} only in {side}: {_quoted(_line(text or ''))}")
+        else:
+            other["A"] += d.a is not None
+            other["B"] += d.b is not None
+    rest = ", ".join(f"{n} in {side}" for side, n in other.items() if n)
+    if rest:
+        what = "worded otherwise" if reworded else "other words"
+        parts.append(f"{what} in {sum(other.values())} places ({rest})")
+    return "; ".join(parts) if parts else "says something else"
 
 
 def _line(text: str) -> str:
