@@ -60,6 +60,9 @@ class Settings:
     """Where read/unread state and other user data live."""
     name: str = "newsreader"
     """The library's name, shown in the header."""
+    where: Mapping[str, str] = field(default_factory=dict)
+    """Config key (`theme`, `keys.search`) -> `<file>:<line>` where it was set: what the UI
+    layer's checks (binding ids, key names, themes: only Textual knows them) put in a message."""
 
 
 def samples_dir() -> Path:
@@ -237,18 +240,21 @@ class _Validator:
                     node, "index_dir", f"must not be inside the source folder {source.path}"
                 )
         extra: dict[str, object] = {}
+        where: dict[str, str] = {}
         if "state_dir" in top:
             extra["state_dir"] = self.folder(top["state_dir"], "state_dir")
         if "theme" in top:
             extra["theme"] = self.string(top["theme"], "theme")
+            where["theme"] = self.at(top["theme"])
         if "name" in top:
             extra["name"] = self.string(top["name"], "name")
         if "keys" in top:
-            extra["keys"] = self.keys(top["keys"])
+            extra["keys"] = self.keys(top["keys"], where)
         return Settings(
             sources=tuple(sources),
             index_dir=index_dir,
             config_path=self.path.resolve(),
+            where=where,
             **extra,  # type: ignore[arg-type]
         )
 
@@ -291,14 +297,21 @@ class _Validator:
             result.append(SourceConfig(name, path, glob, fmt, outlet))
         return result
 
-    def keys(self, node: yaml.Node) -> dict[str, str]:
+    def keys(self, node: yaml.Node, where: dict[str, str]) -> dict[str, str]:
         if not isinstance(node, yaml.MappingNode):
             raise self.error(node, "keys", f"expected a mapping, found {_kind(node)}")
         keys: dict[str, str] = {}
         for knode, vnode in node.value:
             binding = self.string(knode, "keys")
+            if binding in keys:
+                raise self.error(knode, f"keys.{binding}", "key given twice")
             keys[binding] = self.string(vnode, f"keys.{binding}")
+            where[f"keys.{binding}"] = self.at(knode)
         return keys
+
+    def at(self, node: yaml.Node) -> str:
+        """`<file>:<line>` of a node, for checks made later (see `Settings.where`)."""
+        return f"{self.shown}:{node.start_mark.line + 1}"
 
 
 def _kind(node: yaml.Node) -> str:

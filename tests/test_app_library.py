@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tui_support import TOTAL, indexed_settings, new_app, settle
 
-from index.config import Settings, SourceConfig, settings_for
+from index.config import Settings, SourceConfig, load_config_file, settings_for
 from index.store import Library
 from tui.app import NewsreaderApp
 from tui.widgets.article_list import ArticleList
@@ -104,3 +104,28 @@ async def test_unread_counts_only_count_articles_in_this_library(tmp_path: Path)
         await settle(pilot)
         assert all_prompt(again) == "All 3 · 3 new"
         assert all(line.startswith(" •") for line in rows(again)) and len(rows(again)) == 3
+
+
+async def test_a_bad_key_or_theme_in_config_keeps_the_default_and_says_so(tmp_path: Path) -> None:
+    # Issue 10, item 3: `search: "ctrl+shift+banana"` used to replace `/` with a dead key.
+    settings = indexed_settings(tmp_path)
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "sources:\n"
+        + "".join(f"  - {{name: {s.name}, path: {s.path}}}\n" for s in settings.sources)
+        + f"index_dir: {settings.index_dir}\nstate_dir: {settings.state_dir}\n"
+        + 'theme: nrod\nkeys:\n  search: "ctrl+shift+banana"\n  toggle_read: x\n',
+        encoding="utf-8",
+    )
+    app = new_app(load_config_file(path))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        said = toasts(app)
+        assert any(f"{path}:8: keys.search: unknown key name 'banana'" in t
+                   and "default keys are kept" in t for t in said)
+        assert any(f"{path}:6: theme: unknown theme 'nrod'" in t for t in said)
+        assert app.theme == "textual-dark"
+        await pilot.press("x")  # the good rebinding still applies
+        assert app.read_state.is_read("valley/fares.json")
+        await pilot.press("slash")  # and search keeps its default key
+        assert app.screen.has_class("-searching")

@@ -16,6 +16,7 @@ from index.config import Settings
 from index.sources import missing_sources, missing_warning
 from index.store import Library
 from tui.commands import NewsreaderCommands
+from tui.config_check import theme_problem
 from tui.keys import build_keymap
 from tui.state import ReadState
 
@@ -62,16 +63,23 @@ class NewsreaderApp(App[None]):
         from tui.screens.help import all_binding_ids
         from tui.screens.main import MainScreen
 
-        if self.settings.theme in self.available_themes:
+        # A bad theme or key in the config stops the CLI (tui.cli); the reader opens anyway,
+        # with the default for what is wrong, and says so.
+        theme = theme_problem(self.settings, self.available_themes)
+        if theme is None:
             self.theme = self.settings.theme
         else:
-            self.notify(f"theme: unknown theme {self.settings.theme!r}", severity="warning")
-        keymap, self.key_warnings = build_keymap(self.settings.keys, all_binding_ids())
+            self.notify(f"{theme}; using the default theme", title="Config",
+                        severity="warning", timeout=10, markup=False)
+        keymap, self.key_warnings = build_keymap(
+            self.settings.keys, all_binding_ids(), self.settings
+        )
         self.keymap_overrides = keymap
         if keymap:
             self.set_keymap(keymap)
         for warning in self.key_warnings:
-            self.notify(warning, severity="warning", timeout=10)
+            self.notify(f"{warning}; the default keys are kept", title="Config",
+                        severity="warning", timeout=10, markup=False)
         if self.read_state.error:
             self.notify(self.read_state.error, severity="warning", timeout=10)
         # A source folder that is missing (a drive not mounted) stops nothing: its articles

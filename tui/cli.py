@@ -139,6 +139,14 @@ def _run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
 
+    if args.command is not None:
+        # Key names, binding ids and themes are Textual's: a config error all the same.
+        from tui.config_check import config_problems
+
+        problems = config_problems(settings)
+        if problems:
+            raise UsageError(problems[0])
+
     if args.command is None:
         from tui.app import make_app
 

@@ -1,0 +1,111 @@
+"""The command line on config mistakes and on the library's edge cases: bad keys and themes,
+sources that do not exist, the same article twice, a rebuild, JSON dates."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tui.cli import EXIT_OK, EXIT_USAGE, main
+from tui.config_check import THEMES
+from tui.keys import check_key
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with two sources of a few articles; the config is written by each test."""
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "ferry.txt").write_text(
+        "Ferry strike halts crossings\n\n2024-04-01\n\nFerry crews walked out on Monday.\n",
+        encoding="utf-8",
+    )
+    (news / "choir.txt").write_text(
+        "Choir wins county prize\n\nThe island choir won the county prize again.\n",
+        encoding="utf-8",
+    )
+    wire = tmp_path / "wire"
+    wire.mkdir()
+    (wire / "feed.jsonl").write_text(
+        json.dumps({"title": "Ferry talks set", "body": "Ferry talks are set for Wednesday.",
+                    "date": "2024-04-03T10:00:00Z"}) + "\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def config(folder: Path, extra: str = "") -> Path:
+    path = folder / "config.yaml"
+    path.write_text(
+        "sources:\n  - name: news\n    path: news\n  - name: wire\n    path: wire\n"
+        "index_dir: index\n" + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], path: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--config", str(path), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ---- keys and theme (issue 10, item 3) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("/", "slash"), ("ctrl+/", "ctrl+slash"), ("R", "R"), ("f5", "f5"), ("pageup", "pageup"),
+     ("shift+tab", "shift+tab"), ("Ctrl+F", "ctrl+F"), ("question_mark", "question_mark"),
+     ("ctrl+comma", "ctrl+comma"), ("é", "é"), ("alt+latin_small_letter_e_with_acute",
+                                                "alt+latin_small_letter_e_with_acute")],
+)
+def test_key_names_a_terminal_sends_are_accepted(given: str, expected: str) -> None:
+    assert check_key(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [("ctrl+shift+banana", "unknown key name 'banana' in 'ctrl+shift+banana'"),
+     ("banana", "unknown key name 'banana'"), ("f55", "unknown key name 'f55'"),
+     ("ctrl+", "unknown key name '' in 'ctrl+'"), ("crtl+f", "unknown modifier 'crtl'")],
+)
+def test_key_names_no_terminal_sends_are_refused(given: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        check_key(given)
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "message"),
+    [
+        ('keys:\n  quit: q\n  search: "ctrl+shift+banana"\n', 9,
+         "keys.search: unknown key name 'banana' in 'ctrl+shift+banana'"),
+        ("keys:\n  nosuch.binding: x\n", 8, "keys.nosuch.binding: unknown binding id"),
+        ("theme: nrod\n", 7, "theme: unknown theme 'nrod' (expected one of: textual-dark,"),
+    ],
+)
+def test_a_bad_key_binding_or_theme_is_a_config_error_naming_file_line_and_key(
+    library: Path, capsys: pytest.CaptureFixture[str], extra: str, line: int, message: str
+) -> None:
+    path = config(library, extra)
+    for command in (["index"], ["search", "ferry"], ["sources"]):
+        code, out, err = run(capsys, path, *command)
+        assert (code, out) == (EXIT_USAGE, "")
+        assert err.startswith(f"newsreader: {path}:{line}: {message}")
+        assert err.count("\n") == 1
+
+
+def test_good_keys_and_theme_pass(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = config(library, 'theme: nord\nkeys:\n  search: "/,ctrl+f"\n  app.quit: Q\n')
+    code, out, err = run(capsys, path, "search", "ferry")
+    assert (code, err) == (EXIT_OK, "") and "2 results" in out
+
+
+def test_the_cli_knows_the_themes_textual_has() -> None:
+    from textual.theme import BUILTIN_THEMES
+
+    assert set(THEMES) == set(BUILTIN_THEMES)
