@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from index import text as tx
@@ -416,3 +417,34 @@ def quote_differences(
         kind = "wording" if d.kind == "other" else d.kind
         found.append(Difference(kind, d.a, d.b, d.a_text, d.b_text))
     return tuple(found)
+
+
+# --- in words --------------------------------------------------------------------------------
+
+_KIND_LABEL = {"negation": "negation or hedge", "other": "other words"}
+
+
+def describe(differences: tuple[Difference, ...], fold: Callable[[str], str] = str) -> str:
+    """What differs, in words, for a list or a report: each conflicting fact ("number: A “75”,
+    B “62”"), then in how many places other words stand. `fold` makes article text safe to
+    show (the caller's: a terminal's or a widget's)."""
+    parts = []
+    other = {"A": 0, "B": 0}
+    reworded = any(d.kind == "wording" for d in differences)
+    for d in differences:
+        kind = _KIND_LABEL.get(d.kind, d.kind)
+        if d.kind == "attribution":
+            parts.append("attribution: the same words given to another speaker")
+        elif d.conflict and d.a_text and d.b_text:
+            parts.append(f"{kind}: A “{fold(d.a_text)}”, B “{fold(d.b_text)}”")
+        elif d.conflict:
+            side, text = ("A", d.a_text) if d.a_text else ("B", d.b_text)
+            parts.append(f"{kind} only in {side}: “{fold(text or '')}”")
+        else:
+            other["A"] += d.a is not None
+            other["B"] += d.b is not None
+    rest = ", ".join(f"{n} in {side}" for side, n in other.items() if n)
+    if rest:
+        what = "worded otherwise" if reworded else "other words"
+        parts.append(f"{what} in {sum(other.values())} places ({rest})")
+    return "; ".join(parts) if parts else "says something else"

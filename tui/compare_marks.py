@@ -7,6 +7,7 @@ only ever appended to a `Text` as a plain string, never parsed as markup.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ class Palette:
     current: Style
     badge_shared: Style
     badge_pair: Style
+    differ: Style
 
 
 DEFAULT_PALETTE = Palette(
@@ -39,33 +41,40 @@ DEFAULT_PALETTE = Palette(
     current=Style(reverse=True, bold=True),
     badge_shared=Style(color="#000000", bgcolor="#c9a227", bold=True),
     badge_pair=Style(color="#ffffff", bgcolor="#1f6f8b", bold=True),
+    differ=Style(color="#ffffff", bgcolor="#b03a2e", bold=True),
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Stop:
     """A place `]`/`[` stop at: a shared passage (`kind == "shared"`) or a paraphrase pair
-    (`"pair"`), numbered as shown in the text, with its spans on each side."""
+    (`"pair"`), numbered as shown in the text, with its spans on each side. A pair whose
+    verdict is "differs" is labelled ≠ instead of ≈."""
 
     kind: str
     number: int
     a: tuple[int, int]
     b: tuple[int, int]
+    differs: bool = False
 
     @property
     def label(self) -> str:
-        return f"{self.number}" if self.kind == "shared" else f"≈{self.number}"
+        if self.kind == "shared":
+            return f"{self.number}"
+        return f"{'≠' if self.differs else '≈'}{self.number}"
 
 
 @dataclass(frozen=True, slots=True)
 class Marks:
-    """What to paint on one side: spans in the cleaned body, with the stop they belong to."""
+    """What to paint on one side: spans in the cleaned body, with the stop they belong to;
+    `differs`, the words that differ inside pairs and quotes (the third style)."""
 
     shared: list[tuple[int, int, int]]  # start, end, index into the screen's stops
     pairs: list[tuple[int, int, int]]
     labels: list[str]  # the badge of each stop, by index
     quotes: list[tuple[int, int]]
     alone: list[tuple[int, int]]
+    differs: list[tuple[int, int]] = dataclasses.field(default_factory=list)
 
 
 def stops_of(alignment: Alignment) -> list[Stop]:
@@ -75,7 +84,7 @@ def stops_of(alignment: Alignment) -> list[Stop]:
         for p in alignment.shared
     ]
     stops += [
-        Stop("pair", n, (p.a.start, p.a.end), (p.b.start, p.b.end))
+        Stop("pair", n, (p.a.start, p.a.end), (p.b.start, p.b.end), p.verdict == "differs")
         for n, p in enumerate(alignment.pairs, 1)
     ]
     stops.sort(key=lambda s: (s.a, s.kind))
@@ -93,7 +102,31 @@ def marks_of(alignment: Alignment, stops: list[Stop], side: str) -> Marks:
     ]
     alone = alignment.only_a if side == "a" else alignment.only_b
     labels = [s.label for s in stops]
-    return Marks(shared, pairs, labels, quotes, [(s.start, s.end) for s in alone])
+    return Marks(
+        shared,
+        pairs,
+        labels,
+        quotes,
+        [(s.start, s.end) for s in alone],
+        differs_of(alignment, side),
+    )
+
+
+def differs_of(alignment: Alignment, side: str) -> list[tuple[int, int]]:
+    """Where the words differ on `side`: every difference inside a pair whose verdict is
+    "differs", and the words a matched quote has in other wording (a quote given to another
+    speaker is the same words: nothing inside it is marked)."""
+    spans: list[tuple[int, int]] = []
+    for p in alignment.pairs:
+        if p.verdict == "differs":
+            spans += [span for d in p.differences if (span := getattr(d, side)) is not None]
+    for m in alignment.quotes:
+        spans += [
+            span
+            for d in m.differences
+            if d.kind != "attribution" and (span := getattr(d, side)) is not None
+        ]
+    return sorted(set(spans))
 
 
 def render_paragraph(
@@ -123,6 +156,7 @@ def render_paragraph(
     paint(marks.alone, palette.alone)
     paint([(s, e) for s, e, _ in marks.pairs], palette.pair)
     paint([(s, e) for s, e, _ in marks.shared], palette.shared)
+    paint(marks.differs, palette.differ)
     paint(marks.quotes, palette.quote)
     if current is not None:
         paint([(s, e) for s, e, n in marks.shared + marks.pairs if n == current], palette.current)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from index.compare import Alignment, Quote, QuoteMatch, SentencePair
 from index.model import Article
-from index.verdict import Difference
+from index.verdict import Difference, describe
 from tui.terminal import printable
 
 # SGR codes, matched to the compare screen's colours: shared passages yellow, paraphrase pairs
@@ -139,7 +139,8 @@ class _Report:
                     _line(q.speaker or "speaker not named") for q in (item.a, item.b)
                 )
                 what += f" · {speakers}"
-            yield from self.wrap(f"{what} · {_summary(item.differences)}", "      ", f"  {n:>2}. ")
+            what += f" · {describe(item.differences, _line)}"
+            yield from self.wrap(what, "      ", f"  {n:>2}. ")
             for label, span, side in (("A", a, "a"), ("B", b, "b")):
                 text = self.marked(span.text, span.start, item.differences, side)
                 yield from self.wrap_marked(text, "        ", f"      {label} ")
@@ -181,32 +182,6 @@ class _Report:
 
 # Private-use characters around the differing words while the text is folded and wrapped.
 _OPEN, _CLOSE = "\ue000", "\ue001"
-_KIND_LABEL = {"negation": "negation or hedge", "other": "other words"}
-
-
-def _summary(differences: tuple[Difference, ...]) -> str:
-    """What differs, in words: each conflicting fact ("number: A “75”, B “62”"), then how many
-    stretches of other words each side has in their place or alone."""
-    parts = []
-    other = {"A": 0, "B": 0}
-    reworded = any(d.kind == "wording" for d in differences)
-    for d in differences:
-        kind = _KIND_LABEL.get(d.kind, d.kind)
-        if d.kind == "attribution":
-            parts.append("attribution: the same words given to another speaker")
-        elif d.conflict and d.a_text and d.b_text:
-            parts.append(f"{kind}: A {_quoted(_line(d.a_text))}, B {_quoted(_line(d.b_text))}")
-        elif d.conflict:
-            side, text = ("A", d.a_text) if d.a_text else ("B", d.b_text)
-            parts.append(f"{kind} only in {side}: {_quoted(_line(text or ''))}")
-        else:
-            other["A"] += d.a is not None
-            other["B"] += d.b is not None
-    rest = ", ".join(f"{n} in {side}" for side, n in other.items() if n)
-    if rest:
-        what = "worded otherwise" if reworded else "other words"
-        parts.append(f"{what} in {sum(other.values())} places ({rest})")
-    return "; ".join(parts) if parts else "says something else"
 
 
 def _line(text: str) -> str:

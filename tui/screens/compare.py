@@ -6,8 +6,9 @@ The alignment (`index.compare.compare`) is computed in a thread worker on the *c
 every span it returns indexes the very text shown here. Article text is hostile: it reaches the
 screen only as Rich `Text` built from plain strings, never as markup.
 
-Keys: `]`/`[` next/previous shared passage or paraphrase pair (both panes scroll to it), `S`
-toggles synchronised scrolling, `x` swaps the sides, `escape` goes back.
+Keys: `]`/`[` next/previous shared passage or paraphrase pair (both panes scroll to it), `d`
+lists where the two differ (`enter` goes there), `S` toggles synchronised scrolling, `x` swaps
+the sides, `escape` goes back.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from tui.compare_marks import (
     render_paragraph,
     stops_of,
 )
+from tui.screens.differences import DifferencesScreen, Place, places_of
 from tui.text import clean, one_line, paragraphs
 from tui.widgets.footer import Footer
 
@@ -83,6 +85,7 @@ class ComparePane(ScrollView, can_focus=True):
         "compare-pane--current",
         "compare-pane--badge-shared",
         "compare-pane--badge-pair",
+        "compare-pane--differ",
     }
 
     class Scrolled(Message):
@@ -139,6 +142,7 @@ class ComparePane(ScrollView, can_focus=True):
             current=style("current", base.current),
             badge_shared=style("badge-shared", base.badge_shared),
             badge_pair=style("badge-pair", base.badge_pair),
+            differ=style("differ", base.differ),
         )
 
     def show(self, body: str, marks: Marks | None, current: int | None) -> None:
@@ -250,6 +254,13 @@ class CompareScreen(Screen[None]):
             "Previous",
             id="compare.previous",
             tooltip="Go to the previous shared passage or paraphrase pair",
+        ),
+        Binding(
+            "d",
+            "differences",
+            "Differences",
+            id="compare.differences",
+            tooltip="List where the two differ: facts, quotes, other words",
         ),
         Binding(
             "S",
@@ -427,6 +438,8 @@ class CompareScreen(Screen[None]):
         out.append(" ")
         out.append(" other words ", style=palette.pair)
         out.append(" ")
+        out.append(" differs ", style=palette.differ)
+        out.append(" ")
         out.append(" one side only ", style=palette.alone)
         return out
 
@@ -463,6 +476,31 @@ class CompareScreen(Screen[None]):
             row = pane.line_of(start)
             if row is not None:
                 pane.drive(row - max(1, pane.size.height // 4))
+
+    def action_differences(self) -> None:
+        alignment = self.alignment
+        if alignment is None:
+            self.notify("Still comparing…", severity="information", timeout=2)
+            return
+        places = places_of(alignment)
+
+        def go(index: int | None) -> None:
+            if index is not None:
+                self.go_to(places[index])
+
+        self.app.push_screen(DifferencesScreen(places), go)
+
+    def go_to(self, place: Place) -> None:
+        """Show `place` in both panes: a pair becomes the current stop, a quote is scrolled to."""
+        for n, stop in enumerate(self.stops):
+            if place.pair is not None and stop.kind == "pair" and stop.number == place.pair:
+                self.current = n
+                self.call_after_refresh(self._scroll_to_current)
+                return
+        for pane, start in ((self.pane_a, place.a_start), (self.pane_b, place.b_start)):
+            row = pane.line_of(start)
+            if row is not None:
+                self.call_after_refresh(pane.drive, row - max(1, pane.size.height // 4))
 
     def action_toggle_sync(self) -> None:
         self.sync = not self.sync
