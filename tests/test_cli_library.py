@@ -109,3 +109,57 @@ def test_the_cli_knows_the_themes_textual_has() -> None:
     from textual.theme import BUILTIN_THEMES
 
     assert set(THEMES) == set(BUILTIN_THEMES)
+
+
+# ---- the CLI's rough edges (issue 10, item 14) ---------------------------------------------
+
+
+def test_json_dates_keep_a_date_only_article_date_only(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # README: a day alone stays `YYYY-MM-DD` (no invented midnight); a time is UTC with offset.
+    path = config(library)
+    code, out, err = run(capsys, path, "search", "ferry", "--json")
+    assert code == EXIT_OK, err
+    dates = {hit["id"]: hit["date"] for hit in json.loads(out)["hits"]}
+    assert dates == {
+        "news/ferry.txt": "2024-04-01", "wire/feed.jsonl#1": "2024-04-03T10:00:00+00:00"
+    }
+    code, out, _ = run(capsys, path, "show", "news/ferry.txt", "--json")
+    assert json.loads(out)["date"] == "2024-04-01"
+    code, out, _ = run(capsys, path, "show", "news/choir.txt", "--json")
+    assert json.loads(out)["date"] is None
+    code, out, _ = run(capsys, path, "related", "news/ferry.txt", "--json")
+    assert {h["id"]: h["date"] for h in json.loads(out)["hits"]}["wire/feed.jsonl#1"] == (
+        "2024-04-03T10:00:00+00:00"
+    )
+
+
+def test_an_unknown_source_lists_the_sources(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, config(library), "search", "ferry", "--source", "nosuch")
+    assert (code, out) == (EXIT_USAGE, "")
+    assert err == "newsreader: --source: no source named 'nosuch' (the sources are: news, wire)\n"
+
+
+def test_comparing_an_article_with_itself_says_so(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for extra in ([], ["--json"]):
+        code, out, err = run(capsys, config(library), "compare", "news/ferry.txt",
+                             "news/ferry.txt", *extra)
+        assert (code, out) == (EXIT_USAGE, "")
+        assert err == (
+            "newsreader: 'news/ferry.txt' and 'news/ferry.txt' are the same article: "
+            "compare two different ones\n"
+        )
+
+
+def test_index_rebuild_says_what_it_did(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = config(library)
+    assert run(capsys, path, "index")[0] == EXIT_OK
+    code, out, err = run(capsys, path, "index", "--rebuild")
+    assert (code, err) == (EXIT_OK, "")
+    assert out.startswith("3 articles in the index, rebuilt from the files in ")
+    assert out.endswith(": 3 indexed from 3 files, 0 skipped\n")
