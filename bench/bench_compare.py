@@ -1,4 +1,4 @@
-"""Time `index.compare.compare` on generated long articles, and optionally on real files.
+"""Time `index.compare.alignment.compare` on generated long articles, and optionally on real files.
 
 Run: `python bench/bench_compare.py [--screen] [FILE ...]`. Prints figures, asserts nothing;
 `--screen` also times the compare screen, headless. The generated
@@ -16,10 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from index.compare import compare
-from index.model import Article
+from newsreader.index.compare.alignment import compare
+from newsreader.index.model import Article
 
 _FUNCTION_WORDS = (
     "a the of to in on for with by from at as and or but after before during under over it is "
@@ -156,7 +154,7 @@ def _screen() -> None:
     from textual.screen import Screen
     from textual.widgets import Static
 
-    from tui.screens.compare import CompareScreen
+    from newsreader.tui.screens.compare import CompareScreen
 
     a, b = make_pair(2000)
 
@@ -190,7 +188,7 @@ def _screen() -> None:
 
 def _files(paths: list[str]) -> None:
     try:
-        from index.articles import read_articles
+        from newsreader.index.parsing.articles import read_articles
     except ImportError:
         read_articles = None
     articles: list[Article] = []

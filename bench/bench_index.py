@@ -14,15 +14,12 @@ import argparse
 import os
 import resource
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from index.config import SourceConfig, settings_for
-from index.store import Library
+from newsreader.index.config import SourceConfig, settings_for
+from newsreader.index.store.library import Library
 
 
 def peak_rss_mb() -> float:

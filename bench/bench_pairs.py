@@ -21,7 +21,7 @@ second sentences in an order shuffled with `--seed`. `compare(A, B)` runs on eac
 Also printed: word-overlap Jaccard's AUC on the same pairs, for reference. Prints figures,
 asserts nothing.
 
-`--fit` instead fits `index.verdict`'s logistic model on the file's pairs (each pair's two
+`--fit` instead fits `index.compare.verdict`'s logistic model on the file's pairs (each pair's two
 sentences judged directly) and prints the weights to paste into `index/verdict.py`, with the
 AUC of 10-fold cross-validation repeated `--repeats` times: the honest figure for the pairs
 the weights were fitted on.
@@ -41,10 +41,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from index import text as tx
-from index.compare import compare
-from index.model import Article
-from index.verdict import signals
+from newsreader.index.compare import text as tx
+from newsreader.index.compare.alignment import compare
+from newsreader.index.compare.verdict import signals
+from newsreader.index.model import Article
 
 
 def read_pairs(path: Path) -> list[tuple[int, str, str]]:
@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=12, help="labelled pairs per article")
     parser.add_argument("--seed", type=int, default=1, help="seed of B's shuffle")
     parser.add_argument("--score", choices=("score", "link"), default="score")
-    parser.add_argument("--fit", action="store_true", help="fit index.verdict's weights")
+    parser.add_argument("--fit", action="store_true", help="fit index.compare.verdict's weights")
     parser.add_argument("--repeats", type=int, default=10, help="cross-validation repeats")
     args = parser.parse_args(argv)
     pairs = read_pairs(args.pairs)

@@ -38,14 +38,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 TUI_PROBE = r"""
 import resource, sys, time
 start = float(sys.argv[1])
-from index.config import load_settings
-from tui.app import make_app
+from newsreader.index.config import load_settings
+from newsreader.tui.app import make_app
 from pathlib import Path
 
 app = make_app(load_settings(Path(sys.argv[2])))
@@ -79,8 +78,8 @@ def pct(values: list[float], p: float) -> float:
 
 
 def library(corpus: Path, index_dir: Path, procs: int | None = None):  # type: ignore[no-untyped-def]
-    from index.config import SourceConfig, settings_for
-    from index.store import Library
+    from newsreader.index.config import SourceConfig, settings_for
+    from newsreader.index.store.library import Library
 
     settings = settings_for([SourceConfig("corpus", corpus)], index_dir)
     return Library(settings, procs=procs)
@@ -124,7 +123,7 @@ def step_build(corpus: Path, index_dir: Path, procs: int | None) -> dict[str, ob
 def step_first(corpus: Path, index_dir: Path) -> dict[str, object]:
     """The reader's first index of the library: batches committed as it goes (what a user
     with no index yet waits for), into a fresh folder."""
-    from tui.screens.indexer import FIRST_BATCH
+    from newsreader.tui.screens.indexer import FIRST_BATCH
 
     shutil.rmtree(index_dir, ignore_errors=True)
     lib = library(corpus, index_dir)
@@ -146,8 +145,8 @@ def step_first(corpus: Path, index_dir: Path) -> dict[str, object]:
 def step_search(corpus: Path, index_dir: Path, repeat: int) -> dict[str, object]:
     from bench_search import QUERIES
 
-    from index.search import related, search
-    from tui.loaders import SEARCH_LIMIT
+    from newsreader.index.search.results import related, search
+    from newsreader.tui.loaders import SEARCH_LIMIT
 
     lib = library(corpus, index_dir)
     for q in ("warmup", "government"):

@@ -4,7 +4,7 @@ in-article highlight spans on a long text. Prints p50/p95 in milliseconds; asser
     python bench/bench_search.py ../shared/corpora/bbc          # index a corpus folder first
     python bench/bench_search.py --index-dir /path/to/index       # an existing newsreader index
 
-A corpus folder is indexed with `index.store.Library` into a temporary folder.
+A corpus folder is indexed with `index.store.library.Library` into a temporary folder.
 """
 
 from __future__ import annotations
@@ -13,18 +13,15 @@ import argparse
 import contextlib
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from whoosh import index as windex
 from whoosh.searching import Searcher
 
-from index.search import highlight_spans, related, search
+from newsreader.index.search.results import highlight_spans, related, search
 
 QUERIES = {
     "single": ["government", "film", "economy", "music", "games", "election"],
@@ -51,8 +48,8 @@ class IndexDir:
 
 
 def build(corpus: Path, index_dir: Path) -> object:
-    from index.config import SourceConfig, settings_for
-    from index.store import Library
+    from newsreader.index.config import SourceConfig, settings_for
+    from newsreader.index.store.library import Library
 
     settings = settings_for([SourceConfig(name="corpus", path=corpus)], index_dir)
     lib = Library(settings)

@@ -19,17 +19,15 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 QUERY_WORDS = ["government", "mobile phone", "oil prices", "world cup", "election", "music"]
 
 STARTUP_PROBE = r"""
 import asyncio, sys, time
 start = float(sys.argv[1])
-from index.config import load_settings
+from newsreader.index.config import load_settings
 from textual import events
-from tui.app import make_app
-from tui.screens.help import HelpScreen
+from newsreader.tui.app import make_app
+from newsreader.tui.screens.help import HelpScreen
 from pathlib import Path
 
 app = make_app(load_settings(Path(sys.argv[2])))
@@ -87,7 +85,7 @@ class PaintClock:
     screen (headless, Textual still composes every frame)."""
 
     def __init__(self) -> None:
-        from tui.widgets.article_list import ArticleList
+        from newsreader.tui.widgets.article_list import ArticleList
 
         self.painted = 0.0
         original = ArticleList.render_line
@@ -111,10 +109,10 @@ class PaintClock:
 async def interactive(config: Path, rounds: int) -> None:
     from textual import events
 
-    from index.config import load_settings
-    from tui.app import make_app
-    from tui.widgets.article_list import ArticleList
-    from tui.widgets.search_bar import DEBOUNCE, SearchBar
+    from newsreader.index.config import load_settings
+    from newsreader.tui.app import make_app
+    from newsreader.tui.widgets.article_list import ArticleList
+    from newsreader.tui.widgets.search_bar import DEBOUNCE, SearchBar
 
     clock = PaintClock()
     app = make_app(load_settings(config))

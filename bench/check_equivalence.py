@@ -3,7 +3,7 @@ suggestions and related articles for the query set of bench_search.py, both sort
 many answers were compared and every one that differs; exits 1 if any does.
 
     python bench/check_equivalence.py --index-dir /tmp/nr-scale/index-100000
-        # one index, answered by index.engine and by Whoosh's matchers
+        # one index, answered by index.store.whoosh.engine and by Whoosh's matchers
     python bench/check_equivalence.py --corpus /tmp/nr-scale/corpus-20000 [--work DIR]
         # also the build: an index made through every fast path against one made through
         # Whoosh's analysis, posting pool and codec (one writer process each, so document
@@ -24,17 +24,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_search import QUERIES as BENCH_QUERIES
 from bench_search import IndexDir
 
-import index.engine as engine
-import index.ingest as ingest
-import index.pool as pool
-import index.schema as schema
-from index.search import related, search
+import newsreader.index.store.ingest as ingest
+import newsreader.index.store.schema as schema
+import newsreader.index.store.whoosh.engine as engine
+import newsreader.index.store.whoosh.pool as pool
+from newsreader.index.search.results import related, search
 
 # bench_search's classes, plus the field, NOT, wildcard and title shapes the UI also sends.
 QUERIES = [q for qs in BENCH_QUERIES.values() for q in qs] + [
@@ -141,7 +140,7 @@ def compare(fast: object, reference: object, build: bool) -> int:
     found, ties = differences(reference, got, want)
     for line in found:
         print(line)
-    what = "fast build + index.engine" if build else "index.engine"
+    what = "fast build + index.store.whoosh.engine" if build else "index.store.whoosh.engine"
     print(
         f"{docs:,} articles: {len(got)} answers ({len(QUERIES)} queries x 2 sorts, "
         f"{len(sample)} related), {what} against Whoosh's own code: {len(found)} differ, "
@@ -152,8 +151,8 @@ def compare(fast: object, reference: object, build: bool) -> int:
 
 
 def build(corpus: Path, index_dir: Path, reference: bool) -> object:
-    from index.config import SourceConfig, settings_for
-    from index.store import Library
+    from newsreader.index.config import SourceConfig, settings_for
+    from newsreader.index.store.library import Library
 
     lib = Library(settings_for([SourceConfig("corpus", corpus)], index_dir), procs=1)
     t = time.perf_counter()
@@ -169,7 +168,7 @@ def build(corpus: Path, index_dir: Path, reference: bool) -> object:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--index-dir", type=Path, help="an existing index: check index.engine")
+    ap.add_argument("--index-dir", type=Path, help="an existing index: check the engine")
     ap.add_argument("--corpus", type=Path, help="a corpus folder: check the build as well")
     ap.add_argument("--work", type=Path, default=Path("/tmp/nr-equivalence"))
     args = ap.parse_args()

@@ -67,7 +67,7 @@ class Settings:
 
 def samples_dir() -> Path:
     """The sample library shipped with the package."""
-    return Path(str(resources.files("newsreader_samples")))
+    return Path(str(resources.files("newsreader.samples")))
 
 
 def find_config(explicit: Path | None = None) -> Path | None:

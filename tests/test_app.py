@@ -19,20 +19,20 @@ from tui_support import (
     settle,
 )
 
-from index.config import SourceConfig
-from index.search import Segment
-from tui.app import NewsreaderApp
-from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
-from tui.screens.related import RelatedScreen
-from tui.screens.welcome import WelcomeScreen
-from tui.text import from_segments
-from tui.widgets.article_list import ArticleList
-from tui.widgets.article_view import ArticleView, Reading
-from tui.widgets.rows import Entry, EntryRows
-from tui.widgets.search_bar import SearchBar
-from tui.widgets.source_list import SourceList
-from tui.widgets.status import LibraryHeader, StatusLine
+from newsreader.index.config import SourceConfig
+from newsreader.index.search.results import Segment
+from newsreader.tui.app import NewsreaderApp
+from newsreader.tui.screens.help import HelpScreen
+from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.screens.related import RelatedScreen
+from newsreader.tui.screens.welcome import WelcomeScreen
+from newsreader.tui.text import from_segments
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.article_view import ArticleView, Reading
+from newsreader.tui.widgets.rows import Entry, EntryRows
+from newsreader.tui.widgets.search_bar import SearchBar
+from newsreader.tui.widgets.source_list import SourceList
+from newsreader.tui.widgets.status import LibraryHeader, StatusLine
 
 SIZE = (120, 40)
 
@@ -102,7 +102,7 @@ async def test_first_screen_takes_keys_while_the_list_loads(
     moment, and meanwhile the list says so and keys work."""
     import threading
 
-    from tui import loaders
+    from newsreader.tui import loaders
 
     release = threading.Event()
     load_rows = loaders.load_rows
@@ -136,7 +136,7 @@ async def test_first_screen_takes_keys_while_the_list_loads(
 async def test_a_list_that_fails_to_load_does_not_say_loading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui import loaders
+    from newsreader.tui import loaders
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("disk on fire")
@@ -156,8 +156,8 @@ async def test_a_big_library_is_checked_in_a_child_process(
 ) -> None:
     """Stat-ing every file in a thread starved the UI thread of the GIL: from CHILD_FROM
     articles the start-up check runs in a child process, and its answer still counts."""
-    import tui.index_check as index_check
-    from index.store import Library
+    import newsreader.tui.index_check as index_check
+    from newsreader.index.store.library import Library
 
     children: list[object] = []
     in_child = index_check._in_child
@@ -458,7 +458,7 @@ async def test_first_launch_indexes_and_fills_the_lists(tmp_path: Path) -> None:
 async def test_first_launch_lists_fill_in_batch_by_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.screens.indexer as indexer
+    import newsreader.tui.screens.indexer as indexer
 
     monkeypatch.setattr(indexer, "FIRST_BATCH", 2)
     seen: list[str] = []
@@ -482,9 +482,9 @@ async def test_first_launch_lists_fill_in_batch_by_batch(
 async def test_first_launch_indexes_with_writer_processes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import index.ingest as ingest
-    from index.store import Library
-    from tui.app import make_app
+    import newsreader.index.store.ingest as ingest
+    from newsreader.index.store.library import Library
+    from newsreader.tui.app import make_app
 
     # Whoosh's sub-writers are spawned from inside the running app (they used to fail there).
     monkeypatch.setattr(ingest, "MP_MIN_FILES", 1)
@@ -555,8 +555,8 @@ async def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
 async def test_hostile_text_from_any_source_never_reaches_the_terminal(tmp_path: Path) -> None:
     """Even if the index handed over raw escapes, the widgets drop them and show markup as text
     (the list and the pane are fed directly here, bypassing the parser's own cleaning)."""
-    from index.model import Article
-    from tui.text import clean, one_line
+    from newsreader.index.model import Article
+    from newsreader.tui.text import clean, one_line
 
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
@@ -651,7 +651,7 @@ async def test_related_screen_lists_and_opens(tmp_path: Path) -> None:
 
 
 async def test_mark_and_compare_open_the_compare_screen(tmp_path: Path) -> None:
-    compare = pytest.importorskip("tui.screens.compare")
+    compare = pytest.importorskip("newsreader.tui.screens.compare")
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -666,7 +666,7 @@ async def test_mark_and_compare_open_the_compare_screen(tmp_path: Path) -> None:
 
 
 async def test_compare_from_the_related_list(tmp_path: Path) -> None:
-    compare = pytest.importorskip("tui.screens.compare")
+    compare = pytest.importorskip("newsreader.tui.screens.compare")
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -705,7 +705,7 @@ async def test_url_without_web_scheme_is_not_opened(tmp_path: Path) -> None:
 
 
 async def test_command_palette_offers_screen_commands(tmp_path: Path) -> None:
-    from tui.commands import NewsreaderCommands
+    from newsreader.tui.commands import NewsreaderCommands
 
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
@@ -724,7 +724,7 @@ async def test_command_palette_offers_screen_commands(tmp_path: Path) -> None:
 
 
 async def test_a_hundred_thousand_rows_need_no_widget_per_article(tmp_path: Path) -> None:
-    from tui.widgets.rows import PagedRows
+    from newsreader.tui.widgets.rows import PagedRows
 
     fetched: list[int] = []
 
@@ -777,13 +777,13 @@ async def test_a_failed_worker_is_reported_once(tmp_path: Path) -> None:
     [("/", "slash"), ("?", "question_mark"), ("ctrl+f, x", "ctrl+f,x"), ("slash", "slash")],
 )
 def test_config_keys_are_normalised_to_textual_names(given: str, expected: str) -> None:
-    from tui.keys import normalize_keys
+    from newsreader.tui.keys import normalize_keys
 
     assert normalize_keys(given) == expected
 
 
 def test_keymap_accepts_short_ids_and_warns_about_unknown_ones() -> None:
-    from tui.keys import build_keymap
+    from newsreader.tui.keys import build_keymap
 
     keymap, warnings = build_keymap(
         {"search": "/", "quit": "ctrl+q", "list.down": "J", "bogus": "b", "main.sort": " , "},

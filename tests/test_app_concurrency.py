@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from tui_support import TOTAL, indexed_settings, new_app, settle
 
-from tui.widgets.article_list import ArticleList
-from tui.widgets.search_bar import SearchBar
-from tui.widgets.status import LibraryHeader, StatusLine
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.search_bar import SearchBar
+from newsreader.tui.widgets.status import LibraryHeader, StatusLine
 
 SIZE = (120, 40)
 NEW_FILES = 150
@@ -68,7 +68,7 @@ async def test_reader_keeps_working_while_another_process_indexes(tmp_path: Path
         indexer = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            "import sys; from tui.cli import main; sys.exit(main())",
+            "import sys; from newsreader.cli.main import main; sys.exit(main())",
             "--config",
             str(config),
             "index",

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from tui_support import TOTAL, indexed_settings, new_app, settle
 
-from index.config import Settings, SourceConfig, load_config_file, settings_for
-from index.store import Library
-from tui.app import NewsreaderApp
-from tui.widgets.article_list import ArticleList
-from tui.widgets.source_list import SourceList
+from newsreader.index.config import Settings, SourceConfig, load_config_file, settings_for
+from newsreader.index.store.library import Library
+from newsreader.tui.app import NewsreaderApp
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.source_list import SourceList
 
 SIZE = (120, 40)
 

@@ -11,8 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from index.articles import MAX_FILE_BYTES, ArticleError, parse_articles, read_articles
-from index.model import Article
+from newsreader.index.model import Article
+from newsreader.index.parsing.articles import (
+    MAX_FILE_BYTES,
+    ArticleError,
+    parse_articles,
+    read_articles,
+)
 
 
 def parse(text: str | bytes, fmt: str = "txt", outlet: str = "") -> list[Article]:

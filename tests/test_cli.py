@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
+from newsreader.cli.main import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
 
 STORY_A = """Ferry strike halts island crossings
 
@@ -216,8 +216,8 @@ def test_bad_config_exits_2_naming_file_line_and_key(
 
 
 def test_busy_index_exits_1(capsys: pytest.CaptureFixture[str], config: Path) -> None:
-    from index.config import load_settings
-    from index.lock import WriteLock
+    from newsreader.index.config import load_settings
+    from newsreader.index.store.lock import WriteLock
 
     settings = load_settings(config)
     run(capsys, config, "index")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import EXIT_OK, EXIT_USAGE, main
-from tui.config_check import THEMES
-from tui.keys import check_key
+from newsreader.cli.main import EXIT_OK, EXIT_USAGE, main
+from newsreader.tui.config_check import THEMES
+from newsreader.tui.keys import check_key
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Alignment of two articles (index.compare) and the text helpers under it (index.text)."""
+"""Alignment of two articles (index.compare) and the text helpers under it (index.compare.text)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.compare import Alignment, compare
-from index.model import Article
-from index.text import find_quotes, normalize_words, sentences, words
+from newsreader.index.compare.alignment import Alignment, compare
+from newsreader.index.compare.text import find_quotes, normalize_words, sentences, words
+from newsreader.index.model import Article
 
 
 def art(body: str, aid: str = "t/a") -> Article:
@@ -424,11 +424,11 @@ def test_the_same_statement_translated_differently_is_paired(x: int, y: int) -> 
     assert 0 < result.similarity < 0.6
 
 
-# --- the CLI's text report (tui.compare_report) ----------------------------------------------
+# --- the CLI's text report (cli.compare_report) ----------------------------------------------
 
 
 def test_report_names_what_was_found() -> None:
-    from tui.compare_report import report_lines
+    from newsreader.cli.compare_report import report_lines
 
     a, b = art(STORY_A), art(STORY_B, "t/b")
     lines = list(report_lines(a, b, compare(a, b), color=False))
@@ -444,7 +444,7 @@ def test_report_names_what_was_found() -> None:
 
 
 def test_report_colours_only_when_asked() -> None:
-    from tui.compare_report import report_lines
+    from newsreader.cli.compare_report import report_lines
 
     a, b = art(STORY_A), art(STORY_B, "t/b")
     coloured = "\n".join(report_lines(a, b, compare(a, b), color=True))
@@ -452,7 +452,7 @@ def test_report_colours_only_when_asked() -> None:
 
 
 def test_report_of_hostile_text_is_printable_and_literal() -> None:
-    from tui.compare_report import report_lines
+    from newsreader.cli.compare_report import report_lines
 
     evil = "\x1b]52;c;Zm9v\x07[bold red]Boom[/] went \x1b[2J\x00\u202ethe drum.\n\n" + WIRE
     a = Article(id="t/\x1b[31mx", title="[i]T\x1b[1m", body=evil, source="t", path="/x")
@@ -469,7 +469,7 @@ def test_report_of_hostile_text_is_printable_and_literal() -> None:
 
 
 def test_report_when_nothing_is_in_common() -> None:
-    from tui.compare_report import report_lines
+    from newsreader.cli.compare_report import report_lines
 
     a = art("The orchestra rehearsed a new symphony by a young composer from Tallinn.")
     b = art("", "t/b")
@@ -480,7 +480,7 @@ def test_report_when_nothing_is_in_common() -> None:
 def test_cli_compare_prints_the_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.cli import main
+    from newsreader.cli.main import main
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))

@@ -16,9 +16,9 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from index.model import Article
-from tui.compare_marks import DEFAULT_PALETTE, Marks, follow, render_paragraph
-from tui.screens.compare import ComparePane, CompareScreen
+from newsreader.index.model import Article
+from newsreader.tui.compare_marks import DEFAULT_PALETTE, Marks, follow, render_paragraph
+from newsreader.tui.screens.compare import ComparePane, CompareScreen
 
 WIRE_1 = (
     "The port authority of Lindmark said on Thursday that the northern ferry terminal would "
@@ -364,7 +364,7 @@ def test_snapshot_narrow(snap_compare) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_a_failed_compare_is_shown_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
-    import tui.screens.compare as module
+    import newsreader.tui.screens.compare as module
 
     def broken(a: Article, b: Article) -> None:
         raise RuntimeError("out of cheese")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.config import (
+from newsreader.index.config import (
     ConfigError,
     builtin_settings,
     default_index_dir,

@@ -31,12 +31,12 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from index import ingest
-from index.config import SourceConfig, settings_for
-from index.lock import LOCK_NAME
-from index.search import related, search
-from index.store import INDEX_NAME, Library
-from tui.cli import main
+from newsreader.cli.main import main
+from newsreader.index.config import SourceConfig, settings_for
+from newsreader.index.search.results import related, search
+from newsreader.index.store import ingest
+from newsreader.index.store.library import INDEX_NAME, Library
+from newsreader.index.store.lock import LOCK_NAME
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="kills processes and reads /proc"
@@ -87,7 +87,7 @@ def lib(tmp_path: Path) -> Lib:
 
 def start(lib: Lib, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "--config", str(lib.config), *args],
+        [sys.executable, "-m", "newsreader.cli.main", "--config", str(lib.config), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=lib.config.parent,
@@ -96,7 +96,7 @@ def start(lib: Lib, *args: str) -> subprocess.Popen[bytes]:
 
 def cli(lib: Lib, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--config", str(lib.config), *args],
+        [sys.executable, "-m", "newsreader.cli.main", "--config", str(lib.config), *args],
         capture_output=True,
         text=True,
         timeout=120,

@@ -13,9 +13,9 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import OptionList, Static
 
-from index.model import Article
-from tui.screens.compare import ComparePane, CompareScreen
-from tui.screens.differences import DifferencesScreen
+from newsreader.index.model import Article
+from newsreader.tui.screens.compare import ComparePane, CompareScreen
+from newsreader.tui.screens.differences import DifferencesScreen
 
 _WORDS = {
     "a": ("gravel", "lantern", "meadow", "orchard", "pylon", "quarry", "ridge", "saddle"),

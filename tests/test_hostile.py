@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-import index.sources
-import index.store
-from index.config import load_config_file
-from index.search import search
-from index.store import Library
-from tui.cli import EXIT_OK, EXIT_USAGE, main
+import newsreader.index.store.library
+import newsreader.index.store.sources
+from newsreader.cli.main import EXIT_OK, EXIT_USAGE, main
+from newsreader.index.config import load_config_file
+from newsreader.index.search.results import search
+from newsreader.index.store.library import Library
 
 ESC = "\x1b"
 BEL = "\x07"
@@ -229,7 +229,7 @@ class Hostile:
 
 _INDEX_SCRIPT = """
 import resource, sys
-from tui.cli import main
+from newsreader.cli.main import main
 code = main(sys.argv[1:])
 sys.stdout.flush()
 print(f"MAXRSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
@@ -441,7 +441,7 @@ def test_files_that_vanish_or_change_between_scan_and_read(
     for name in ("keep", "vanish", "change", "fifo", "folder"):
         (lib / f"{name}.txt").write_text(f"{name} title\n\n{name}word body.\n", encoding="utf-8")
     config = write_config(tmp_path, "  - name: news\n    path: news\n")
-    real_scan = index.store.scan
+    real_scan = newsreader.index.store.library.scan
 
     def scan_then_meddle(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         found = list(real_scan(*args, **kwargs))  # type: ignore[arg-type]
@@ -453,9 +453,9 @@ def test_files_that_vanish_or_change_between_scan_and_read(
         (lib / "folder.txt").mkdir()
         return iter(found)
 
-    monkeypatch.setattr(index.store, "scan", scan_then_meddle)
+    monkeypatch.setattr(newsreader.index.store.library, "scan", scan_then_meddle)
     code, _, err = run(capsys, config, "index")
-    monkeypatch.setattr(index.store, "scan", real_scan)
+    monkeypatch.setattr(newsreader.index.store.library, "scan", real_scan)
     assert code == EXIT_OK
     warned = sorted(line.split("/news/")[1].split(":")[0] for line in err.splitlines())
     assert warned == ["fifo.txt", "folder.txt", "vanish.txt"], err
@@ -508,7 +508,7 @@ def test_an_unreadable_subfolder_warns_once_and_loses_nothing(
                 raise PermissionError(errno.EACCES, "Permission denied", str(path))
             return real(path)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(index.sources.os, "scandir", scandir)
+        monkeypatch.setattr(newsreader.index.store.sources.os, "scandir", scandir)
     else:
         sub.chmod(0)
     try:
@@ -581,7 +581,7 @@ def test_a_read_only_index_folder_refuses_updates_in_one_line_and_still_searches
                 raise PermissionError(errno.EACCES, "Permission denied", str(path))
             return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(index.lock.os, "open", open_)
+        monkeypatch.setattr(newsreader.index.store.lock.os, "open", open_)
     else:
         folder.chmod(0o555)
     try:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from tui_support import indexed_settings, make_settings
 
-import tui.index_check as index_check
-from index.store import Library, StoreError
+import newsreader.tui.index_check as index_check
+from newsreader.index.store.library import Library, StoreError
 
 
 @pytest.fixture
@@ -71,10 +71,10 @@ def test_an_error_in_the_child_comes_back(
     tmp_path: Path, in_child: list[subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     child = (
-        "from index.store import Library\n"
+        "from newsreader.index.store.library import Library\n"
         "def broken(self): raise OSError('disk on fire')\n"
         "Library.needs_update = broken\n"
-        "from tui.index_check import child_main\n"
+        "from newsreader.tui.index_check import child_main\n"
         "child_main()\n"
     )
     monkeypatch.setattr(index_check, "_CHILD", child)

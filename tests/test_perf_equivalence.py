@@ -1,6 +1,6 @@
 """The build's speed-ups change no result: an index built through the fast paths (one-pass
-analysis in `index.schema.Text`, `index.pool.CompactPool` with and without spills to run
-files, the block layout of `index.codec`, the multi-process writer) gives the same hits, scores,
+analysis in `index.store.schema.Text`, `whoosh.pool.CompactPool` with and without spills to run
+files, the block layout of `whoosh.codec`, the multi-process writer) gives the same hits, scores,
 snippets, suggestions and related articles as one built through Whoosh's own code
 (`FAST_ANALYSIS = FAST_POOL = FAST_CODEC = False`)."""
 
@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-import index.engine as engine
-import index.ingest as ingest
-import index.pool as pool
-import index.schema as schema
-from index.config import SourceConfig, settings_for
-from index.search import related, search
-from index.store import Library
+import newsreader.index.store.ingest as ingest
+import newsreader.index.store.schema as schema
+import newsreader.index.store.whoosh.engine as engine
+import newsreader.index.store.whoosh.pool as pool
+from newsreader.index.config import SourceConfig, settings_for
+from newsreader.index.search.results import related, search
+from newsreader.index.store.library import Library
 
 _TEXT = (
     "government minister election economy market prices oil bank interest rates growth "
@@ -120,7 +120,7 @@ def _answers(
     fast: bool = True,
 ) -> list[object]:
     """Every query's hits, totals, snippets and suggestions, and related articles; with
-    `fast=False` through Whoosh's matchers rather than `index.engine`."""
+    `fast=False` through Whoosh's matchers rather than `index.store.whoosh.engine`."""
     old = engine.ENABLED
     engine.ENABLED = fast
     try:
@@ -197,7 +197,7 @@ def test_fast_build_gives_the_same_answers(
 
     monkeypatch.setattr(engine, "top", counted)
     _same(_answers(fast), _answers(reference, fast=False))
-    # index.engine answered the plain, phrase, NOT, prefix and related queries itself.
+    # index.store.whoosh.engine answered the plain, phrase, NOT, prefix and related queries itself.
     assert ran.count("whoosh") < len(ran) / 4
     assert {"Or", "And", "_ArrayOr"} <= set(ran)
     with fast.searcher() as s, reference.searcher() as r:
@@ -297,13 +297,13 @@ def test_in_memory_field_lengths_equal_whoosh(reference: Library) -> None:
 
 def test_totals_are_whoosh_full_counts(corpus: Path, tmp_path: Path) -> None:
     # On an index with deleted documents (a changed and a deleted file), with and without a
-    # filter, through index.engine and through Whoosh's matchers: the total is what Whoosh
+    # filter, through the engine and through Whoosh's matchers: the total is what Whoosh
     # counts collecting every match (limit=None).
     import shutil
 
     from whoosh import query as wq
 
-    from index.query import prepare
+    from newsreader.index.search.query import prepare
 
     folder = tmp_path / "corpus"
     shutil.copytree(corpus, folder)
@@ -335,7 +335,7 @@ def test_snippets_from_the_texts_equal_snippets_from_the_postings(
 ) -> None:
     # A prefix that expands to many words takes its snippet tokens from the hits' texts
     # analysed again rather than from every word's postings: the same segments.
-    import index.snippets as snippets
+    import newsreader.index.search.snippets as snippets
 
     def answers() -> list[object]:
         out: list[object] = []

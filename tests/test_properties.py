@@ -17,13 +17,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from index.articles import FORMATS, ArticleError, parse_articles
-from index.compare import compare
-from index.config import SourceConfig, settings_for
-from index.model import Article
-from index.search import Results, highlight_spans, search
-from index.store import Library
-from index.text import normalize_words
+from newsreader.index.compare.alignment import compare
+from newsreader.index.compare.text import normalize_words
+from newsreader.index.config import SourceConfig, settings_for
+from newsreader.index.model import Article
+from newsreader.index.parsing.articles import FORMATS, ArticleError, parse_articles
+from newsreader.index.search.results import Results, highlight_spans, search
+from newsreader.index.store.library import Library
 
 SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

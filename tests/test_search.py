@@ -17,10 +17,9 @@ from hypothesis import strategies as st
 from whoosh import index as windex
 from whoosh.searching import Searcher
 
-from index.model import Article
-from index.query import find_problem, normalise_dates, plain_words
-from index.schema import make_schema
-from index.search import (
+from newsreader.index.model import Article
+from newsreader.index.search.query import find_problem, normalise_dates, plain_words
+from newsreader.index.search.results import (
     ArticleNotFound,
     Results,
     Segment,
@@ -29,7 +28,8 @@ from index.search import (
     related_json,
     search,
 )
-from index.snippets import tokenize
+from newsreader.index.search.snippets import tokenize
+from newsreader.index.store.schema import make_schema
 
 UTC = dt.UTC
 
@@ -129,7 +129,7 @@ ARTICLES = [
 
 
 class DirectLibrary:
-    """The one thing search needs from `index.store.Library` (`searcher()`), over an index
+    """The one thing search needs from `index.store.library.Library` (`searcher()`), over an index
     built directly; used for shapes the store does not make (several segments, odd bodies)."""
 
     def __init__(self, folder: Path, articles: list[Article], *, segments: int = 1) -> None:
@@ -148,7 +148,7 @@ class DirectLibrary:
 
 
 def document(a: Article) -> dict[str, object]:
-    """Fields as the store writes them (see index.ingest.document)."""
+    """Fields as the store writes them (see index.store.ingest.document)."""
     doc: dict[str, object] = {
         "id": a.id,
         "title": a.title,
@@ -175,9 +175,9 @@ def document(a: Article) -> dict[str, object]:
 def store_library(folder: Path, articles: list[Article]) -> object:
     """A real `index.store.Library` over files standing for `articles`: the parser is swapped
     for one that returns the Article of each file, so these tests depend only on the store."""
-    import index.articles as articles_mod
-    from index.config import SourceConfig, settings_for
-    from index.store import Library
+    import newsreader.index.parsing.articles as articles_mod
+    from newsreader.index.config import SourceConfig, settings_for
+    from newsreader.index.store.library import Library
 
     by_id = {a.id: a for a in articles}
     for a in articles:
@@ -671,7 +671,7 @@ def test_highlight_spans_of_malformed_and_empty_queries() -> None:
 
 
 def test_highlight_spans_agree_with_the_index_tokeniser() -> None:
-    from index.schema import TEXT_ANALYZER
+    from newsreader.index.store.schema import TEXT_ANALYZER
 
     text = "Ünïcode U.S. e-mail 3.5% naïve café's don't İstanbul " + ARTICLES[0].body
     slow = [
@@ -682,8 +682,8 @@ def test_highlight_spans_agree_with_the_index_tokeniser() -> None:
 
 
 def test_highlight_spans_general_path_agrees_with_the_fast_path() -> None:
-    from index.schema import TEXT_ANALYZER
-    from index.snippets import _spec_for, _token_matcher, match_spans
+    from newsreader.index.search.snippets import _spec_for, _token_matcher, match_spans
+    from newsreader.index.store.schema import TEXT_ANALYZER
 
     text = TEXT + " İstanbul U.S. warn-ing Port  Ellery's ports"
     for query in ["warn", '"port ellery" renn', "warn* ellery~ NOT renn", "U.S.", "w?rn*"]:
@@ -725,7 +725,7 @@ def test_related_json_shape(lib: Any) -> None:
 
 
 def test_search_module_imports_no_ui() -> None:
-    import index.search as mod
+    import newsreader.index.search.results as mod
 
     source = Path(mod.__file__).read_text(encoding="utf-8")
     assert not re.search(r"^\s*(from|import) (textual|rich|tui)\b", source, re.M)

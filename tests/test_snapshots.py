@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tui_support import indexed_settings, make_settings, new_app, settle
 
-from tui.widgets.search_bar import SearchBar
+from newsreader.tui.widgets.search_bar import SearchBar
 
 SIZE = (120, 40)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index.config import SourceConfig
-from index.sources import SourceFile, _glob_regex, scan
+from newsreader.index.config import SourceConfig
+from newsreader.index.store.sources import SourceFile, _glob_regex, scan
 
 
 def write(path: Path, text: str = "Title\n\nBody text.\n") -> Path:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from index.config import Settings, SourceConfig, settings_for
-from index.store import Library
-from tui.state import LEGACY_FILE_NAME, ReadState, read_state_path
+from newsreader.index.config import Settings, SourceConfig, settings_for
+from newsreader.index.store.library import Library
+from newsreader.tui.state import LEGACY_FILE_NAME, ReadState, read_state_path
 
 
 def library_settings(root: Path, state_dir: Path, files: dict[str, str]) -> Settings:

@@ -1,6 +1,6 @@
 """The index: incremental updates, rebuilds, the write lock, damage recovery and the reads.
 
-Most tests swap `index.articles.read_articles` for a tiny parser (first line = title, the rest
+Most tests swap `index.parsing.read_articles` for a tiny parser (first line = title, the rest
 = body; a file starting with "BAD" raises ArticleError) so they test the store, not the parser's
 heuristics; a few run the real parser end to end.
 """
@@ -17,13 +17,11 @@ from pathlib import Path
 
 import pytest
 
-import index.articles as articles
-from index import ingest
-from index.config import SourceConfig, settings_for
-from index.lock import WriteLock
-from index.model import Article
-from index.schema import SCHEMA_VERSION
-from index.store import (
+import newsreader.index.parsing.articles as articles
+from newsreader.index.config import SourceConfig, settings_for
+from newsreader.index.model import Article
+from newsreader.index.store import ingest
+from newsreader.index.store.library import (
     ArticleRow,
     IndexBusy,
     Library,
@@ -31,6 +29,8 @@ from index.store import (
     SourceCount,
     StoreError,
 )
+from newsreader.index.store.lock import WriteLock
+from newsreader.index.store.schema import SCHEMA_VERSION
 
 UTC = dt.UTC
 
@@ -406,7 +406,7 @@ def test_reading_without_an_index(library: Library) -> None:
 HOLD_LOCK = """
 import sys
 from pathlib import Path
-from index.lock import WriteLock
+from newsreader.index.store.lock import WriteLock
 lock = WriteLock(Path(sys.argv[1]))
 lock.acquire()
 print("locked", flush=True)

@@ -1,13 +1,13 @@
-"""The verdict on a sentence pair and the differences inside it (index.verdict), on sentence
+"""The verdict on a sentence pair and the differences inside it (index.compare.verdict), on sentence
 pairs written for these tests, alone and through `compare`."""
 
 from __future__ import annotations
 
 import pytest
 
-from index.compare import compare
-from index.model import Article
-from index.verdict import Judgement, judge
+from newsreader.index.compare.alignment import compare
+from newsreader.index.compare.verdict import Judgement, judge
+from newsreader.index.model import Article
 
 
 def art(body: str, aid: str = "t/a") -> Article:
@@ -201,7 +201,7 @@ DIFFER_B = (
 
 
 def test_report_lists_where_they_differ_first() -> None:
-    from tui.compare_report import report_lines
+    from newsreader.cli.compare_report import report_lines
 
     a, b = art(DIFFER_A), art(DIFFER_B, "t/b")
     lines = list(report_lines(a, b, compare(a, b), color=False))
@@ -220,7 +220,7 @@ def test_report_lists_where_they_differ_first() -> None:
 
 
 def test_report_paints_the_differing_words_in_colour() -> None:
-    from tui.compare_report import report_lines
+    from newsreader.cli.compare_report import report_lines
 
     a, b = art(DIFFER_A), art(DIFFER_B, "t/b")
     text = "\n".join(report_lines(a, b, compare(a, b), color=True))
@@ -228,7 +228,7 @@ def test_report_paints_the_differing_words_in_colour() -> None:
 
 
 def test_report_drops_private_marks_from_hostile_text() -> None:
-    from tui.compare_report import report_lines
+    from newsreader.cli.compare_report import report_lines
 
     a = art("The storm killed 75 \ue001people\ue000 in Marden on Monday.")
     b = art("The storm killed 62 people in Marden on Monday.", "t/b")

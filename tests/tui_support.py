@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from index.config import Settings, SourceConfig, settings_for
-from index.store import Library
-from tui.app import NewsreaderApp, make_app
+from newsreader.index.config import Settings, SourceConfig, settings_for
+from newsreader.index.store.library import Library
+from newsreader.tui.app import NewsreaderApp, make_app
 
 HOSTILE_TITLE = "[bold]Loud[/bold] \x1b[31mred\x1b[0m headline [link=x]here[/link]\x07"
 HOSTILE_BODY = (

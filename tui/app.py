@@ -12,13 +12,13 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
-from index.config import Settings
-from index.sources import missing_sources, missing_warning
-from index.store import Library
-from tui.commands import NewsreaderCommands
-from tui.config_check import theme_problem
-from tui.keys import build_keymap
-from tui.state import ReadState
+from newsreader.index.config import Settings
+from newsreader.index.store.library import Library
+from newsreader.index.store.sources import missing_sources, missing_warning
+from newsreader.tui.commands import NewsreaderCommands
+from newsreader.tui.config_check import theme_problem
+from newsreader.tui.keys import build_keymap
+from newsreader.tui.state import ReadState
 
 READ_DELAY = 1.5
 """Seconds an opened article stays open before it counts as read."""
@@ -60,10 +60,10 @@ class NewsreaderApp(App[None]):
         self.title = settings.name
 
     def on_mount(self) -> None:
-        from tui.screens.help import all_binding_ids
-        from tui.screens.main import MainScreen
+        from newsreader.tui.screens.help import all_binding_ids
+        from newsreader.tui.screens.main import MainScreen
 
-        # A bad theme or key in the config stops the CLI (tui.cli); the reader opens anyway,
+        # A bad theme or key in the config stops the CLI (cli.main); the reader opens anyway,
         # with the default for what is wrong, and says so.
         theme = theme_problem(self.settings, self.available_themes)
         if theme is None:
@@ -95,7 +95,7 @@ class NewsreaderApp(App[None]):
             self.notify(message, title=title, severity="warning", timeout=10, markup=False)
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from newsreader.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

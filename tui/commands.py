@@ -10,7 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from tui.text import one_line
+from newsreader.tui.text import one_line
 
 Command = tuple[str, str, Callable[[], object]]
 
@@ -19,8 +19,8 @@ class NewsreaderCommands(Provider):
     """Offers what fits the screen the palette was opened on."""
 
     def _commands(self) -> Iterator[Command]:
-        from tui.screens.help import bindings_of, key_display
-        from tui.screens.main import MainScreen
+        from newsreader.tui.screens.help import bindings_of, key_display
+        from newsreader.tui.screens.main import MainScreen
 
         screen = self.screen
         app = self.app

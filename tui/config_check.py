@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from index.config import Settings
+from newsreader.index.config import Settings
 
 THEMES = (
     "textual-dark", "textual-light", "nord", "gruvbox", "catppuccin-mocha", "dracula",
@@ -45,8 +45,8 @@ def config_problems(settings: Settings) -> list[str]:
         problems.append(theme)
     if settings.keys:
         # Binding ids live on the screens: only a config that rebinds pays for importing them.
-        from tui.keys import build_keymap
-        from tui.screens.help import all_binding_ids
+        from newsreader.tui.keys import build_keymap
+        from newsreader.tui.screens.help import all_binding_ids
 
         problems += build_keymap(settings.keys, all_binding_ids(), settings)[1]
     return problems

@@ -8,7 +8,7 @@ library the check runs in a child process instead, with a GIL (and, given a free
 of its own and a lower priority; a small library is checked in the calling thread, which is
 quicker than starting a process.
 
-No Textual here: the child imports this module and `index.store`, nothing of the UI."""
+No Textual here: the child imports this module and `index.store.library`, nothing of the UI."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ import sys
 import threading
 from pathlib import Path
 
-from index.config import Settings
-from index.store import Library, StoreError
+from newsreader.index.config import Settings
+from newsreader.index.store.library import Library, StoreError
 
 CHILD_FROM = 10_000
 """Indexed articles from which the check runs in a child process (about 0.2 s of stat calls
@@ -31,7 +31,7 @@ _CHILD = (
     # Lower priority first, imports included: on busy cores the reader's UI goes first.
     "import os\n"
     "if hasattr(os, 'nice'): os.nice(10)\n"
-    "from tui.index_check import child_main\n"
+    "from newsreader.tui.index_check import child_main\n"
     "child_main()\n"
 )
 _ROOT = Path(__file__).resolve().parents[1]

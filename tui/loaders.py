@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.search import Results, highlight_spans, search
-from index.store import Library
-from tui.text import clean, one_line
-from tui.widgets.article_view import Reading
-from tui.widgets.rows import Entry, EntryRows, PagedRows, Rows
-from tui.widgets.source_list import Scope
+from newsreader.index.search.results import Results, highlight_spans, search
+from newsreader.index.store.library import Library
+from newsreader.tui.text import clean, one_line
+from newsreader.tui.widgets.article_view import Reading
+from newsreader.tui.widgets.rows import Entry, EntryRows, PagedRows, Rows
+from newsreader.tui.widgets.source_list import Scope
 
 PAGE_SIZE = 200
 """Rows fetched from the index at a time as the list scrolls."""

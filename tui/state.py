@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
-from index.config import Settings
+from newsreader.index.config import Settings
 
 LEGACY_FILE_NAME = "read.json"
 """The one read-state file every library shared before read state was kept per library."""

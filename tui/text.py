@@ -16,11 +16,11 @@ from rich.cells import cell_len
 from rich.style import StyleType
 from rich.text import Text
 
-from tui.terminal import inline, printable
+from newsreader.tui.terminal import inline, printable
 
 
 class SegmentLike(Protocol):
-    """`index.search.Segment`, without importing it (and Whoosh) here."""
+    """`index.search.results.Segment`, without importing it (and Whoosh) here."""
 
     text: str
     match: bool

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.message import Message
 
-from tui.text import one_line
-from tui.widgets.article_list import ArticleList
-from tui.widgets.article_view import ArticleView
+from newsreader.tui.text import one_line
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
-    from tui.app import NewsreaderApp
+    from newsreader.tui.app import NewsreaderApp
 
 
 class ArticleActions:
@@ -109,7 +109,7 @@ class ArticleActions:
                 raise OSError("no web browser found")
 
     def action_related(self) -> None:
-        from tui.screens.related import RelatedScreen
+        from newsreader.tui.screens.related import RelatedScreen
 
         current = self._current()
         if current is None:
@@ -147,6 +147,8 @@ class ArticleActions:
 
     def open_compare(self, a: object, b: object) -> None:
         """Push the compare screen for two `index.model.Article`s."""
-        from tui.screens.compare import CompareScreen  # written alongside; imported on use
+        from newsreader.tui.screens.compare import (
+            CompareScreen,  # written alongside; imported on use
+        )
 
         self.app.push_screen(CompareScreen(self.nr_app.library, a, b))

@@ -32,9 +32,9 @@ from textual.strip import Strip
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from index.compare import Alignment, compare
-from index.model import Article
-from tui.compare_marks import (
+from newsreader.index.compare.alignment import Alignment, compare
+from newsreader.index.model import Article
+from newsreader.tui.compare_marks import (
     DEFAULT_PALETTE,
     Marks,
     Palette,
@@ -44,12 +44,12 @@ from tui.compare_marks import (
     render_paragraph,
     stops_of,
 )
-from tui.screens.differences import DifferencesScreen, Place, places_of
-from tui.text import clean, one_line, paragraphs
-from tui.widgets.footer import Footer
+from newsreader.tui.screens.differences import DifferencesScreen, Place, places_of
+from newsreader.tui.text import clean, one_line, paragraphs
+from newsreader.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
-    from index.store import Library
+    from newsreader.index.store.library import Library
 
 NARROW = 100
 """Below this many columns the panes are stacked, A above B."""
@@ -234,7 +234,7 @@ class ComparePane(ScrollView, can_focus=True):
 class CompareScreen(Screen[None]):
     """Articles `a` and `b` side by side (stacked on narrow terminals).
 
-    `library` (an `index.store.Library`, or None) is kept for screens pushed from here; the
+    `library` (an `index.store.library.Library`, or None) is kept for screens pushed from here; the
     comparison itself needs only the two articles.
     """
 

@@ -19,9 +19,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from index.compare import Alignment
-from index.verdict import describe
-from tui.text import one_line
+from newsreader.index.compare.alignment import Alignment
+from newsreader.index.compare.verdict import describe
+from newsreader.tui.text import one_line
 
 EXCERPT = 90
 """Characters of each side's sentence shown under an item."""

@@ -17,13 +17,13 @@ from textual.widgets import Static
 
 def sections() -> list[tuple[str, type[DOMNode]]]:
     """Where bindings live, in the order the help screen lists them."""
-    from tui.app import NewsreaderApp
-    from tui.screens.main import MainScreen
-    from tui.screens.related import RelatedScreen
-    from tui.widgets.article_list import ArticleList
-    from tui.widgets.article_view import ArticleView
-    from tui.widgets.search_bar import SearchBar
-    from tui.widgets.source_list import SourceList
+    from newsreader.tui.app import NewsreaderApp
+    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.screens.related import RelatedScreen
+    from newsreader.tui.widgets.article_list import ArticleList
+    from newsreader.tui.widgets.article_view import ArticleView
+    from newsreader.tui.widgets.search_bar import SearchBar
+    from newsreader.tui.widgets.source_list import SourceList
 
     return [
         ("Everywhere", NewsreaderApp),

@@ -14,19 +14,19 @@ from textual import work
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
-from index.store import Progress, UpdateReport
-from tui.index_check import index_is_stale
-from tui.text import one_line
-from tui.widgets.status import LibraryHeader
+from newsreader.index.store.library import Progress, UpdateReport
+from newsreader.tui.index_check import index_is_stale
+from newsreader.tui.text import one_line
+from newsreader.tui.widgets.status import LibraryHeader
 
 if TYPE_CHECKING:
-    from tui.app import NewsreaderApp
+    from newsreader.tui.app import NewsreaderApp
 
 PROGRESS_EVERY = 0.1
 """Seconds between two progress messages from the indexer (a bar needs no more)."""
 FIRST_BATCH = 1000
 """Files before the first commit of a long first index, which then commits again after
-10,000 files (see index.ingest.BATCH_GROWTH): the lists fill in batch by batch."""
+10,000 files (see index.store.ingest.BATCH_GROWTH): the lists fill in batch by batch."""
 
 
 class Indexer:
@@ -153,7 +153,7 @@ class Indexer:
             self.app.call_from_thread(self.show_welcome)
 
     def show_welcome(self) -> None:
-        from tui.screens.welcome import WelcomeScreen
+        from newsreader.tui.screens.welcome import WelcomeScreen
 
         if not any(isinstance(s, WelcomeScreen) for s in self.app.screen_stack):
             self.app.push_screen(WelcomeScreen(), self._welcome_closed)

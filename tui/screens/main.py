@@ -20,22 +20,22 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from index.search import Results
-from tui import loaders
-from tui.screens.article_actions import ArticleActions
-from tui.screens.base import ReportsWorkerErrors
-from tui.screens.indexer import Indexer
-from tui.text import one_line
-from tui.widgets.article_list import ArticleList
-from tui.widgets.article_view import ArticleView, Reading
-from tui.widgets.footer import Footer
-from tui.widgets.rows import Rows, index_of
-from tui.widgets.search_bar import SearchBar
-from tui.widgets.source_list import Count, Scope, SourceList
-from tui.widgets.status import LibraryHeader, StatusLine
+from newsreader.index.search.results import Results
+from newsreader.tui import loaders
+from newsreader.tui.screens.article_actions import ArticleActions
+from newsreader.tui.screens.base import ReportsWorkerErrors
+from newsreader.tui.screens.indexer import Indexer
+from newsreader.tui.text import one_line
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.article_view import ArticleView, Reading
+from newsreader.tui.widgets.footer import Footer
+from newsreader.tui.widgets.rows import Rows, index_of
+from newsreader.tui.widgets.search_bar import SearchBar
+from newsreader.tui.widgets.source_list import Count, Scope, SourceList
+from newsreader.tui.widgets.status import LibraryHeader, StatusLine
 
 if TYPE_CHECKING:
-    from tui.app import NewsreaderApp
+    from newsreader.tui.app import NewsreaderApp
 
 NARROW = 100
 """Below this many columns the list and the article share one pane."""

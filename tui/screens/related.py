@@ -1,4 +1,4 @@
-"""Articles like the open one (`index.search.related`): enter opens one, c compares."""
+"""Articles like the open one (`index.search.results.related`): enter opens one, c compares."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 
-from index.search import related
-from tui.screens.base import ReportsWorkerErrors
-from tui.widgets.article_list import ArticleList
-from tui.widgets.rows import Entry, EntryRows
-from tui.widgets.status import StatusLine
+from newsreader.index.search.results import related
+from newsreader.tui.screens.base import ReportsWorkerErrors
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.rows import Entry, EntryRows
+from newsreader.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
-    from index.model import Article
-    from tui.app import NewsreaderApp
+    from newsreader.index.model import Article
+    from newsreader.tui.app import NewsreaderApp
 
 LIMIT = 20
 
@@ -98,6 +98,8 @@ class RelatedScreen(ReportsWorkerErrors, ModalScreen[str | None]):
 
     @on(PairLoaded)
     def pair_loaded(self, message: PairLoaded) -> None:
-        from tui.screens.compare import CompareScreen  # written alongside; imported on use
+        from newsreader.tui.screens.compare import (
+            CompareScreen,  # written alongside; imported on use
+        )
 
         self.app.push_screen(CompareScreen(self.nr_app.library, message.a, message.b))

@@ -11,8 +11,8 @@ from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.text import one_line
-from tui.widgets.footer import Footer
+from newsreader.tui.text import one_line
+from newsreader.tui.widgets.footer import Footer
 
 EXAMPLE = """\
 name: my news

@@ -20,8 +20,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.text import from_segments, one_line
-from tui.widgets.rows import Entry, EntryRows, Rows
+from newsreader.tui.text import from_segments, one_line
+from newsreader.tui.widgets.rows import Entry, EntryRows, Rows
 
 DATE_WIDTH = 10
 OUTLET_WIDTH = 18

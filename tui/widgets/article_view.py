@@ -19,8 +19,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.text import highlighted, joined, one_line, paragraphs
-from tui.widgets.article_list import day
+from newsreader.tui.text import highlighted, joined, one_line, paragraphs
+from newsreader.tui.widgets.article_list import day
 
 TITLE = -1
 """`Match.block` of a match in the title."""

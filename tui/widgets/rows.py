@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from tui.text import SegmentLike
+from newsreader.tui.text import SegmentLike
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class Entry:
 
     @classmethod
     def from_row(cls, row: Any) -> Entry:
-        """From an `index.store.ArticleRow` (or anything with its attributes)."""
+        """From an `index.store.library.ArticleRow` (or anything with its attributes)."""
         return cls(
             id=row.id,
             title=row.title,
@@ -41,7 +41,7 @@ class Entry:
 
     @classmethod
     def from_hit(cls, hit: Any) -> Entry:
-        """From an `index.search.Hit` or `RelatedHit`."""
+        """From an `index.search.results.Hit` or `RelatedHit`."""
         return cls(
             id=hit.id,
             title=hit.title,

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from tui.text import one_line
+from newsreader.tui.text import one_line
 
 ALL = "all"
 SOURCE = "source"

@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import ProgressBar, Static
 
-from tui.text import one_line
+from newsreader.tui.text import one_line
 
 
 class LibraryHeader(Horizontal):

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from index.articles import format_for
-from index.articles import path_text as _path_text
-from index.config import SourceConfig
+from newsreader.index.config import SourceConfig
+from newsreader.index.parsing.articles import format_for
+from newsreader.index.parsing.articles import path_text as _path_text
 
 KEY_SEPARATOR = "\x1f"
 

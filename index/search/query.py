@@ -22,7 +22,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from index.schema import make_schema
+from newsreader.index.store.schema import make_schema
 
 DEFAULT_FIELDS = ("title", "body")
 # Fields a user may name in a query; the checks only flag an empty value for these.
@@ -502,7 +502,7 @@ def _correct(reader: IndexReader, schema: Schema, fields: tuple[str, ...], word:
         for cand, dist in near_words(reader, spell, word, maxdist).items():
             if cand == word:
                 continue
-            # Spelling postings' weights count the articles with the word (index.ingest
+            # Spelling postings' weights count the articles with the word (index.store.ingest
             # keeps one posting per word and segment), so the total weight is its frequency.
             key = (dist, -int(reader.frequency(spell, cand)), cand)
             if best is None or key < best:

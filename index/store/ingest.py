@@ -1,6 +1,6 @@
 """The write half of the store: what changed since the last run, parsing, and the Whoosh writer.
 
-Only `index.store` calls this, with the write lock held.
+Only `index.store.library` calls this, with the write lock held.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
-import index.articles as articles
-import index.pool  # noqa: F401  (installs the compact posting pool in every writer)
-from index.codec import NewsCodec
-from index.model import Article
-from index.sources import KEY_SEPARATOR, SourceFile
+import newsreader.index.parsing.articles as articles
+import newsreader.index.store.whoosh.pool  # noqa: F401  (installs the compact posting pool in every writer)
+from newsreader.index.model import Article
+from newsreader.index.store.sources import KEY_SEPARATOR, SourceFile
+from newsreader.index.store.whoosh.codec import NewsCodec
 
 SKIPPED_NAME = "newsreader-skipped.json"
 # Below this many files to read, starting worker processes costs more than it saves.
@@ -360,8 +360,8 @@ class ParallelWriter(MpWriter):  # type: ignore[misc]
 
 
 def open_writer(ix: FileIndex, procs: int) -> SegmentWriter:
-    """A writer without Whoosh's lock (index.lock holds ours), on non-compound segments in
-    index.codec's block layout."""
+    """A writer without Whoosh's lock (index.store.lock holds ours), on non-compound segments in
+    index.store.whoosh.codec's block layout."""
     kwargs: dict[str, Any] = {
         "_lk": False,
         "compound": False,

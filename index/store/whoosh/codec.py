@@ -12,7 +12,7 @@ unpickling or decompressing anything; values only when a phrase or a highlight n
 Term dictionary, term infos, columns and stored fields are W3's own.
 
 Segments remember their codec, so an index written before this module existed still reads with
-W3; `index.schema.SCHEMA_VERSION` rebuilds such an index anyway.
+W3; `index.store.schema.SCHEMA_VERSION` rebuilds such an index anyway.
 """
 
 from __future__ import annotations
@@ -337,7 +337,7 @@ class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
 
     def raw_blocks(self) -> Iterator[tuple[int, int, bytes]]:
         """(postings, flags, data) of every block from the current one on, for readers that
-        decode a whole block at once (index.engine). Data: ids (uint32), weights (float32, if
+        decode a whole block at once (the engine). Data: ids (uint32), weights (float32, if
         flags & HAS_WEIGHTS), then, if flags & HAS_VALUES, value sizes (uint32) and the values
         (zlib-compressed if flags & COMPRESSED); all little-endian."""
         while not self._atend:

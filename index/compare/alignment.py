@@ -26,9 +26,9 @@ import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from index import text as tx
-from index.model import Article
-from index.verdict import Difference, judge, quote_differences
+from newsreader.index.compare import text as tx
+from newsreader.index.compare.verdict import Difference, judge, quote_differences
+from newsreader.index.model import Article
 
 PAIR_THRESHOLD = 0.4  # sentence pairs scoring below this are not reported
 # Next to a pair, a sentence pair needs only this score and this many content words in common.
@@ -80,7 +80,7 @@ class SharedPassage:
 @dataclass(frozen=True, slots=True)
 class SentencePair:
     """Two sentences about the same thing. `score` (0..1) orders pairs by how surely they say
-    the same (see `index.verdict`); `verdict` is "agree" or "differs", `differences` what differs
+    the same (see `verdict`); `verdict` is "agree" or "differs", `differences` what differs
     with spans into each body; `link` (0..1) is how strongly the alignment ties the two."""
 
     a: Span

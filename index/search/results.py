@@ -2,7 +2,7 @@
 spans the article pane highlights.
 
 `library` is anything with `searcher()` (a context manager yielding a fresh Whoosh searcher),
-i.e. `index.store.Library`. Query syntax is Whoosh's (see `index.query`); a malformed query
+i.e. `index.store.Library`. Query syntax is Whoosh's (see `index.search.query`); a malformed query
 degrades to its plain words with a notice instead of raising.
 """
 
@@ -18,13 +18,10 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
 
-from index import engine
-from index.articles import path_text
-from index.lock import StoreError
-from index.model import Date, iso_date
-from index.query import degrade, prepare, suggest
-from index.schema import stored_date
-from index.snippets import (
+from newsreader.index.model import Date, iso_date
+from newsreader.index.parsing.articles import path_text
+from newsreader.index.search.query import degrade, prepare, suggest
+from newsreader.index.search.snippets import (
     Segment,
     Token,
     expanded_words,
@@ -34,6 +31,9 @@ from index.snippets import (
     snippet,
     term_spec,
 )
+from newsreader.index.store.lock import StoreError
+from newsreader.index.store.schema import stored_date
+from newsreader.index.store.whoosh import engine
 
 __all__ = [
     "ArticleNotFound",

@@ -1,7 +1,7 @@
 """What a Whoosh writer holds while it indexes: postings grouped by term, in compact arrays.
 
 Installed in place of Whoosh's posting pool and `SegmentWriter.add_document` for every writer
-(sub-writer processes import index.ingest, which imports this module). `FAST_POOL = False`
+(sub-writer processes import index.store.ingest, which imports this module). `FAST_POOL = False`
 restores Whoosh's own (tests/test_perf_equivalence.py compares the two).
 """
 
@@ -18,7 +18,7 @@ from whoosh import writing as whoosh_writing
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-from index.codec import Grouped, TermPostings
+from newsreader.index.store.whoosh.codec import Grouped, TermPostings
 
 FAST_POOL = True
 
@@ -43,7 +43,7 @@ class CompactPool:
 
     Spelling fields (every posting on document 0, weight 1: Whoosh only needs the word to
     exist) are kept as one posting per word whose weight counts the documents, so
-    `reader.frequency(spell_field, word)` is what `doc_frequency` was (see index.query)."""
+    `reader.frequency(spell_field, word)` is what `doc_frequency` was (see index.search.query)."""
 
     # Bytes held per posting besides its value, and per new term (Python objects).
     POSTING_BYTES = 12
@@ -173,7 +173,7 @@ class CompactPool:
                 yield key, order, lists
 
     def iter_postings(self) -> Grouped:
-        """Every posting, grouped by term in (field, term) order (see `index.codec.Grouped`:
+        """Every posting, grouped by term in (field, term) order (see `codec.Grouped`:
         iterating it gives Whoosh's flat postings)."""
         return Grouped(self._terms())
 

@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index import text as tx
+from newsreader.index.compare import text as tx
 
 AGREE_AT = 0.5  # the fitted model's even odds: "more likely the same claim than not"
 
@@ -111,7 +111,7 @@ _DATE_WORDS = _wordset(
     june july august september october november december jan feb mar apr jun jul aug sep sept
     oct nov dec"""
 )  # "may" is far more often the hedge than the month
-_WORD_RE = re.compile(r"\w+(?:['’]\w+)*")  # index.text's words, with their offsets
+_WORD_RE = re.compile(r"\w+(?:['’]\w+)*")  # index.compare.text's words, with their offsets
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 

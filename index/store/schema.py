@@ -1,6 +1,6 @@
 """The Whoosh schema: one document per Article, plus what incremental updates need.
 
-Bump SCHEMA_VERSION whenever a field changes, or the parsers in index.articles give different
+Bump SCHEMA_VERSION whenever a field changes, or the parsers in index.parsing give different
 articles from the same files (unchanged files are never re-read otherwise); an index written with
 another version is rebuilt.
 """
@@ -69,7 +69,7 @@ class PackedCharacters(formats.Characters):  # type: ignore[misc]
     """Whoosh's Characters posting format (positions and character offsets), encoded as
     little-endian int32s instead of a pickle: [n, then per occurrence: position delta, start
     delta from the previous end, length]. Python packs one occurrence with a single struct
-    call, and index.engine reads a whole block of values as one array to match phrases."""
+    call, and whoosh.engine reads a whole block of values as one array to match phrases."""
 
     def encode(self, poslist: list[tuple[int, int, int]]) -> bytes:
         flat = [len(poslist)]
@@ -230,7 +230,7 @@ def make_schema() -> fields.Schema:
         path=fields.ID(stored=True),
         file_key=fields.ID(stored=True, sortable=True),
         fingerprint=fields.ID(stored=True, sortable=True),
-        # Sort keys for the article list (see index.store): newest first, undated last, then
+        # Sort keys for the article list (see index.store.library): newest first, undated last, then
         # title; and title alone. Columns only: a DATETIME column sorts missing dates first.
         list_key=fields.COLUMN(columns.VarBytesColumn()),
         title_key=fields.COLUMN(columns.VarBytesColumn()),

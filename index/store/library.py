@@ -36,13 +36,13 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.searching import Searcher
 
-from index import ingest
-from index.articles import path_text
-from index.config import Settings
-from index.lock import DEFAULT_TIMEOUT, LOCK_NAME, IndexBusy, StoreError, WriteLock
-from index.model import Article, Date
-from index.schema import SCHEMA_VERSION, make_schema, stored_date
-from index.sources import scan
+from newsreader.index.config import Settings
+from newsreader.index.model import Article, Date
+from newsreader.index.parsing.articles import path_text
+from newsreader.index.store import ingest
+from newsreader.index.store.lock import DEFAULT_TIMEOUT, LOCK_NAME, IndexBusy, StoreError, WriteLock
+from newsreader.index.store.schema import SCHEMA_VERSION, make_schema, stored_date
+from newsreader.index.store.sources import scan
 
 __all__ = [
     "ArticleRow",

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from index.model import Article, Date
+from newsreader.index.model import Article, Date
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Files larger than this (20 MiB) are skipped: no real article is that big, and the index must

@@ -16,10 +16,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from tui.terminal import inline, json_safe, printable
+from newsreader.tui.terminal import inline, json_safe, printable
 
 if TYPE_CHECKING:
-    from index.store import Library, Progress
+    from newsreader.index.store.library import Library, Progress
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -132,7 +132,7 @@ def _warn(message: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from index.config import ConfigError, load_settings
+    from newsreader.index.config import ConfigError, load_settings
 
     try:
         settings = load_settings(args.config)
@@ -141,20 +141,20 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.command is not None:
         # Key names, binding ids and themes are Textual's: a config error all the same.
-        from tui.config_check import config_problems
+        from newsreader.tui.config_check import config_problems
 
         problems = config_problems(settings)
         if problems:
             raise UsageError(problems[0])
 
     if args.command is None:
-        from tui.app import make_app
+        from newsreader.tui.app import make_app
 
         make_app(settings).run()
         return EXIT_OK
 
-    from index.sources import missing_sources, missing_warning
-    from index.store import IndexBusy, Library, StoreError
+    from newsreader.index.store.library import IndexBusy, Library, StoreError
+    from newsreader.index.store.sources import missing_sources, missing_warning
 
     # A missing source folder (a drive not mounted) stops nothing: one warning, and its
     # articles stay searchable from the index.
@@ -248,7 +248,7 @@ def _ready(library: Library) -> None:
 
 
 def cmd_search(library: Library, args: argparse.Namespace) -> int:
-    from index.search import search
+    from newsreader.index.search.results import search
 
     _ready(library)
     names = [s.name for s in library.settings.sources]
@@ -302,7 +302,7 @@ def cmd_show(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_related(library: Library, args: argparse.Namespace) -> int:
-    from index.search import related
+    from newsreader.index.search.results import related
 
     _ready(library)
     _article(library, args.id)
@@ -334,7 +334,7 @@ def cmd_related(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_compare(library: Library, args: argparse.Namespace) -> int:
-    from index.compare import compare
+    from newsreader.index.compare.alignment import compare
 
     _ready(library)
     a = _article(library, args.id_a)
@@ -347,7 +347,7 @@ def cmd_compare(library: Library, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(alignment.to_json())
         return EXIT_OK
-    from tui.compare_report import report_lines
+    from newsreader.cli.compare_report import report_lines
 
     for line in report_lines(a, b, alignment, color=_use_color(sys.stdout)):
         print(line)

@@ -3,7 +3,7 @@ Whoosh's matchers give, 10-50x faster at 100,000 articles.
 
 Whoosh walks its matchers one posting at a time in Python (a few microseconds each), then walks
 them again to count the matches; a phrase decodes every candidate's positions one pickle at a
-time. Here each term's postings are read a block at a time into numpy arrays (index.codec's
+time. Here each term's postings are read a block at a time into numpy arrays (the codec's
 layout), scored with Whoosh's BM25F formula as arrays, and combined with set operations; a
 phrase is matched by intersecting (document, position - offset) keys.
 
@@ -11,7 +11,7 @@ Covered: terms, phrases (slop 1), AND, OR, AND NOT and NOT inside AND, prefix, w
 fuzzy terms (scored as the words they expand to) and date ranges, with term filters, by
 relevance or newest first: what plain words, quotes, the operators, `word*` and `date:` give,
 and what `related` asks. Anything else (phrase slop, custom weighting, other segment layouts)
-returns None, and index.search uses Whoosh's matchers. Scores equal Whoosh's up to the order
+returns None, and index.search.results uses Whoosh's matchers. Scores equal Whoosh's up to the order
 floating-point additions are made in; ties go to the lower document number, as in Whoosh's
 collector.
 """
@@ -32,7 +32,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from index.codec import COMPRESSED, HAS_VALUES, HAS_WEIGHTS, BlockMatcher
+from newsreader.index.store.whoosh.codec import COMPRESSED, HAS_VALUES, HAS_WEIGHTS, BlockMatcher
 
 # Switched off by tests/test_perf_equivalence.py to get Whoosh's own answers.
 ENABLED = True
@@ -71,7 +71,7 @@ def top(
 
     With `newest_by` (a DATETIME column), ordered by that column instead, newest first,
     documents without a value last, ties by the higher document number first, and scored 0:
-    what Whoosh's sorting collector gives reversed, with index.search's date facet."""
+    what Whoosh's sorting collector gives reversed, with index.search.results's date facet."""
     if not ENABLED or not _supported(q) or (filters is not None and not _supported(filters)):
         return None
     weighting = searcher.weighting
@@ -131,7 +131,7 @@ def _supported(q: wq.Query) -> bool:
     if kind is wq.Not:
         return _supported(q.query)
     if isinstance(q, wq.Or):
-        # Or, and subclasses that only choose how Whoosh matches (index.search._ArrayOr).
+        # Or, and subclasses that only choose how Whoosh matches (index.search.results._ArrayOr).
         plain = kind is wq.Or or not any(k in kind.__dict__ for k in ("matcher", "_matcher"))
         return (
             plain
@@ -288,7 +288,7 @@ class _Segment:
             m = m.child
             m.reset()  # the filter may have moved past deleted documents already
         if not isinstance(m, BlockMatcher):
-            raise Unsupported("segment not in index.codec's layout")
+            raise Unsupported("segment not in index.store.whoosh.codec's layout")
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         blocks: list[tuple[np.ndarray, bytes]] = []
@@ -351,7 +351,7 @@ class _Segment:
             return _NONE
         field = self.schema[q.fieldname]
         if not field.format or not field.format.supports("positions"):
-            # Whoosh raises QueryError, and index.search reads the query as plain words.
+            # Whoosh raises QueryError, and index.search.results reads the query as plain words.
             raise Unsupported("a phrase on a field without positions")
         if type(field.format).__name__ != "PackedCharacters":
             raise Unsupported("positions not packed")

@@ -19,7 +19,7 @@ from whoosh.analysis.analyzers import Analyzer
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from index.query import distance, prepare
+from newsreader.index.search.query import distance, prepare
 
 # (position, startchar, endchar, analysed text)
 Token = tuple[int, int, int, str]
@@ -236,7 +236,7 @@ def highlight_spans(query: str, text: str, field: str = "body") -> list[Span]:
     any stemmed form, each phrase occurrence as one span, prefix/wildcard/fuzzy terms; NOT-ed
     terms and terms restricted to other fields excluded. Sorted and non-overlapping. A
     malformed query highlights the plain words it was degraded to. Never raises."""
-    from index.query import default_schema
+    from newsreader.index.search.query import default_schema
 
     schema = default_schema()
     if field not in schema or not text:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Iterator
 
-from index.compare import Alignment, Quote, QuoteMatch, SentencePair
-from index.model import Article
-from index.verdict import Difference, describe
-from tui.terminal import printable
+from newsreader.index.compare.alignment import Alignment, Quote, QuoteMatch, SentencePair
+from newsreader.index.compare.verdict import Difference, describe
+from newsreader.index.model import Article
+from newsreader.tui.terminal import printable
 
 # SGR codes, matched to the compare screen's colours: shared passages yellow, paraphrase pairs
 # cyan, what one side has alone dim.
