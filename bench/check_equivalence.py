@@ -9,7 +9,7 @@ many answers were compared and every one that differs; exits 1 if any does.
         # Whoosh's analysis, posting pool and codec (one writer process each, so document
         # numbers, and so the order of tied scores, are the same)
 
-tests/test_perf_equivalence.py checks the same on a small corpus at every test run; this is
+tests/system/test_perf_equivalence.py checks the same on a small corpus at every test run; this is
 the check at 20,000 or 100,000 articles, run on demand.
 """
 

@@ -97,7 +97,7 @@ _original_doc_field_length = whoosh3.W3PerDocReader.doc_field_length
 whoosh3.W3PerDocReader.doc_field_length = _doc_field_length  # type: ignore[method-assign]
 
 
-# Switched off by tests/test_perf_equivalence.py to write Whoosh's own block layout.
+# Switched off by tests/system/test_perf_equivalence.py to write Whoosh's own block layout.
 FAST_CODEC = True
 
 

@@ -649,7 +649,7 @@ def _column_values(sub: Any, column: str) -> list[Any]:
         # Whoosh reads such a column value by value, a file read each (50 ms per 100,000); the
         # values lie end to end in the file, so read them in one go and cut them apart. Its
         # reader's fields are not public API: Whoosh is pinned to 2.7.4 (pyproject.toml), and
-        # tests/test_store.py compares the result with Whoosh's own sort.
+        # tests/unit/test_store.py compares the result with Whoosh's own sort.
         lengths, offsets = reader._lengths, reader._offsets
         end = offsets[-1] + lengths[-1] if len(lengths) else 0
         data = reader._dbfile.get(reader._basepos, end)

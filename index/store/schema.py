@@ -36,7 +36,7 @@ NAME_ANALYZER = StandardAnalyzer(stoplist=None, minsize=1)
 KEY_ANALYZER = IDAnalyzer(lowercase=True)
 
 
-# Switched off by tests/test_perf_equivalence.py to index through Whoosh's own code paths.
+# Switched off by tests/system/test_perf_equivalence.py to index through Whoosh's own code paths.
 FAST_ANALYSIS = True
 _STEM_CACHE_MAX = 200_000
 _FastParts = tuple[re.Pattern[str], Callable[[str], str], frozenset[str], dict[str, str]]

@@ -34,7 +34,7 @@ from whoosh.util.numeric import byte_to_length
 
 from newsreader.index.store.whoosh.codec import COMPRESSED, HAS_VALUES, HAS_WEIGHTS, BlockMatcher
 
-# Switched off by tests/test_perf_equivalence.py to get Whoosh's own answers.
+# Switched off by tests/system/test_perf_equivalence.py to get Whoosh's own answers.
 ENABLED = True
 
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)

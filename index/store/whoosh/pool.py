@@ -2,7 +2,7 @@
 
 Installed in place of Whoosh's posting pool and `SegmentWriter.add_document` for every writer
 (sub-writer processes import index.store.ingest, which imports this module). `FAST_POOL = False`
-restores Whoosh's own (tests/test_perf_equivalence.py compares the two).
+restores Whoosh's own (tests/system/test_perf_equivalence.py compares the two).
 """
 
 from __future__ import annotations

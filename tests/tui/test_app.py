@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
 from rich.text import Text
+from textual.pilot import Pilot
 from textual.widgets import Static
-from tui_support import (
-    HOSTILE_BODY,
-    HOSTILE_TITLE,
-    TOTAL,
-    indexed_settings,
-    make_settings,
-    new_app,
-    settle,
-)
 
-from newsreader.index.config import SourceConfig
+from newsreader.index.config import Settings, SourceConfig
 from newsreader.index.search.results import Segment
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.screens.help import HelpScreen
@@ -33,6 +26,9 @@ from newsreader.tui.widgets.rows import Entry, EntryRows
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.source_list import SourceList
 from newsreader.tui.widgets.status import LibraryHeader, StatusLine
+
+# What the `settle` fixture (tests/tui/conftest.py) gives: wait until the app is idle.
+Settle = Callable[[Pilot[None]], Awaitable[None]]
 
 SIZE = (120, 40)
 
@@ -68,35 +64,52 @@ def status(app: NewsreaderApp) -> str:
     return app.screen.query_one("#status", StatusLine).plain
 
 
-async def search_for(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("slash")
-    await pilot.press(*text)
-    await pilot.app.screen.query_one(SearchBar).wait_for_debounce()
-    await settle(pilot)
+@pytest.fixture
+def search_for(settle: Settle) -> Callable[[Pilot[None], str], Awaitable[None]]:
+    """Type `text` into the search bar and wait for its results."""
+
+    async def search_for(pilot: Pilot[None], text: str) -> None:
+        await pilot.press("slash")
+        await pilot.press(*text)
+        await pilot.app.screen.query_one(SearchBar).wait_for_debounce()
+        await settle(pilot)
+
+    return search_for
 
 
-async def test_main_screen_lists_articles_newest_first(tmp_path: Path) -> None:
+async def test_main_screen_lists_articles_newest_first(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    total: int,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=(160, 40)) as pilot:  # wide enough for the outlet column
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         lines = [line for line in rows(app) if line]
-        assert len(lines) == TOTAL
+        assert len(lines) == total
         assert "Ferry fares" in lines[0]
         assert "2024-12-05" in lines[0]
         assert "Valley" in lines[0]
         assert lines[0].startswith(" •")  # unread
         header = app.screen.query_one(LibraryHeader)
         assert header.library_name == "Test library"
-        assert header.articles == TOTAL
-        assert status(app) == f"All · {TOTAL} articles · newest first"
+        assert header.articles == total
+        assert status(app) == f"All · {total} articles · newest first"
         # The wide layout previews the article under the cursor.
         assert "Ferry fares rise again" in article_text(app)
         assert "https://valley.example/fares" in article_text(app)
 
 
 async def test_first_screen_takes_keys_while_the_list_loads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    total: int,
 ) -> None:
     """The first screen does not wait for the index: at 100,000 articles the list takes a
     moment, and meanwhile the list says so and keys work."""
@@ -127,14 +140,18 @@ async def test_first_screen_takes_keys_while_the_list_loads(
             release.set()
             await settle(pilot)
             assert "Ferry fares" in rows(app)[0]
-            assert status(app) == f"All · {TOTAL} articles · newest first"
+            assert status(app) == f"All · {total} articles · newest first"
     finally:
         release.set()
 
 
 
 async def test_a_list_that_fails_to_load_does_not_say_loading(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
 ) -> None:
     from newsreader.tui import loaders
 
@@ -152,7 +169,12 @@ async def test_a_list_that_fails_to_load_does_not_say_loading(
         assert reported == ["RuntimeError('disk on fire')"]
 
 async def test_a_big_library_is_checked_in_a_child_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    total: int,
 ) -> None:
     """Stat-ing every file in a thread starved the UI thread of the GIL: from CHILD_FROM
     articles the start-up check runs in a child process, and its answer still counts."""
@@ -182,10 +204,15 @@ async def test_a_big_library_is_checked_in_a_child_process(
         assert len(children) == 1
         # The child found the new file: the app indexed it.
         assert header.state == "index up to date"
-        assert header.articles == TOTAL + 1
+        assert header.articles == total + 1
 
 
-async def test_source_selection_filters_the_list(tmp_path: Path) -> None:
+async def test_source_selection_filters_the_list(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -209,7 +236,14 @@ async def test_source_selection_filters_the_list(tmp_path: Path) -> None:
         assert len([line for line in rows(app) if line]) == 3
 
 
-async def test_search_as_you_type_shows_highlighted_hits(tmp_path: Path) -> None:
+async def test_search_as_you_type_shows_highlighted_hits(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    search_for: Callable[[Pilot[None], str], Awaitable[None]],
+    settle: Settle,
+    total: int,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -230,10 +264,16 @@ async def test_search_as_you_type_shows_highlighted_hits(tmp_path: Path) -> None
         # Results respect the selected source.
         await pilot.press("escape")
         await settle(pilot)
-        assert status(app).startswith(f"All · {TOTAL}")
+        assert status(app).startswith(f"All · {total}")
 
 
-async def test_snippet_rows_show_their_match_however_deep_it_is(tmp_path: Path) -> None:
+async def test_snippet_rows_show_their_match_however_deep_it_is(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    search_for: Callable[[Pilot[None], str], Awaitable[None]],
+    settle: Settle,
+) -> None:
     # A snippet keeps up to 100 characters before its match: the row cuts that lead short so
     # that the match is on screen, not past the edge of a 46-column list.
     folder = tmp_path / "library" / "deep"
@@ -269,7 +309,13 @@ def test_snippet_cut_counts_wide_characters_as_two_cells() -> None:
     assert near.plain == "a few words here"
 
 
-async def test_search_status_suggests_and_notices(tmp_path: Path) -> None:
+async def test_search_status_suggests_and_notices(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    search_for: Callable[[Pilot[None], str], Awaitable[None]],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -279,7 +325,13 @@ async def test_search_status_suggests_and_notices(tmp_path: Path) -> None:
         assert "No matches." in rows(app)[0]
 
 
-async def test_search_respects_the_selected_source(tmp_path: Path) -> None:
+async def test_search_respects_the_selected_source(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    search_for: Callable[[Pilot[None], str], Awaitable[None]],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -290,7 +342,13 @@ async def test_search_respects_the_selected_source(tmp_path: Path) -> None:
         assert "Ferry fares" in rows(app)[0]
 
 
-async def test_opened_hit_highlights_matches_and_n_walks_them(tmp_path: Path) -> None:
+async def test_opened_hit_highlights_matches_and_n_walks_them(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    search_for: Callable[[Pilot[None], str], Awaitable[None]],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -329,7 +387,13 @@ def footer(app: NewsreaderApp) -> list[str]:
     return [key.description for key in app.screen.query("FooterKey")]  # type: ignore[attr-defined]
 
 
-async def test_footer_shows_the_keys_that_apply_now(tmp_path: Path) -> None:
+async def test_footer_shows_the_keys_that_apply_now(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    search_for: Callable[[Pilot[None], str], Awaitable[None]],
+    settle: Settle,
+) -> None:
     # The footer skips rebuilds that would show the same keys: it must still follow the focus
     # and the article pane's n/N, which only apply to an article with matches.
     app = new_app(indexed_settings(tmp_path))
@@ -345,7 +409,13 @@ async def test_footer_shows_the_keys_that_apply_now(tmp_path: Path) -> None:
         await settle(pilot)
         assert "Open" in footer(app) and "Next hit" not in footer(app)
 
-async def test_n_walks_the_previewed_article_from_the_list(tmp_path: Path) -> None:
+async def test_n_walks_the_previewed_article_from_the_list(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    search_for: Callable[[Pilot[None], str], Awaitable[None]],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -362,7 +432,13 @@ async def test_n_walks_the_previewed_article_from_the_list(tmp_path: Path) -> No
         assert view.border_subtitle == f"match {len(view.matches)}/{len(view.matches)}"
 
 
-async def test_read_state_survives_a_restart(tmp_path: Path) -> None:
+async def test_read_state_survives_a_restart(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    total: int,
+) -> None:
     settings = indexed_settings(tmp_path)
     app = new_app(settings)
     async with app.run_test(size=SIZE) as pilot:
@@ -372,7 +448,7 @@ async def test_read_state_survives_a_restart(tmp_path: Path) -> None:
         assert app.read_state.is_read("valley/fares.json")
         assert not rows(app)[0].startswith(" •")
         all_option = app.screen.query_one(SourceList).get_option("all")
-        assert f"{TOTAL - 1} new" in str(all_option.prompt)
+        assert f"{total - 1} new" in str(all_option.prompt)
     again = new_app(settings)
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -382,7 +458,12 @@ async def test_read_state_survives_a_restart(tmp_path: Path) -> None:
         assert lines[1].startswith(" •")
 
 
-async def test_moving_away_before_the_delay_does_not_mark_read(tmp_path: Path) -> None:
+async def test_moving_away_before_the_delay_does_not_mark_read(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     app.read_delay = 30.0
     async with app.run_test(size=SIZE) as pilot:
@@ -395,7 +476,12 @@ async def test_moving_away_before_the_delay_does_not_mark_read(tmp_path: Path) -
         assert not app.read_state.is_read("valley/fares.json")
 
 
-async def test_m_toggles_read(tmp_path: Path) -> None:
+async def test_m_toggles_read(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -407,7 +493,13 @@ async def test_m_toggles_read(tmp_path: Path) -> None:
         assert rows(app)[1].startswith(" •")
 
 
-async def test_unread_filter(tmp_path: Path) -> None:
+async def test_unread_filter(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    total: int,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -416,14 +508,20 @@ async def test_unread_filter(tmp_path: Path) -> None:
         await settle(pilot)
         assert "unread only" in status(app)
         lines = [line for line in rows(app) if line]
-        assert len(lines) == TOTAL - 2
+        assert len(lines) == total - 2
         assert not any("Ferry fares" in line or "Storm closes" in line for line in lines)
         await pilot.press("u")
         await settle(pilot)
-        assert len([line for line in rows(app) if line]) == TOTAL
+        assert len([line for line in rows(app) if line]) == total
 
 
-async def test_sort_toggles_between_date_and_title_or_relevance(tmp_path: Path) -> None:
+async def test_sort_toggles_between_date_and_title_or_relevance(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    search_for: Callable[[Pilot[None], str], Awaitable[None]],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -442,7 +540,13 @@ async def test_sort_toggles_between_date_and_title_or_relevance(tmp_path: Path) 
         assert "Ferry fares" in rows(app)[0]
 
 
-async def test_first_launch_indexes_and_fills_the_lists(tmp_path: Path) -> None:
+async def test_first_launch_indexes_and_fills_the_lists(
+    tmp_path: Path,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    total: int,
+) -> None:
     app = new_app(make_settings(tmp_path))  # no index yet
     async with app.run_test(size=SIZE) as pilot:
         # The screen is up before indexing is done...
@@ -450,13 +554,18 @@ async def test_first_launch_indexes_and_fills_the_lists(tmp_path: Path) -> None:
         await settle(pilot)
         header = app.screen.query_one(LibraryHeader)
         assert header.state == "index up to date"
-        assert header.articles == TOTAL
-        assert len([line for line in rows(app) if line]) == TOTAL
+        assert header.articles == total
+        assert len([line for line in rows(app) if line]) == total
         assert app.screen.query_one(SourceList).option_count == 1 + 1 + 2 + 1 + 2
 
 
 async def test_first_launch_lists_fill_in_batch_by_batch(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    total: int,
 ) -> None:
     import newsreader.tui.screens.indexer as indexer
 
@@ -472,15 +581,19 @@ async def test_first_launch_lists_fill_in_batch_by_batch(
     app = new_app(make_settings(tmp_path))  # no index yet
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await settle(pilot)
-        assert app.screen.query_one(LibraryHeader).articles == TOTAL
+        assert app.screen.query_one(LibraryHeader).articles == total
     before_done = seen[: seen.index("IndexDone")]
     assert "IndexBatchCommitted" in before_done
     # The list showed some articles, not yet all, while indexing went on.
-    assert any(r not in ("rows:0", f"rows:{TOTAL}") for r in before_done if r.startswith("rows:"))
+    assert any(r not in ("rows:0", f"rows:{total}") for r in before_done if r.startswith("rows:"))
 
 
 async def test_first_launch_indexes_with_writer_processes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    make_settings: Callable[..., Settings],
+    settle: Settle,
+    total: int,
 ) -> None:
     import newsreader.index.store.ingest as ingest
     from newsreader.index.store.library import Library
@@ -493,13 +606,19 @@ async def test_first_launch_indexes_with_writer_processes(
     app = make_app(settings, library=Library(settings, procs=2))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.screen.query_one(LibraryHeader).articles == TOTAL
+        assert app.screen.query_one(LibraryHeader).articles == total
         assert app.screen.query_one(LibraryHeader).state == "index up to date"
     with app.library.searcher() as s:
         assert len(list(s.reader().leaf_readers())) >= 2, "written by two processes"
 
 
-async def test_rescan_picks_up_new_files(tmp_path: Path) -> None:
+async def test_rescan_picks_up_new_files(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    total: int,
+) -> None:
     settings = indexed_settings(tmp_path)
     app = new_app(settings)
     async with app.run_test(size=SIZE) as pilot:
@@ -508,11 +627,16 @@ async def test_rescan_picks_up_new_files(tmp_path: Path) -> None:
         extra.write_text('{"title": "Brand new pier", "date": "2025-01-01", "body": "Pier."}')
         await pilot.press("R")
         await settle(pilot)
-        assert app.screen.query_one(LibraryHeader).articles == TOTAL + 1
+        assert app.screen.query_one(LibraryHeader).articles == total + 1
         assert "Brand new pier" in rows(app)[0]
 
 
-async def test_empty_library_shows_the_welcome_screen(tmp_path: Path) -> None:
+async def test_empty_library_shows_the_welcome_screen(
+    tmp_path: Path,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     app = new_app(make_settings(tmp_path, sources=[SourceConfig("mine", empty)]))
@@ -525,7 +649,12 @@ async def test_empty_library_shows_the_welcome_screen(tmp_path: Path) -> None:
         assert isinstance(app.screen, MainScreen)
 
 
-async def test_no_sources_shows_the_welcome_screen(tmp_path: Path) -> None:
+async def test_no_sources_shows_the_welcome_screen(
+    tmp_path: Path,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     app = new_app(make_settings(tmp_path, sources=[]))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -533,7 +662,13 @@ async def test_no_sources_shows_the_welcome_screen(tmp_path: Path) -> None:
         assert "config.yaml" in shown(app.screen.query_one("#welcome-text", Static))
 
 
-async def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
+async def test_hostile_text_is_shown_literally(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    total: int,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -549,10 +684,17 @@ async def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
         title = app.screen.query_one("#article-title", Static).content
         assert isinstance(title, Text)
         assert all("link" not in str(span.style) for span in title.spans)
-        assert "[bold]Loud[/bold]" in rows(app)[TOTAL - 1]
+        assert "[bold]Loud[/bold]" in rows(app)[total - 1]
 
 
-async def test_hostile_text_from_any_source_never_reaches_the_terminal(tmp_path: Path) -> None:
+async def test_hostile_text_from_any_source_never_reaches_the_terminal(
+    tmp_path: Path,
+    hostile_body: str,
+    hostile_title: str,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     """Even if the index handed over raw escapes, the widgets drop them and show markup as text
     (the list and the pane are fed directly here, bypassing the parser's own cleaning)."""
     from newsreader.index.model import Article
@@ -561,7 +703,7 @@ async def test_hostile_text_from_any_source_never_reaches_the_terminal(tmp_path:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        raw = Article("x/1", HOSTILE_TITLE, HOSTILE_BODY, "x", "p", outlet="\x1b[2J[b]Out",
+        raw = Article("x/1", hostile_title, hostile_body, "x", "p", outlet="\x1b[2J[b]Out",
                       url="https://a.example/\x1b]52;c;ZXZpbA==\x07")
         article_list = app.screen.query_one(ArticleList)
         article_list.show(EntryRows([Entry(raw.id, raw.title, raw.outlet)]))
@@ -579,7 +721,12 @@ async def test_hostile_text_from_any_source_never_reaches_the_terminal(tmp_path:
         assert url == "https://a.example/"
 
 
-async def test_narrow_layout_enter_and_escape(tmp_path: Path) -> None:
+async def test_narrow_layout_enter_and_escape(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=(80, 30)) as pilot:
         await settle(pilot)
@@ -599,7 +746,12 @@ async def test_narrow_layout_enter_and_escape(tmp_path: Path) -> None:
         assert isinstance(app.focused, ArticleList)
 
 
-async def test_help_screen_lists_keys(tmp_path: Path) -> None:
+async def test_help_screen_lists_keys(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -615,7 +767,12 @@ async def test_help_screen_lists_keys(tmp_path: Path) -> None:
         assert isinstance(app.screen, MainScreen)
 
 
-async def test_keys_can_be_rebound_from_config(tmp_path: Path) -> None:
+async def test_keys_can_be_rebound_from_config(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     settings = indexed_settings(
         tmp_path, keys={"search": "f", "main.toggle_read": "x", "nope.nothing": "z"}
     )
@@ -633,7 +790,12 @@ async def test_keys_can_be_rebound_from_config(tmp_path: Path) -> None:
         assert isinstance(app.focused, SearchBar)
 
 
-async def test_related_screen_lists_and_opens(tmp_path: Path) -> None:
+async def test_related_screen_lists_and_opens(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -650,7 +812,12 @@ async def test_related_screen_lists_and_opens(tmp_path: Path) -> None:
         assert app.screen.query_one(ArticleView).article.id == chosen.id
 
 
-async def test_mark_and_compare_open_the_compare_screen(tmp_path: Path) -> None:
+async def test_mark_and_compare_open_the_compare_screen(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     compare = pytest.importorskip("newsreader.tui.screens.compare")
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
@@ -665,7 +832,12 @@ async def test_mark_and_compare_open_the_compare_screen(tmp_path: Path) -> None:
         assert isinstance(app.screen, compare.CompareScreen)
 
 
-async def test_compare_from_the_related_list(tmp_path: Path) -> None:
+async def test_compare_from_the_related_list(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     compare = pytest.importorskip("newsreader.tui.screens.compare")
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
@@ -677,7 +849,12 @@ async def test_compare_from_the_related_list(tmp_path: Path) -> None:
         assert isinstance(app.screen, compare.CompareScreen)
 
 
-async def test_space_pages_in_the_article_pane(tmp_path: Path) -> None:
+async def test_space_pages_in_the_article_pane(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -687,7 +864,12 @@ async def test_space_pages_in_the_article_pane(tmp_path: Path) -> None:
         assert app.screen.marked is None
 
 
-async def test_url_without_web_scheme_is_not_opened(tmp_path: Path) -> None:
+async def test_url_without_web_scheme_is_not_opened(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     copied: list[str] = []
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
@@ -704,7 +886,12 @@ async def test_url_without_web_scheme_is_not_opened(tmp_path: Path) -> None:
         assert len(copied) == 2  # the hostile article's javascript: URL was dropped
 
 
-async def test_command_palette_offers_screen_commands(tmp_path: Path) -> None:
+async def test_command_palette_offers_screen_commands(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     from newsreader.tui.commands import NewsreaderCommands
 
     app = new_app(indexed_settings(tmp_path))
@@ -723,7 +910,12 @@ async def test_command_palette_offers_screen_commands(tmp_path: Path) -> None:
         assert app.screen.unread_only
 
 
-async def test_a_hundred_thousand_rows_need_no_widget_per_article(tmp_path: Path) -> None:
+async def test_a_hundred_thousand_rows_need_no_widget_per_article(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     from newsreader.tui.widgets.rows import PagedRows
 
     fetched: list[int] = []
@@ -753,7 +945,12 @@ async def test_a_hundred_thousand_rows_need_no_widget_per_article(tmp_path: Path
         assert len(list(app.screen.walk_children())) <= widgets_before
 
 
-async def test_a_failed_worker_is_reported_once(tmp_path: Path) -> None:
+async def test_a_failed_worker_is_reported_once(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     app = new_app(indexed_settings(tmp_path))
     reported: list[str] = []
     async with app.run_test(size=SIZE) as pilot:

@@ -21,6 +21,8 @@ from newsreader.index.config import SourceConfig, settings_for
 from newsreader.index.search.results import related, search
 from newsreader.index.store.library import Library
 
+pytestmark = pytest.mark.slow  # builds each library twice, fast and through Whoosh
+
 _TEXT = (
     "government minister election economy market prices oil bank interest rates growth "
     "film music award festival actor director album band chart singer rugby football coach "

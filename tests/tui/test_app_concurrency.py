@@ -6,14 +6,22 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from tui_support import TOTAL, indexed_settings, new_app, settle
+from textual.pilot import Pilot
 
+from newsreader.index.config import Settings
+from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.status import LibraryHeader, StatusLine
+
+pytestmark = pytest.mark.slow  # another process indexes while the app runs
+
+# What the `settle` fixture (tests/tui/conftest.py) gives: wait until the app is idle.
+Settle = Callable[[Pilot[None]], Awaitable[None]]
 
 SIZE = (120, 40)
 NEW_FILES = 150
@@ -44,14 +52,20 @@ def config_for(tmp_path: Path, settings: object) -> Path:
     return path
 
 
-async def test_reader_keeps_working_while_another_process_indexes(tmp_path: Path) -> None:
+async def test_reader_keeps_working_while_another_process_indexes(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    total: int,
+) -> None:
     settings = indexed_settings(tmp_path)
     config = config_for(tmp_path, settings)
     app = new_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         header = app.screen.query_one(LibraryHeader)
-        assert header.articles == TOTAL
+        assert header.articles == total
         article_list = app.screen.query_one(ArticleList)
 
         # New files arrive after the reader opened; another process indexes them.
@@ -95,7 +109,7 @@ async def test_reader_keeps_working_while_another_process_indexes(tmp_path: Path
         # A refresh shows what the other process indexed.
         await pilot.press("R")
         await settle(pilot)
-        assert header.articles == TOTAL + NEW_FILES
+        assert header.articles == total + NEW_FILES
         await pilot.press("slash", *"quarry")
         await app.screen.query_one(SearchBar).wait_for_debounce()
         await settle(pilot)

@@ -1,4 +1,7 @@
-"""A small library of articles written for the TUI tests, and helpers to run the app on it.
+"""Fixtures of the TUI tests: a small library of articles written for them, and the app on it.
+
+Tests ask for what they need by name (`indexed_settings`, `make_settings`, `new_app`, `settle`,
+`total`, `hostile_title`, `hostile_body`); nothing here is imported.
 
 Every article is written here (fixed dates, so lists and snapshots are deterministic); one of
 them carries hostile text: Rich markup, ANSI and OSC escape sequences, a bell.
@@ -7,7 +10,11 @@ them carries hostile text: Rich markup, ANSI and OSC escape sequences, a bell.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
 
 from newsreader.index.config import Settings, SourceConfig, settings_for
 from newsreader.index.store.library import Library
@@ -94,7 +101,7 @@ OUTLETS = {"harbour": "Harbour Gazette", "valley": "Valley Post"}
 TOTAL = sum(len(items) for items in ARTICLES.values())
 
 
-def write_library(root: Path) -> list[SourceConfig]:
+def _write_library(root: Path) -> list[SourceConfig]:
     """Write the test articles under `root`; the sources that read them."""
     sources = []
     for name, items in ARTICLES.items():
@@ -107,25 +114,25 @@ def write_library(root: Path) -> list[SourceConfig]:
     return sources
 
 
-def make_settings(tmp_path: Path, *, sources: list[SourceConfig] | None = None,
+def _make_settings(tmp_path: Path, *, sources: list[SourceConfig] | None = None,
                   **extra: object) -> Settings:
     """Settings on `tmp_path`: index and state folders there, never in the user's home."""
     if sources is None:
-        sources = write_library(tmp_path / "library")
+        sources = _write_library(tmp_path / "library")
     extra.setdefault("name", "Test library")
     return settings_for(sources, tmp_path / "index", tmp_path / "state", **extra)
 
 
-def indexed_settings(tmp_path: Path, **extra: object) -> Settings:
+def _indexed_settings(tmp_path: Path, **extra: object) -> Settings:
     """Settings whose index is already up to date (no indexing when the app starts)."""
-    settings = make_settings(tmp_path, **extra)
+    settings = _make_settings(tmp_path, **extra)
     library = Library(settings)
     library.update()
     library.close()
     return settings
 
 
-def new_app(settings: Settings) -> NewsreaderApp:
+def _new_app(settings: Settings) -> NewsreaderApp:
     app = make_app(settings)
     app.read_delay = 0.0
     app.preview_delay = 0.0
@@ -133,10 +140,50 @@ def new_app(settings: Settings) -> NewsreaderApp:
     return app
 
 
-async def settle(pilot: object) -> None:
+async def _settle(pilot: Pilot[None]) -> None:
     """Wait until every worker is done and the screen has caught up (twice: a worker's
     result can start another worker)."""
-    app = pilot.app  # type: ignore[attr-defined]
+    app = pilot.app
     for _ in range(3):
         await app.workers.wait_for_complete()
-        await pilot.pause()  # type: ignore[attr-defined]
+        await pilot.pause()
+
+
+@pytest.fixture
+def make_settings() -> Callable[..., Settings]:
+    """`make_settings(tmp_path, sources=None, **extra)`: settings on the test library."""
+    return _make_settings
+
+
+@pytest.fixture
+def indexed_settings() -> Callable[..., Settings]:
+    """`indexed_settings(tmp_path, **extra)`: the same, with the index already up to date."""
+    return _indexed_settings
+
+
+@pytest.fixture
+def new_app() -> Callable[[Settings], NewsreaderApp]:
+    """`new_app(settings)`: the app as the CLI makes it, with no read or preview delay."""
+    return _new_app
+
+
+@pytest.fixture
+def settle() -> Callable[[Pilot[None]], Awaitable[None]]:
+    """`await settle(pilot)`: wait until every worker is done and the screen caught up."""
+    return _settle
+
+
+@pytest.fixture
+def total() -> int:
+    """How many articles the test library holds."""
+    return TOTAL
+
+
+@pytest.fixture
+def hostile_title() -> str:
+    return HOSTILE_TITLE
+
+
+@pytest.fixture
+def hostile_body() -> str:
+    return HOSTILE_BODY

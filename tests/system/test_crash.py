@@ -38,9 +38,12 @@ from newsreader.index.store import ingest
 from newsreader.index.store.library import INDEX_NAME, Library
 from newsreader.index.store.lock import LOCK_NAME
 
-pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux"), reason="kills processes and reads /proc"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux"), reason="kills processes and reads /proc"
+    ),
+    pytest.mark.slow,  # real index processes, killed and restarted
+]
 
 FILES = 400  # above ingest.MP_MIN_FILES: the multi-process writer runs
 assert FILES >= ingest.MP_MIN_FILES

@@ -172,6 +172,6 @@ def test_no_config_means_the_builtin_samples(
 
 
 def test_the_repository_config_lists_the_builtin_samples() -> None:
-    repo_config = Path(__file__).resolve().parents[1] / "config.yaml"
+    repo_config = Path(__file__).resolve().parents[2] / "config.yaml"
     listed = {(s.path.name, s.outlet) for s in load_config_file(repo_config).sources}
     assert listed == {(s.path.name, s.outlet) for s in builtin_settings().sources}

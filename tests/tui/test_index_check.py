@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import subprocess
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tui_support import indexed_settings, make_settings
 
 import newsreader.tui.index_check as index_check
+from newsreader.index.config import Settings
 from newsreader.index.store.library import Library, StoreError
 
 
@@ -32,7 +33,9 @@ def in_child(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
 
 
 def test_the_child_answers_as_needs_update_does(
-    tmp_path: Path, in_child: list[subprocess.Popen[bytes]]
+    tmp_path: Path,
+    in_child: list[subprocess.Popen[bytes]],
+    indexed_settings: Callable[..., Settings],
 ) -> None:
     settings = indexed_settings(tmp_path)
     library = Library(settings)
@@ -43,7 +46,7 @@ def test_the_child_answers_as_needs_update_does(
 
 
 def test_no_index_yet_is_stale_without_a_child(
-    tmp_path: Path, in_child: list[subprocess.Popen[bytes]]
+    tmp_path: Path, in_child: list[subprocess.Popen[bytes]], make_settings: Callable[..., Settings]
 ) -> None:
     library = Library(make_settings(tmp_path))  # no index: 0 articles, below any threshold
     assert index_check.index_is_stale(library, threading.Event()) is True
@@ -51,7 +54,9 @@ def test_no_index_yet_is_stale_without_a_child(
 
 
 def test_cancelling_kills_the_child(
-    tmp_path: Path, in_child: list[subprocess.Popen[bytes]]
+    tmp_path: Path,
+    in_child: list[subprocess.Popen[bytes]],
+    indexed_settings: Callable[..., Settings],
 ) -> None:
     cancelled = threading.Event()
     cancelled.set()  # the app is closing: the worker was cancelled
@@ -60,7 +65,10 @@ def test_cancelling_kills_the_child(
 
 
 def test_a_child_that_dies_is_an_error(
-    tmp_path: Path, in_child: list[subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    in_child: list[subprocess.Popen[bytes]],
+    monkeypatch: pytest.MonkeyPatch,
+    indexed_settings: Callable[..., Settings],
 ) -> None:
     monkeypatch.setattr(index_check, "_CHILD", "raise SystemExit('out of luck')")
     with pytest.raises(StoreError, match="index check failed: out of luck"):
@@ -68,7 +76,10 @@ def test_a_child_that_dies_is_an_error(
 
 
 def test_an_error_in_the_child_comes_back(
-    tmp_path: Path, in_child: list[subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    in_child: list[subprocess.Popen[bytes]],
+    monkeypatch: pytest.MonkeyPatch,
+    indexed_settings: Callable[..., Settings],
 ) -> None:
     child = (
         "from newsreader.index.store.library import Library\n"

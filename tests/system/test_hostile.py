@@ -345,6 +345,7 @@ def test_a_second_run_reads_nothing_and_rewarns_only_what_the_scan_sees(
 # ---- every command on hostile articles -------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_show_related_and_search_print_nothing_a_terminal_would_obey(
     hostile: Hostile, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -370,6 +371,7 @@ def test_show_related_and_search_print_nothing_a_terminal_would_obey(
         assert code == EXIT_OK and json.loads(out)["query"] == query
 
 
+@pytest.mark.slow
 def test_compare_prints_nothing_a_terminal_would_obey(
     hostile: Hostile, capsys: pytest.CaptureFixture[str]
 ) -> None:
