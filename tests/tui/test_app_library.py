@@ -3,16 +3,20 @@ unread counts, rebinding from config. Real key presses, assertions on what the w
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from tui_support import TOTAL, indexed_settings, new_app, settle
+from textual.pilot import Pilot
 
 from newsreader.index.config import Settings, SourceConfig, load_config_file, settings_for
 from newsreader.index.store.library import Library
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.source_list import SourceList
+
+# What the `settle` fixture (tests/tui/conftest.py) gives: wait until the app is idle.
+Settle = Callable[[Pilot[None]], Awaitable[None]]
 
 SIZE = (120, 40)
 
@@ -39,7 +43,13 @@ def toasts(app: NewsreaderApp) -> list[str]:
     return [" ".join(str(toast.render()).split()) for toast in app.screen.query("Toast")]
 
 
-async def test_a_missing_source_folder_warns_once_and_its_articles_stay(tmp_path: Path) -> None:
+async def test_a_missing_source_folder_warns_once_and_its_articles_stay(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    total: int,
+) -> None:
     settings = indexed_settings(tmp_path)
     harbour = settings.sources[0].path
     harbour.rename(tmp_path / "unplugged")
@@ -48,11 +58,11 @@ async def test_a_missing_source_folder_warns_once_and_its_articles_stay(tmp_path
         await settle(pilot)
         warned = [t for t in toasts(app) if "folder not found" in t]
         assert len(warned) == 1 and "harbour" in warned[0] and "stay in the index" in warned[0]
-        assert len(rows(app)) == TOTAL
+        assert len(rows(app)) == total
         assert any("Storm closes the harbour" in line for line in rows(app))
         await pilot.press("R")  # a re-scan goes on, keeps them, and does not say it again
         await settle(pilot)
-        assert len(rows(app)) == TOTAL
+        assert len(rows(app)) == total
         assert len([t for t in toasts(app) if "folder not found" in t]) == 1
 
 
@@ -74,7 +84,11 @@ def all_prompt(app: NewsreaderApp) -> str:
     return " ".join(str(app.screen.query_one(SourceList).get_option("all").prompt).split())
 
 
-async def test_unread_counts_only_count_articles_in_this_library(tmp_path: Path) -> None:
+async def test_unread_counts_only_count_articles_in_this_library(
+    tmp_path: Path,
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     # Issue 10, item 2: mark one read, delete its file, re-scan: the count said "All 2 · 1 new"
     # while both rows were unread and `u` listed both.
     settings = three_articles(tmp_path / "one")
