@@ -18,8 +18,8 @@ from typing import NoReturn
 from textual.binding import Binding
 from textual.keys import REPLACED_KEYS, Keys, key_to_character
 
-from index.config import Settings
-from tui.config_check import located
+from newsreader.index.config import Settings
+from newsreader.tui.config_check import located
 
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
 

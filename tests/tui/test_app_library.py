@@ -120,7 +120,12 @@ async def test_unread_counts_only_count_articles_in_this_library(
         assert all(line.startswith(" •") for line in rows(again)) and len(rows(again)) == 3
 
 
-async def test_a_bad_key_or_theme_in_config_keeps_the_default_and_says_so(tmp_path: Path) -> None:
+async def test_a_bad_key_or_theme_in_config_keeps_the_default_and_says_so(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
     # Issue 10, item 3: `search: "ctrl+shift+banana"` used to replace `/` with a dead key.
     settings = indexed_settings(tmp_path)
     path = tmp_path / "config.yaml"
