@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import html
 import json
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -1067,62 +1067,19 @@ _BLOCK = frozenset((
     "body", "center", "summary", "details", "caption",
 ))
 # fmt: on
-_META_KEYS = {
-    "title": ("og:title", "twitter:title", "dc.title", "headline"),
-    "date": (
-        "article:published_time",
-        "og:published_time",
-        "datepublished",
-        "date",
-        "pubdate",
-        "publishdate",
-        "publish-date",
-        "publish_date",
-        "dc.date",
-        "dc.date.issued",
-        "dcterms.created",
-        "dcterms.date",
-        "sailthru.date",
-        "parsely-pub-date",
-        "article.published",
-        "citation_publication_date",
-    ),
-    "updated": ("article:modified_time", "datemodified", "og:updated_time", "last-modified"),
-    "author": (
-        "author",
-        "article:author",
-        "dc.creator",
-        "byl",
-        "parsely-author",
-        "sailthru.author",
-        "citation_author",
-    ),
-    "outlet": ("og:site_name", "application-name", "publisher", "dc.publisher"),
-    "url": ("og:url", "twitter:url"),
-}  # fmt: skip
-
-
 class _HTMLText(HTMLParser):
-    """Collects paragraphs (with where they were: article n, main, body), meta tags, the
-    <title>, the first <h1>s, <time datetime> and JSON-LD blocks."""
+    """Collects the paragraphs of an HTML fragment (a JSON body field holding markup) with
+    where they were: article n, main, body. Whole web pages are read by `index.webpage`."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.paras: list[tuple[str, int | None, bool, bool]] = []
-        self.meta: dict[str, list[str]] = {}
-        self.canonical = ""
-        self.title = ""
-        self.h1: list[tuple[str, bool]] = []
-        self.times: list[str] = []
-        self.ld_json: list[str] = []
         self._buf: list[str] = []
         self._skip = 0
         self._article: list[int] = []
         self._articles = 0
         self._main = 0
         self._body = 0
-        self._capture: str | None = None  # "title", "h1" or "ld"
-        self._capture_buf: list[str] = []
 
     def _flush(self) -> None:
         text = " ".join("".join(self._buf).split())
@@ -1132,23 +1089,6 @@ class _HTMLText(HTMLParser):
             self.paras.append((text, where, self._main > 0, self._body > 0))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): (v or "") for k, v in attrs}
-        if tag == "meta":
-            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
-            if key and a.get("content"):
-                self.meta.setdefault(key, []).append(a["content"])
-            return
-        if tag == "link" and "canonical" in a.get("rel", "").lower().split():
-            self.canonical = self.canonical or a.get("href", "")
-            return
-        if tag == "time" and a.get("datetime"):
-            self.times.append(a["datetime"])
-        if tag == "script" and "ld+json" in a.get("type", "").lower():
-            self._capture, self._capture_buf = "ld", []
-        elif tag == "title" and not self.title:
-            self._capture, self._capture_buf = "title", []
-        elif tag == "h1" and self._capture is None:
-            self._capture, self._capture_buf = "h1", []
         if tag in _BLOCK:
             self._flush()
         if tag in _SKIP:
@@ -1162,15 +1102,6 @@ class _HTMLText(HTMLParser):
             self._body += 1
 
     def handle_endtag(self, tag: str) -> None:
-        if self._capture and tag in ("script", "title", "h1"):
-            text = "".join(self._capture_buf)
-            if self._capture == "ld" and tag == "script":
-                self.ld_json.append(text)
-            elif self._capture == "title" and tag == "title":
-                self.title = _clean(text)
-            elif self._capture == "h1" and tag == "h1":
-                self.h1.append((_clean(text), bool(self._article or self._main)))
-            self._capture = None
         if tag in _BLOCK:
             self._flush()
         if tag in _SKIP:
@@ -1183,8 +1114,6 @@ class _HTMLText(HTMLParser):
             self._body = max(0, self._body - 1)
 
     def handle_data(self, data: str) -> None:
-        if self._capture:
-            self._capture_buf.append(data)
         if not self._skip:
             self._buf.append(data)
 
@@ -1234,60 +1163,6 @@ def _ld_article(blocks: list[str]) -> dict[str, Any] | None:
             if isinstance(item.get("@graph"), list):
                 stack.extend(item["@graph"][:100])
     return None
-
-
-def _sniffed_charset(data: bytes) -> str | None:
-    m = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", data[:4096], re.I)
-    if not m:
-        return None
-    try:
-        return codecs.lookup(m[1].decode("ascii")).name
-    except LookupError:
-        return None
-
-
-def _parse_html(text: str, **where: Any) -> list[Article]:
-    parser = _HTMLText()
-    try:
-        parser.feed(text)
-        parser.close()
-    except (AssertionError, ValueError, RecursionError) as exc:
-        raise ArticleError(f"malformed HTML: {exc}") from None
-    meta = _Meta()
-
-    def first(kind: str) -> str:
-        for key in _META_KEYS[kind]:
-            for value in parser.meta.get(key, []):
-                if _clean(value) and not (kind == "author" and _URL.fullmatch(value.strip())):
-                    return _clean(html.unescape(value))
-        return ""
-
-    meta.set("title", first("title"))
-    meta.date(parse_date(first("date")), 0)
-    meta.date(parse_date(first("updated")), 2)
-    meta.set("author", first("author"))
-    meta.set("outlet", first("outlet"))
-    url = first("url") or parser.canonical.strip()
-    if _URL.fullmatch(url):
-        meta.set("url", url)
-    for key in ("article:tag", "keywords", "news_keywords"):
-        for value in parser.meta.get(key, []):
-            meta.add_tags(value)
-    if ld := _ld_article(parser.ld_json):
-        _field_map(ld, meta)
-    if parser.times:
-        meta.date(parse_date(parser.times[0]), 1)
-    if not meta.title:
-        inside = [h for h, in_main in parser.h1 if in_main and h]
-        title = parser.title
-        if meta.outlet and title:
-            for sep in (" | ", " - ", " – ", " — ", " :: "):
-                if title.endswith(sep + meta.outlet):
-                    title = title[: -len(sep + meta.outlet)]
-        meta.set("title", (inside or [title])[0] or next((h for h, _ in parser.h1), ""))
-    paragraphs = parser.main_text()
-    units = _scan([p for para in paragraphs for p in (para, None)], meta, first_line_title=False)
-    return [_build(meta, [u for u in units if u], **where)]
 
 
 # ---- JSON and JSONL --------------------------------------------------------------------------
@@ -1377,7 +1252,6 @@ def _parse_jsonl(text: str, *, article_id: str, **where: Any) -> list[Article]:
 _PARSERS = {
     "txt": _parse_txt,
     "md": _parse_md,
-    "html": _parse_html,
     "json": _parse_json,
     "jsonl": _parse_jsonl,
 }
@@ -1389,7 +1263,14 @@ def _size_error(size: int) -> str:
 
 
 def parse_articles(
-    data: bytes, *, path: Path, article_id: str, source: str, fmt: str, outlet: str = ""
+    data: bytes,
+    *,
+    path: Path,
+    article_id: str,
+    source: str,
+    fmt: str,
+    outlet: str = "",
+    warn: Callable[[str], None] | None = None,
 ) -> list[Article]:
     """The articles in `data`, the bytes of the file at `path` read as `fmt`.
 
@@ -1399,19 +1280,28 @@ def parse_articles(
     lines that are not valid JSON, are skipped as long as one entry is valid; otherwise
     ArticleError names the first problem. Raises ArticleError("<path>: <reason>") for binary,
     empty or oversized data, malformed front matter or JSON, or an unknown format.
+    An article that was read only in part (a web page whose story could not be found: its
+    title and description are kept) is returned and `warn` gets a one-line reason.
     """
     try:
         if len(data) > MAX_FILE_BYTES:
             raise ArticleError(_size_error(len(data)))
-        if fmt not in _PARSERS:
+        if fmt not in FORMATS:
             raise ArticleError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
-        if fmt == "html" and (charset := _sniffed_charset(data)) not in (None, "utf-8"):
-            try:
-                text = _plain(data.decode(charset))
-            except (UnicodeDecodeError, LookupError):
-                text = decode(data)
-        else:
-            text = decode(data)
+        if fmt == "html":
+            from index.webpage import read_html  # its own imports are heavy: see there
+
+            return [
+                read_html(
+                    data,
+                    article_id=article_id,
+                    source=source,
+                    path=path,
+                    outlet=outlet,
+                    warn=None if warn is None else lambda reason: warn(f"{path}: {reason}"),
+                )
+            ]
+        text = decode(data)
         if not text.strip():
             raise ArticleError("empty file")
         where = {"path": path, "article_id": article_id, "source": source, "outlet": outlet}
@@ -1423,7 +1313,13 @@ def parse_articles(
 
 
 def read_articles(
-    path: Path, *, source: str, root: Path, fmt: str | None = None, outlet: str = ""
+    path: Path,
+    *,
+    source: str,
+    root: Path,
+    fmt: str | None = None,
+    outlet: str = "",
+    warn: Callable[[str], None] | None = None,
 ) -> list[Article]:
     """The articles of the file at `path`, below the source folder `root` of source `source`.
 
@@ -1432,7 +1328,7 @@ def read_articles(
     `fmt` forces a format, else the suffix decides; `outlet` is the source's default outlet.
     Raises ArticleError for a file that is unreadable (a FIFO or device included), not an
     article file, larger than MAX_FILE_BYTES, or whose content cannot be parsed (see
-    `parse_articles`).
+    `parse_articles`). `warn` gets "<path>: <reason>" for a file read only in part.
     """
     kind = format_for(path, fmt)
     if kind is None:
@@ -1455,5 +1351,11 @@ def read_articles(
     except ValueError:
         rel = path_text(path.name)
     return parse_articles(
-        data, path=path, article_id=f"{source}/{rel}", source=source, fmt=kind, outlet=outlet
+        data,
+        path=path,
+        article_id=f"{source}/{rel}",
+        source=source,
+        fmt=kind,
+        outlet=outlet,
+        warn=warn,
     )

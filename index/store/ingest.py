@@ -211,14 +211,16 @@ def _fsync_dir(folder: Path) -> None:
 # ---- parsing ---------------------------------------------------------------------------------
 
 ParseResult = tuple[list[Article], str | None]
-"""The articles of one file, or no articles and a one-line warning."""
+"""The articles of one file and a one-line warning: no articles and why, or articles read only
+in part (a web page whose story was not found) and what was kept."""
 
 
 def _parse(job: tuple[str, str, str, str | None, str]) -> ParseResult:
     path, source, root, fmt, outlet = job
+    notes: list[str] = []
     try:
         found = articles.read_articles(
-            Path(path), source=source, root=Path(root), fmt=fmt, outlet=outlet
+            Path(path), source=source, root=Path(root), fmt=fmt, outlet=outlet, warn=notes.append
         )
     except articles.ArticleError as exc:
         return [], str(exc)
@@ -227,7 +229,7 @@ def _parse(job: tuple[str, str, str, str | None, str]) -> ParseResult:
     # Article text is hostile: a parser bug on one file must not stop the whole library.
     except Exception as exc:
         return [], f"{path}: cannot read: {type(exc).__name__}: {exc}"
-    return found, None
+    return found, (notes[0] if notes else None)
 
 
 def _parse_batch(jobs: list[tuple[str, str, str, str | None, str]]) -> list[ParseResult]:
@@ -482,6 +484,7 @@ def apply_plan(
                     writer.delete_by_term("file_key", sf.key, searcher=searcher)
                 if problem is not None:
                     warn(problem)
+                if problem is not None and not found:
                     result.skipped_files += 1
                     result.skipped[sf.key] = [sf.fingerprint, problem]
                 elif not found:
@@ -490,7 +493,7 @@ def apply_plan(
                     for article in found:
                         writer.add_document(**document(article, sf))
                     result.articles += len(found)
-                if problem is None and found:
+                if found:
                     if sf.key in plan.replace:
                         result.changed_files += 1
                     else:

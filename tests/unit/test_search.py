@@ -187,7 +187,13 @@ def store_library(folder: Path, articles: list[Article]) -> object:
         path.write_text(a.title + "\n", encoding="utf-8")
 
     def read(
-        path: Path, *, source: str, root: Path, fmt: str | None = None, outlet: str = ""
+        path: Path,
+        *,
+        source: str,
+        root: Path,
+        fmt: str | None = None,
+        outlet: str = "",
+        warn: object = None,
     ) -> list[Article]:
         return [by_id[f"{source}/{path.relative_to(root).as_posix()}"]]
 

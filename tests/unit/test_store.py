@@ -44,7 +44,14 @@ class FakeParser:
         self.extra: dict[str, list[Article]] = {}
 
     def __call__(
-        self, path: Path, *, source: str, root: Path, fmt: str | None = None, outlet: str = ""
+        self,
+        path: Path,
+        *,
+        source: str,
+        root: Path,
+        fmt: str | None = None,
+        outlet: str = "",
+        warn: object = None,
     ) -> list[Article]:
         self.reads.append(path.name)
         if path.name in self.extra:
