@@ -372,16 +372,19 @@ def _story(tree: HtmlElement, meta: _Meta, url: str) -> list[str]:
     import trafilatura
 
     common: dict[str, Any] = {"url": url or None, "include_comments": False}
+    # Its metadata pass (~10 ms, mostly htmldate) only when the page's own tags left a gap.
+    wanted = not (meta.author and meta.dates and meta.outlet)
     doc = trafilatura.bare_extraction(
         tree,
-        with_metadata=True,
+        with_metadata=wanted,
         # A wrong date is worse than none: no guessing from dates anywhere in the text.
         date_extraction_params={"extensive_search": False, "original_date": True},
         **common,
     )
     if doc is None:
         return []
-    _add_heuristic_metadata(doc, meta)
+    if wanted:
+        _add_heuristic_metadata(doc, meta)
     found = _lines(doc.text)
     strict = trafilatura.bare_extraction(tree, favor_precision=True, **common)
     return _trimmed(found, _lines(strict.text) if strict is not None else [])

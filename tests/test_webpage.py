@@ -230,6 +230,25 @@ def test_title_suffix_named_after_the_host() -> None:
     assert article.url == "https://www.kestrelgazette.example/a"
 
 
+def test_site_name_before_the_title_and_og_url() -> None:
+    html = (
+        f"<html><head><title>Kestrel Gazette | {TITLE}</title><meta property='og:url' "
+        "content='https://kestrel.example/breakwater'><meta property='og:site_name' "
+        f"content='Kestrel Gazette'></head><body><article>{paragraphs()}</article></body></html>"
+    ).encode()
+    article = read(html)
+    assert (article.title, article.url) == (TITLE, "https://kestrel.example/breakwater")
+
+
+def test_date_from_the_markup_when_no_meta_tag_states_it() -> None:
+    html = page(
+        f"<article><h1>{TITLE}</h1><p class='byline'>By Ilse Marquart</p>"
+        "<time class='published' datetime='2024-03-07'>7 March 2024</time>"
+        f"{paragraphs()}</article>"
+    )
+    assert read(html).date == dt.date(2024, 3, 7)
+
+
 def test_a_title_with_a_dash_that_is_not_the_site_is_kept() -> None:
     title = "Breakwater vote - what happens next"
     html = (
@@ -263,6 +282,14 @@ def test_page_without_a_story_keeps_title_and_description_with_a_warning() -> No
     assert article.title == TITLE
     assert article.body == "Watch: waves break over the Kestrel Bay wall."
     assert len(warnings) == 1 and "no article text" in warnings[0]
+
+
+def test_page_too_large_to_extract_keeps_its_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("index.webpage.MAX_TREE_NODES", 10)
+    warnings: list[str] = []
+    article = read(page(f"<nav>Menuwordzebra</nav><article>{paragraphs()}</article>"), "", warnings)
+    assert_story(article)
+    assert warnings == []
 
 
 def test_page_with_no_text_at_all_is_an_error() -> None:
