@@ -21,9 +21,9 @@ of per-page F1, the share of pages at F1 >= 0.9, the pages with an empty body an
 time per page are printed too. Prints figures; asserts nothing.
 
 Readers: `old` is the hand-written reader newsreader had before (frozen in
-old_html_reader.py), `new` is `index.webpage.read_html` (what the app indexes), `trafilatura`
-and `readability` are those libraries on their own (readability-lxml must be installed for
-the last one).
+old_html_reader.py), `new` is `newsreader.index.parsing.read_html` (what the app indexes),
+`trafilatura` and `readability` are those libraries on their own (readability-lxml must be
+installed for the last one).
 """
 
 from __future__ import annotations
@@ -37,9 +37,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 _TOKEN = re.compile(r"\w+")
 
@@ -74,14 +71,13 @@ def prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
 def old_reader(data: bytes, url: str) -> tuple[str, str]:
     from old_html_reader import old_body
 
-    from index.articles import decode
+    from newsreader.index.parsing import decode
 
     return old_body(decode(data)), ""
 
 
 def new_reader(data: bytes, url: str) -> tuple[str, str]:
-    from index.articles import ArticleError
-    from index.webpage import read_html
+    from newsreader.index.parsing import ArticleError, read_html
 
     try:
         article = read_html(data, url, article_id="bench/page.html", source="bench")
@@ -100,7 +96,7 @@ def readability_reader(data: bytes, url: str) -> tuple[str, str]:
     from import_pages import html_to_text
     from readability import Document
 
-    from index.articles import decode
+    from newsreader.index.parsing import decode
 
     try:
         doc = Document(decode(data), url=url or None)

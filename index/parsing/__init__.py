@@ -1,5 +1,6 @@
 """Reading article files into `Article` records: decoding, dates, metadata lines, boilerplate,
-paragraphs, and one reader per format (txt, md, html, json, jsonl).
+paragraphs, and one reader per format (txt, md, html, json, jsonl). `read_html` turns a web
+page's bytes (and its URL, if known) into the article it tells: for files and fetched pages.
 
 Everything here takes bytes or text and returns records; nothing touches the index.
 """
@@ -15,6 +16,7 @@ from newsreader.index.parsing.articles import (
     path_text,
     read_articles,
 )
+from newsreader.index.parsing.html import read_html
 
 __all__ = [
     "FORMATS",
@@ -26,4 +28,5 @@ __all__ = [
     "parse_date",
     "path_text",
     "read_articles",
+    "read_html",
 ]

@@ -1069,7 +1069,7 @@ _BLOCK = frozenset((
 # fmt: on
 class _HTMLText(HTMLParser):
     """Collects the paragraphs of an HTML fragment (a JSON body field holding markup) with
-    where they were: article n, main, body. Whole web pages are read by `index.webpage`."""
+    where they were: article n, main, body. Whole web pages are read by `parsing.html`."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -1289,7 +1289,7 @@ def parse_articles(
         if fmt not in FORMATS:
             raise ArticleError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
         if fmt == "html":
-            from index.webpage import read_html  # its own imports are heavy: see there
+            from newsreader.index.parsing.html import read_html  # imports lxml on first use
 
             return [
                 read_html(

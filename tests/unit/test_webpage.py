@@ -1,4 +1,4 @@
-"""Web pages as articles (index.webpage): the story, not the page around it.
+"""Web pages as articles (index.parsing.html): the story, not the page around it.
 
 Each page here is written for this test and reproduces one way real pages defeated the old
 hand-written reader: the story outside the page's only <article>, comments marked up as
@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from index.articles import MAX_FILE_BYTES, ArticleError, parse_articles
-from index.model import Article
-from index.webpage import read_html
+from newsreader.index.model import Article
+from newsreader.index.parsing import MAX_FILE_BYTES, ArticleError, parse_articles, read_html
 
 STORY = [
     "The harbour authority in Kestrel Bay voted on Thursday to rebuild the eastern breakwater, "
@@ -285,7 +284,7 @@ def test_page_without_a_story_keeps_title_and_description_with_a_warning() -> No
 
 
 def test_page_too_large_to_extract_keeps_its_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("index.webpage.MAX_TREE_NODES", 10)
+    monkeypatch.setattr("newsreader.index.parsing.html.MAX_TREE_NODES", 10)
     warnings: list[str] = []
     article = read(page(f"<nav>Menuwordzebra</nav><article>{paragraphs()}</article>"), "", warnings)
     assert_story(article)
@@ -298,8 +297,8 @@ def test_page_with_no_text_at_all_is_an_error() -> None:
 
 
 def test_warning_names_the_file_once_when_indexed(tmp_path: Path) -> None:
-    from index.config import SourceConfig, settings_for
-    from index.store import Library
+    from newsreader.index.config import SourceConfig, settings_for
+    from newsreader.index.store import Library
 
     folder = tmp_path / "pages"
     folder.mkdir()
@@ -387,8 +386,8 @@ def test_html_libraries_are_imported_only_for_html(tmp_path: Path) -> None:
         f"""
         import sys
         from pathlib import Path
-        import tui.cli, index.store
-        from index.articles import read_articles
+        import newsreader.cli.main, newsreader.index.store
+        from newsreader.index.parsing import read_articles
         root = Path({str(tmp_path)!r})
         read_articles(root / "a.txt", source="s", root=root)
         print(sorted(m for m in ("trafilatura", "lxml") if m in sys.modules))

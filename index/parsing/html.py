@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from index.articles import (
+from newsreader.index.model import Article
+from newsreader.index.parsing.articles import (
     _URL,
     MAX_FILE_BYTES,
     ArticleError,
@@ -37,7 +38,6 @@ from index.articles import (
     decode,
     parse_date,
 )
-from index.model import Article
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
