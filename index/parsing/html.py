@@ -118,6 +118,7 @@ def article_from_text(
     """`read_html` on a page already decoded to text (control characters dropped)."""
     from lxml import etree  # deferred: see the module docstring
 
+    url = url or _saved_from(text)
     tree, problem = _tree(text)
     meta = _Meta()
     description = _page_metadata(tree, meta, url) if tree is not None else ""
@@ -150,6 +151,18 @@ def article_from_text(
         _tell(warn, f"{problem or 'no article text found'}; indexed {what}")
     where = Path(path) if path else Path(article_id or "page.html")
     return _build(meta, body, path=where, article_id=article_id, source=source, outlet=outlet)
+
+
+# Browsers and SingleFile note where a saved page came from in a comment at its top.
+_SAVED_FROM = re.compile(
+    r"<!--\s*(?:saved from url=\(\d+\)|Page saved with SingleFile\s+url:\s*)(https?://[^\s>]+)",
+    re.I,
+)
+
+
+def _saved_from(text: str) -> str:
+    m = _SAVED_FROM.search(text, 0, 4096)
+    return m[1] if m else ""
 
 
 def _tell(warn: Callable[[str], None] | None, message: str) -> None:

@@ -248,6 +248,20 @@ def test_date_from_the_markup_when_no_meta_tag_states_it() -> None:
     assert read(html).date == dt.date(2024, 3, 7)
 
 
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "<!-- saved from url=(0043)https://www.kestrelgazette.example/breakwater -->",
+        "<!--\n Page saved with SingleFile \n url: https://www.kestrelgazette.example/breakwater"
+        " \n saved date: Thu Mar 07 2024 19:02:11 GMT+0100\n-->",
+    ],
+)
+def test_url_of_a_saved_page_from_the_browsers_comment(comment: str) -> None:
+    article = read(comment.encode() + page(f"<article>{paragraphs()}</article>"))
+    assert article.url == "https://www.kestrelgazette.example/breakwater"
+    assert article.title == TITLE  # the host names the site: its suffix goes
+
+
 def test_a_title_with_a_dash_that_is_not_the_site_is_kept() -> None:
     title = "Breakwater vote - what happens next"
     html = (
