@@ -31,6 +31,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsreader.index.compare import text as tx
 
@@ -170,6 +171,7 @@ class _Token:
     matched: bool = False
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(norm: str) -> str:
     if norm in _SYNONYM_KEY:
         return _SYNONYM_KEY[norm]
