@@ -1,4 +1,4 @@
-"""Time `index.compare.alignment.compare` on generated long articles, and optionally on real files.
+"""Time `index.compare.compare` on generated long articles, and optionally on real files.
 
 Run: `python bench/bench_compare.py [--screen] [FILE ...]`. Prints figures, asserts nothing;
 `--screen` also times the compare screen, headless. The generated
@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from newsreader.index.compare.alignment import compare
+from newsreader.index.compare import compare
 from newsreader.index.model import Article
 
 _FUNCTION_WORDS = (

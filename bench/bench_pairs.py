@@ -41,8 +41,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from newsreader.index.compare import compare
 from newsreader.index.compare import text as tx
-from newsreader.index.compare.alignment import compare
 from newsreader.index.compare.verdict import signals
 from newsreader.index.model import Article
 

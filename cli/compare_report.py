@@ -10,8 +10,14 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Iterator
 
-from newsreader.index.compare.alignment import Alignment, Quote, QuoteMatch, SentencePair
-from newsreader.index.compare.verdict import Difference, describe
+from newsreader.index.compare import (
+    Alignment,
+    Difference,
+    Quote,
+    QuoteMatch,
+    SentencePair,
+    describe,
+)
 from newsreader.index.model import Article
 from newsreader.tui.terminal import printable
 

@@ -334,7 +334,7 @@ def cmd_related(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_compare(library: Library, args: argparse.Namespace) -> int:
-    from newsreader.index.compare.alignment import compare
+    from newsreader.index.compare import compare
 
     _ready(library)
     a = _article(library, args.id_a)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 
-from newsreader.index.compare.alignment import Alignment
+from newsreader.index.compare import Alignment
 
 
 @dataclass(frozen=True, slots=True)

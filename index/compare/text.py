@@ -1,4 +1,4 @@
-"""Plain-text analysis for the compare: words, sentences, stems and quoted passages.
+"""Plain-text analysis for the compare: words, letter trigrams, shared runs, sentences, stems.
 
 Every function works on the original text and reports character offsets into it, so callers
 can highlight exactly what was found. Nothing here depends on any other part of newsreader.
@@ -10,12 +10,12 @@ import heapq
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
 # Apostrophes inside a word keep it whole ("Ukraine's", "don’t"); every other non-word character
 # (punctuation, quote marks of any style, dashes, whitespace) separates words.
 _WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
+WORD_RE = _WORD_RE  # what a word is, for the other compare modules that need offsets
 # At most the first this many occurrences of a k-gram in B are tried per k-gram of A: a cap that
 # only a text repeating one phrase dozens of times reaches, and that keeps the work linear.
 MAX_CANDIDATES = 64
@@ -41,6 +41,9 @@ def normalize_words(text: str) -> list[str]:
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
+
+
+wordset = _wordset  # a set of words written as one string, for the other compare modules
 
 
 def trigrams(words: Iterable[str]) -> frozenset[str]:
@@ -257,197 +260,3 @@ def stem(word: str) -> str:
     if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeiouls":
         word = word[:-1]  # "stopped" -> "stopp" -> "stop"
     return word
-
-
-# --- quotes ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteSpan:
-    """A quoted passage: `start`/`end` bound the words inside the marks."""
-
-    start: int
-    end: int
-    speaker: str | None
-
-
-_DOUBLE = '"“”„‟«»'
-_OPEN_ONLY = "“„‟«"
-_CLOSE_ONLY = "”»"
-_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘](?=\w)")
-_SINGLE_CLOSE = re.compile(r"(?<=[^\s])['’](?![\w])")
-_PARA_RE = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
-_NAME = r"(?:[A-Z][\w'’.-]*[ \t]+){0,5}[A-Z][\w'’-]+"
-_VERB = (
-    r"(?:said|says|say|told|tells|added|adds|warned|warns|stated|states|noted|notes|stressed|"
-    r"argued|argues|explained|insisted|claimed|claims|declared|wrote|writes|asked|replied|"
-    r"continued|emphasi[sz]ed|underlined|accused|announced|suggested|reiterated|assured|"
-    r"pointed out|commented|remarked|recalled|observed|concluded|urged|believes|thinks|"
-    r"accuses|urges|insists|stresses|explains|declares|announces|asks|reiterates|repeated)"
-)
-_ADVERB = r"(?:[ \t]+(?:also|further|later|then|again|once again|previously|earlier))?"
-_AFTER_VERB_NAME = re.compile(rf"^[\s,—–-]*{_VERB}[ \t]+(?P<name>{_NAME})")
-_AFTER_NAME_VERB = re.compile(
-    rf"^[\s,—–-]*(?:[a-z][\w-]*[ \t]+){{0,4}}?(?P<name>{_NAME})(?:,[^,\n]{{1,80}},|,)?{_ADVERB}"
-    rf"[ \t]+{_VERB}\b"
-)
-# "said the owner, Lise Marten" / "said its spokesman, Jo Berg"
-_AFTER_VERB_ROLE_NAME = re.compile(
-    rf"^[\s,—–-]*{_VERB}[ \t]+(?:[a-z][\w'’-]*[ \t]+){{0,4}}?[a-z][\w'’-]*,[ \t]+"
-    rf"(?P<name>{_NAME})"
-)
-# The subject a paragraph opens with: "Greta Holm, 71, who drove a crane, ..."
-_OPENING_NAME = re.compile(r"(?P<name>(?:[A-Z][\w'’.-]*[ \t]+){0,3}[A-Z][\w'’-]+)(?=,|[ \t]+[a-z])")
-_AFTER_PRONOUN = re.compile(rf"^[\s,—–-]*(?:(?:he|she)[ \t]+{_VERB}|{_VERB}[ \t]+(?:he|she))\b")
-_NAME_VERB = re.compile(rf"(?P<name>{_NAME})(?:,[^,\n]{{1,80}},|,)?{_ADVERB}[ \t]+{_VERB}\b")
-_ACCORDING = re.compile(rf"\baccording to (?:the )?(?P<name>{_NAME})")
-_PRONOUN_BEFORE = re.compile(rf"\b(?:he|she)[ \t]+{_VERB}\b[^.!?]*$", re.IGNORECASE)
-# Capitalised words that introduce or describe a speaker rather than name one.
-_NOT_NAMES = _wordset(
-    """the a an he she it they we i this that deputy foreign minister secretary president
-    prime chief spokesman spokeswoman spokesperson director general secretary-general head
-    chairman senator governor mayor ambassador envoy official officials leader premier
-    chancellor king queen prince defense defence interior finance state vice former acting
-    senior press counterpart commander minister's on in at meanwhile earlier later also but and
-    however mr mrs ms dr prof"""
-)
-
-
-def find_quotes(text: str) -> list[QuoteSpan]:
-    """The quoted passages of `text` in order, with their speakers where the text names one.
-
-    Double quotes of any style pair up within a paragraph (a stray opening mark is skipped when a
-    closing mark follows, and taken as the closing mark when none does); single quotes count
-    only outside double quotes, opening after a space and closing before a non-letter.
-    """
-    raw: list[tuple[int, int, int, int]] = []  # (mark start, inner start, inner end, mark end)
-    for para in _PARA_RE.finditer(text):
-        raw.extend(_doubles(text, para.start(), para.end()))
-    raw = _with_singles(text, raw)
-    quotes: list[QuoteSpan] = []
-    last_speaker: str | None = None
-    last_close = -1
-    for open_at, start, end, close_at in raw:
-        start, end = _trim(text, start, end)
-        if not _WORD_RE.search(text, start, end):
-            continue
-        speaker = _speaker(text, open_at, close_at, last_speaker, last_close)
-        if speaker is None and last_close >= 0 and "\n\n" not in text[last_close:open_at]:
-            speaker = last_speaker  # a quote carried on in the same paragraph: same voice
-        last_speaker, last_close = speaker or last_speaker, close_at
-        quotes.append(QuoteSpan(start, end, speaker))
-    return quotes
-
-
-def _doubles(text: str, lo: int, hi: int) -> list[tuple[int, int, int, int]]:
-    found: list[tuple[int, int, int, int]] = []
-    marks = [i for i in range(lo, hi) if text[i] in _DOUBLE]
-    last_close = max((i for i in marks if text[i] in _CLOSE_ONLY), default=-1)
-    opened: int | None = None
-    for i in marks:
-        ch = text[i]
-        if opened is None:
-            if ch in _CLOSE_ONLY and not (i + 1 < hi and text[i + 1].isalnum()):
-                continue  # a closing mark with nothing open: stray
-            opened = i
-        elif ch in _OPEN_ONLY and i < last_close:
-            continue  # a stray opening mark inside a quote that closes later
-        else:
-            found.append((opened, opened + 1, i, i + 1))
-            opened = None
-    if opened is not None and len(_WORD_RE.findall(text, opened, hi)) >= 3:
-        found.append((opened, opened + 1, hi, hi))  # runs on to the paragraph's end
-    return found
-
-
-def _with_singles(
-    text: str, doubles: list[tuple[int, int, int, int]]
-) -> list[tuple[int, int, int, int]]:
-    inside = bytearray(len(text) + 1)
-    for open_at, _, _, close_at in doubles:
-        inside[open_at:close_at] = b"\x01" * (close_at - open_at)
-    singles: list[tuple[int, int, int, int]] = []
-    for m in _SINGLE_OPEN.finditer(text):
-        i = m.start()
-        if inside[i] or (singles and i < singles[-1][3]):
-            continue
-        close = _SINGLE_CLOSE.search(text, i + 2, min(len(text), i + 200))
-        if close and "\n\n" not in text[i : close.start()] and not inside[close.start()]:
-            singles.append((i, i + 1, close.start(), close.end()))
-    return sorted(doubles + singles)
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
-        end -= 1
-    return start, end
-
-
-def _speaker(
-    text: str, open_at: int, close_at: int, last: str | None, last_close: int = -1
-) -> str | None:
-    para_end = text.find("\n\n", close_at)
-    after = text[close_at : min(close_at + 160, para_end if para_end >= 0 else len(text))]
-    for pattern in (_AFTER_VERB_NAME, _AFTER_NAME_VERB, _AFTER_VERB_ROLE_NAME):
-        m = pattern.match(after)
-        if m and (name := _person(m.group("name"))):
-            return name
-    if _AFTER_PRONOUN.match(after):
-        return _pronoun(text, open_at, last, last_close)
-    # The speaker is named in the same sentence, not far before the quote.
-    lo = max(0, open_at - 300)
-    sentence_start = max(text.rfind(c, lo, open_at) for c in (".\n", "\n\n", ". ", "? ", "! "))
-    before = text[max(sentence_start + 1, lo) : open_at]
-    names = [_person(m.group("name")) for m in _NAME_VERB.finditer(before)]
-    names = [n for n in names if n]
-    if names:
-        return names[-1]
-    m = _ACCORDING.search(after) or _ACCORDING.search(before)
-    if m and (name := _person(m.group("name"))):
-        return name
-    if _PRONOUN_BEFORE.search(before):
-        return _pronoun(text, open_at, last, last_close)
-    return None
-
-
-def _pronoun(text: str, open_at: int, last: str | None, last_close: int) -> str | None:
-    """Who "he"/"she" is for the quote opening at `open_at`: the person last named in its
-    paragraph (unless a quote of the paragraph came after that name: then its speaker), else
-    the previous quote's speaker, else the last person named with a speech verb before it."""
-    para_start = text.rfind("\n\n", 0, open_at) + 1
-    named = [
-        (m.start(), name)
-        for m in _NAME_VERB.finditer(text, para_start, open_at)
-        if (name := _person(m.group("name")))
-    ]
-    if not named:
-        opening = _OPENING_NAME.match(
-            text, para_start + (text[para_start : para_start + 1] == "\n")
-        )
-        if opening and (name := _person(opening.group("name"))) and " " in name:
-            named = [(opening.start(), name)]
-    if named and not (last and last_close > named[-1][0]):
-        return named[-1][1]
-    return last or _last_named(text, open_at)
-
-
-def _last_named(text: str, pos: int) -> str | None:
-    names = [_person(m.group("name")) for m in _NAME_VERB.finditer(text, max(0, pos - 1500), pos)]
-    names = [n for n in names if n]
-    return names[-1] if names else None
-
-
-def _person(run: str) -> str | None:
-    """The name in a capitalised run: its last one or two words that are not titles."""
-    parts = [p for p in run.split() if p.casefold().rstrip(".") not in _NOT_NAMES]
-    if not parts:
-        return None
-    return " ".join(parts[-2:]) if len(parts) >= 2 else parts[-1]
-
-
-def surname(speaker: str) -> str:
-    """The comparison key of a speaker: the normalised last word of the name."""
-    last = speaker.split()[-1]
-    return norm_word(re.sub(r"['’]s$", "", last))

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsreader.index.compare.alignment import Alignment, compare
-from newsreader.index.compare.text import find_quotes, normalize_words, sentences, words
+from newsreader.index.compare import Alignment, compare
+from newsreader.index.compare.quotes import find_quotes
+from newsreader.index.compare.text import normalize_words, sentences, words
 from newsreader.index.model import Article
 
 

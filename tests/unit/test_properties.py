@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from newsreader.index.compare.alignment import compare
+from newsreader.index.compare import compare
 from newsreader.index.compare.text import normalize_words
 from newsreader.index.config import SourceConfig, settings_for
 from newsreader.index.model import Article

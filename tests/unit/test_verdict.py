@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsreader.index.compare.alignment import compare
-from newsreader.index.compare.verdict import Judgement, judge
+from newsreader.index.compare import Judgement, compare, judge
 from newsreader.index.model import Article
 
 

@@ -32,7 +32,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from newsreader.index.compare.alignment import Alignment, compare
+from newsreader.index.compare import Alignment, compare
 from newsreader.index.model import Article
 from newsreader.tui.compare_marks import (
     DEFAULT_PALETTE,

@@ -19,8 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsreader.index.compare.alignment import Alignment
-from newsreader.index.compare.verdict import describe
+from newsreader.index.compare import Alignment, describe
 from newsreader.tui.text import one_line
 
 EXCERPT = 90
