@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
@@ -17,6 +17,7 @@ from newsreader.index.store.library import Library
 from newsreader.index.store.sources import missing_sources, missing_warning
 from newsreader.tui.commands import NewsreaderCommands
 from newsreader.tui.config_check import theme_problem
+from newsreader.tui.key_order import KeyHandled, KeyOrder
 from newsreader.tui.keys import build_keymap
 from newsreader.tui.state import ReadState
 
@@ -58,6 +59,8 @@ class NewsreaderApp(App[None]):
         self.keymap_overrides: dict[str, str] = {}
         """Binding id -> keys, from config `keys:` (normalised), for the help screen."""
         self.title = settings.name
+        self.key_order = KeyOrder(self)
+        """Routes each key once the one before it has had its effect (see tui.key_order)."""
 
     def on_mount(self) -> None:
         from newsreader.tui.screens.help import all_binding_ids
@@ -93,6 +96,17 @@ class NewsreaderApp(App[None]):
         if message not in self.shown_warnings:
             self.shown_warnings.add(message)
             self.notify(message, title=title, severity="warning", timeout=10, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys and pastes from the terminal go through KeyOrder, which hands them back to
+        # Textual's routing one at a time; forwarded ones are on their way back up already.
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self.key_order.arrived(event)
+        else:
+            await super().on_event(event)
+
+    def on_key_handled(self, message: KeyHandled) -> None:
+        self.key_order.handled(message)
 
     def action_help(self) -> None:
         from newsreader.tui.screens.help import HelpScreen

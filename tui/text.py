@@ -36,6 +36,12 @@ def one_line(text: str) -> str:
     return printable(text or "", newlines=False)
 
 
+def pasted(text: str) -> str:
+    """Pasted text as one line: every line break (LF, CR as terminals send it, CRLF) becomes a
+    space, escape sequences and control characters go."""
+    return one_line(text.replace("\r", "\n"))
+
+
 def plain(text: str, style: StyleType = "") -> Text:
     """A one-line `Text` showing `text` literally."""
     return Text(one_line(text), style=style, no_wrap=True, overflow="ellipsis", end="")

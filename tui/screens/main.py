@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
+from textual.events import Paste, Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -25,7 +25,7 @@ from newsreader.tui import loaders
 from newsreader.tui.screens.article_actions import ArticleActions
 from newsreader.tui.screens.base import ReportsWorkerErrors
 from newsreader.tui.screens.indexer import Indexer
-from newsreader.tui.text import one_line
+from newsreader.tui.text import one_line, pasted
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.article_view import ArticleView, Reading
 from newsreader.tui.widgets.footer import Footer
@@ -489,6 +489,16 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
         if self.narrow:
             self.remove_class("-reading")
         self.query_one(SearchBar).focus()
+
+    def on_paste(self, event: Paste) -> None:
+        """A paste anywhere but the search bar (which takes it itself) is a query, never keys
+        to obey: the search opens with the pasted text in place of the one it had."""
+        event.stop()
+        text = pasted(event.text)
+        if not text:
+            return
+        self.action_search()
+        self.query_one(SearchBar).value = text
 
     def action_back(self) -> None:
         if self.narrow and self.has_class("-reading"):

@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input
 
+from newsreader.tui.text import pasted
+
 DEBOUNCE = 0.15
 """Seconds of quiet typing before a query is sent."""
 
@@ -104,6 +106,18 @@ class SearchBar(Input):
         with self.prevent(Input.Changed):
             self.value = value
         self._sent = value.strip()
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Input keeps only the first line of a paste; a query is one line, so the lines are
+        # joined with spaces (and escape sequences in the pasted text dropped).
+        event.stop()
+        event.prevent_default()  # Input's own handler would paste the first line again
+        text = pasted(event.text)
+        if text:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *self.selection)
 
     def on_blur(self, _event: events.Blur) -> None:
         # Leaving the input (tab, mouse) sends what was typed rather than keep it waiting.
