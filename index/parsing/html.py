@@ -75,7 +75,7 @@ _FOLD = re.compile(r"[\W_]+")
 
 
 def read_html(
-    data: bytes,
+    data: bytes | str,
     url: str = "",
     *,
     article_id: str = "",
@@ -84,7 +84,8 @@ def read_html(
     outlet: str = "",
     warn: Callable[[str], None] | None = None,
 ) -> Article:
-    """The article that the HTML page `data` (its bytes as served or saved) tells.
+    """The article that the HTML page `data` tells: its bytes as served or saved (the charset
+    is found as a browser would), or its text already decoded.
 
     `url` is where the page came from, if known: it resolves a relative canonical link and is
     the article's URL when the page states none. `article_id`, `source` and `path` go into the
@@ -92,32 +93,16 @@ def read_html(
 
     The body is the story's paragraphs. When no story text can be found, the article holds the
     page's title and its description, and `warn` is told why (one line, no file name: the
-    caller knows which file or URL it was). Raises ArticleError for bytes over MAX_FILE_BYTES,
+    caller knows which file or URL it was). Raises ArticleError for data over MAX_FILE_BYTES,
     binary data, and a page with no text at all.
     """
-    if len(data) > MAX_FILE_BYTES:
-        raise ArticleError(_size_error(len(data)))
-    text = _decode_html(data)
-    if not text.strip():
-        raise ArticleError("empty file")
-    return article_from_text(
-        text, url, article_id=article_id, source=source, path=path, outlet=outlet, warn=warn
-    )
-
-
-def article_from_text(
-    text: str,
-    url: str = "",
-    *,
-    article_id: str = "",
-    source: str = "",
-    path: Path | str = "",
-    outlet: str = "",
-    warn: Callable[[str], None] | None = None,
-) -> Article:
-    """`read_html` on a page already decoded to text (control characters dropped)."""
     from lxml import etree  # deferred: see the module docstring
 
+    if len(data) > MAX_FILE_BYTES:
+        raise ArticleError(_size_error(len(data)))
+    text = _decode_html(data) if isinstance(data, bytes) else _plain(data)
+    if not text.strip():
+        raise ArticleError("empty file")
     url = url or _saved_from(text)
     tree, problem = _tree(text)
     meta = _Meta()

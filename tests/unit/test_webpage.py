@@ -376,6 +376,12 @@ def test_escape_sequences_from_entities_never_reach_a_field() -> None:
     assert_story(article)
 
 
+def test_read_html_takes_text_already_decoded() -> None:
+    article = read_html(page(f"<article>{paragraphs()}</article>").decode(), source="feed")
+    assert article.source == "feed"
+    assert_story(article)
+
+
 def test_parse_articles_reads_html_through_read_html() -> None:
     [article] = parse_articles(
         page(f"<article>{paragraphs()}</article>"),
