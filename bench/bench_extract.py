@@ -72,7 +72,7 @@ def old_reader(data: bytes, url: str) -> tuple[str, str]:
     # The old reader's choice of paragraphs (the longest <article>, else <main>, else <body>),
     # which newsreader still uses for HTML fragments in JSON bodies.
     from newsreader.index.parsing import decode
-    from newsreader.index.parsing.articles import _html_paragraphs
+    from newsreader.index.parsing.html_fragment import html_paragraphs as _html_paragraphs
 
     return "\n\n".join(_html_paragraphs(decode(data))), ""
 

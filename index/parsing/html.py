@@ -21,23 +21,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from newsreader.index.model import Article
-from newsreader.index.parsing.articles import (
-    _URL,
-    MAX_FILE_BYTES,
-    ArticleError,
-    _build,
-    _clean,
-    _field_map,
-    _host_outlet,
-    _html_paragraphs,
-    _ld_article,
-    _Meta,
-    _plain,
-    _scan,
-    _size_error,
-    decode,
-    parse_date,
-)
+from newsreader.index.parsing.articles import MAX_FILE_BYTES, size_error
+from newsreader.index.parsing.dates import parse_date
+from newsreader.index.parsing.decoding import decode
+from newsreader.index.parsing.errors import ArticleError
+from newsreader.index.parsing.fields import field_map
+from newsreader.index.parsing.html_fragment import html_paragraphs, ld_article
+from newsreader.index.parsing.meta import Meta
+from newsreader.index.parsing.metadata import URL, strip_metadata
+from newsreader.index.parsing.paragraphs import build_article, host_outlet
+from newsreader.index.untrusted import clean, one_line
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -99,13 +92,13 @@ def read_html(
     from lxml import etree  # deferred: see the module docstring
 
     if len(data) > MAX_FILE_BYTES:
-        raise ArticleError(_size_error(len(data)))
-    text = _decode_html(data) if isinstance(data, bytes) else _plain(data)
+        raise ArticleError(size_error(len(data)))
+    text = _decode_html(data) if isinstance(data, bytes) else clean(data)
     if not text.strip():
         raise ArticleError("empty file")
     url = url or _saved_from(text)
     tree, problem = _tree(text)
-    meta = _Meta()
+    meta = Meta()
     description = _page_metadata(tree, meta, url) if tree is not None else ""
     paragraphs: list[str] = []
     if tree is not None and not problem:
@@ -119,8 +112,9 @@ def read_html(
                 problem = f"cannot extract the story ({type(exc).__name__})"
     if problem:
         # Better the page's whole text, menus and all, than a page that search cannot find.
-        paragraphs = _html_paragraphs(text)
-    units = _scan([p for para in paragraphs for p in (para, None)], meta, first_line_title=False)
+        paragraphs = html_paragraphs(text)
+    units = [p for para in paragraphs for p in (para, None)]
+    units = strip_metadata(units, meta, first_line_title=False)
     body = [u for u in units if u]
     words = sum(len(p.split()) for p in body)
     if words < MIN_STORY_WORDS and len(description.split()) > words:
@@ -135,7 +129,9 @@ def read_html(
         what = "its title and description" if body else "its title only"
         _tell(warn, f"{problem or 'no article text found'}; indexed {what}")
     where = Path(path) if path else Path(article_id or "page.html")
-    return _build(meta, body, path=where, article_id=article_id, source=source, outlet=outlet)
+    return build_article(
+        meta, body, path=where, article_id=article_id, source=source, outlet=outlet
+    )
 
 
 # Browsers and SingleFile note where a saved page came from in a comment at its top.
@@ -162,7 +158,7 @@ _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.I)
 
 def _decode_html(data: bytes) -> str:
     """The page as text: a BOM, else the charset its <meta> declares, else UTF-8 with a cp1252
-    fallback per byte (see articles.decode). Escape sequences and control characters are
+    fallback per byte (see decoding.decode). Escape sequences and control characters are
     dropped before parsing, and again from every extracted field (entities can make them)."""
     import codecs
 
@@ -175,7 +171,7 @@ def _decode_html(data: bytes) -> str:
         # A page that says UTF-8 is read by decode(), which keeps a stray cp1252 byte.
         if charset not in ("utf-8", "ascii", "us-ascii"):
             try:
-                return _plain(data.decode(charset))
+                return clean(data.decode(charset))
             except UnicodeDecodeError:
                 pass
     return decode(data)
@@ -198,9 +194,9 @@ def _tree(text: str) -> tuple[HtmlElement | None, str]:
     # An XML declaration with an encoding makes lxml refuse a str: the text is decoded already.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
     # "&#27;[2J" is an escape sequence once parsed, and trafilatura gives up on text holding
-    # control characters: resolve such references here so that _plain drops the whole sequence.
+    # control characters: resolve such references here so that clean drops the whole sequence.
     if "&#" in text:
-        text = _plain(_CONTROL_REF.sub(_control_char, text))
+        text = clean(_CONTROL_REF.sub(_control_char, text))
     parser = lxml.html.HTMLParser(collect_ids=False)
     try:
         tree = lxml.html.document_fromstring(text, parser=parser)
@@ -237,7 +233,7 @@ def _demote_teaser_articles(tree: HtmlElement) -> None:
 # ---- metadata --------------------------------------------------------------------------------
 
 
-def _page_metadata(tree: HtmlElement, meta: _Meta, url: str) -> str:
+def _page_metadata(tree: HtmlElement, meta: Meta, url: str) -> str:
     """Fill `meta` from the page's meta tags, JSON-LD, canonical link and <title>; returns the
     page's description ("" if none)."""
     tags: dict[str, list[str]] = {}
@@ -250,8 +246,8 @@ def _page_metadata(tree: HtmlElement, meta: _Meta, url: str) -> str:
     def first(kind: str) -> str:
         for key in _META_KEYS[kind]:
             for value in tags.get(key, ()):
-                value = _clean(htmllib.unescape(value))
-                if value and not (kind in ("author", "outlet") and _URL.fullmatch(value)):
+                value = one_line(htmllib.unescape(value))
+                if value and not (kind in ("author", "outlet") and URL.fullmatch(value)):
                     return value
         return ""
 
@@ -262,10 +258,10 @@ def _page_metadata(tree: HtmlElement, meta: _Meta, url: str) -> str:
     meta.set("outlet", first("outlet"))
     for key in _TAG_KEYS:
         for value in tags.get(key, ()):
-            meta.add_tags(_clean(value))
+            meta.add_tags(one_line(value))
     blocks = [el.text_content() for el in tree.iter("script") if "ld+json" in el.get("type", "")]
-    if blocks and (ld := _ld_article(blocks)):
-        _field_map(ld, meta)
+    if blocks and (ld := ld_article(blocks)):
+        field_map(ld, meta)
     canonical = next(
         (
             (el.get("href") or "").strip()
@@ -281,11 +277,11 @@ def _page_metadata(tree: HtmlElement, meta: _Meta, url: str) -> str:
     elif meta.url and not _absolute(meta.url, ""):
         meta.url = ""
     title_el = next(tree.iter("title"), None)
-    page_title = _clean(title_el.text_content()) if title_el is not None else ""
+    page_title = one_line(title_el.text_content()) if title_el is not None else ""
     if not meta.title and page_title:
         meta.set("title", page_title)
     if not meta.title:
-        h1 = next((_clean(h.text_content()) for h in tree.iter("h1") if h.text_content()), "")
+        h1 = next((one_line(h.text_content()) for h in tree.iter("h1") if h.text_content()), "")
         meta.set("title", h1)
     meta.title = _without_site_name(meta.title, meta.outlet, meta.url or url)
     return first("description")
@@ -297,7 +293,7 @@ def _date(text: str) -> dt.datetime | dt.date | None:
 
 def _absolute(link: str, base: str) -> str:
     """`link` as an absolute http(s) URL (resolved against `base`), or ""."""
-    link = _clean(link)
+    link = one_line(link)
     if not link:
         return ""
     try:
@@ -317,7 +313,7 @@ def _site_names(outlet: str, url: str) -> list[str]:
     """What the site may be called in a title: its outlet, and its host's registrable label
     ("bbc" for www.bbc.co.uk), folded."""
     names = [_fold(outlet)] if outlet else []
-    if host := _host_outlet(url):
+    if host := host_outlet(url):
         names.append(_fold(host.split(".")[0]))
     return [n for n in names if len(n) >= 2]
 
@@ -356,7 +352,7 @@ def _same_text(a: str, b: str) -> bool:
 # ---- the story -------------------------------------------------------------------------------
 
 
-def _story(tree: HtmlElement, meta: _Meta, url: str) -> list[str]:
+def _story(tree: HtmlElement, meta: Meta, url: str) -> list[str]:
     """The story's paragraphs, and what trafilatura's metadata adds to `meta` (author, date,
     site name) where the page's structured metadata said nothing.
 
@@ -433,18 +429,18 @@ def _trimmed(paragraphs: list[str], reference: list[str]) -> list[str]:
     return kept
 
 
-def _add_heuristic_metadata(doc: Any, meta: _Meta) -> None:
+def _add_heuristic_metadata(doc: Any, meta: Meta) -> None:
     if not meta.author and isinstance(doc.author, str):
         # trafilatura reads bylines from the page too, and sometimes a form field ("Username"):
         # only names of two words or more are taken from it.
-        names = [_clean(n) for n in doc.author.split(";")]
+        names = [one_line(n) for n in doc.author.split(";")]
         names = [n for n in names if len(n.split()) >= 2 and n[0].isupper()]
         meta.set("author", ", ".join(names))
     if not meta.dates and isinstance(doc.date, str):
         meta.date(_date(doc.date), 1)
     hostname = (doc.hostname or "").lower() if isinstance(doc.hostname, str) else ""
     if not meta.outlet and isinstance(doc.sitename, str):
-        name = _clean(doc.sitename)
+        name = one_line(doc.sitename)
         # trafilatura falls back on the host name; the source's outlet beats a host name.
         if name and name.lower() not in (hostname, "www." + hostname):
             meta.set("outlet", name)

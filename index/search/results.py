@@ -19,7 +19,7 @@ from whoosh import sorting
 from whoosh.searching import Searcher
 
 from newsreader.index.model import Date, iso_date
-from newsreader.index.parsing.articles import path_text
+from newsreader.index.parsing import path_text
 from newsreader.index.search.query import degrade, prepare, suggest
 from newsreader.index.search.snippets import (
     Segment,

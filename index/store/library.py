@@ -38,7 +38,7 @@ from whoosh.searching import Searcher
 
 from newsreader.index.config import Settings
 from newsreader.index.model import Article, Date
-from newsreader.index.parsing.articles import path_text
+from newsreader.index.parsing import path_text
 from newsreader.index.store import ingest
 from newsreader.index.store.lock import DEFAULT_TIMEOUT, LOCK_NAME, IndexBusy, StoreError, WriteLock
 from newsreader.index.store.schema import SCHEMA_VERSION, make_schema, stored_date

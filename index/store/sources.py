@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from newsreader.index.config import SourceConfig
-from newsreader.index.parsing.articles import format_for
-from newsreader.index.parsing.articles import path_text as _path_text
+from newsreader.index.parsing import format_for
+from newsreader.index.parsing import path_text as _path_text
 
 KEY_SEPARATOR = "\x1f"
 

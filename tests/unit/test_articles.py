@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.index.model import Article
-from newsreader.index.parsing.articles import (
+from newsreader.index.parsing import (
     MAX_FILE_BYTES,
     ArticleError,
     parse_articles,

@@ -21,7 +21,7 @@ from newsreader.index.compare import compare
 from newsreader.index.compare.text import normalize_words
 from newsreader.index.config import SourceConfig, settings_for
 from newsreader.index.model import Article
-from newsreader.index.parsing.articles import FORMATS, ArticleError, parse_articles
+from newsreader.index.parsing import FORMATS, ArticleError, parse_articles
 from newsreader.index.search.results import Results, highlight_spans, search
 from newsreader.index.store.library import Library
 
