@@ -29,6 +29,7 @@ installed for the last one).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import statistics
@@ -144,6 +145,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no NAME.html + NAME.txt pairs in {args.pages}", file=sys.stderr)
         return 2
     names = [r.strip() for r in args.readers.split(",") if r.strip()]
+    if unknown := [n for n in names if n not in READERS]:
+        print(f"unknown reader {unknown[0]!r} (one of {', '.join(READERS)})", file=sys.stderr)
+        return 2
+    if "readability" in names and importlib.util.find_spec("readability") is None:
+        print("the readability reader needs readability-lxml: pip install readability-lxml",
+              file=sys.stderr)  # fmt: skip
+        return 2
     print(f"{len(pages)} pages from {args.pages}")
     print(f"{'reader':<12} {'P':>6} {'R':>6} {'F1':>6} {'meanF1':>7} {'>=0.9':>6} {'empty':>5} "
           f"{'ms/page':>8} {'median':>7} {'title':>6}")  # fmt: skip
