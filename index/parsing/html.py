@@ -217,15 +217,17 @@ def _paragraph_words(el: HtmlElement) -> int:
 
 
 def _demote_teaser_articles(tree: HtmlElement) -> None:
-    """Make plain <div>s of the <article> elements that hold a small part of the page's
-    paragraphs (under 30% and 150 words): teasers for other stories, comments. trafilatura
-    looks in <article> first and would put such a teaser above the story it found elsewhere."""
+    """Make plain <div>s of the <article> elements whose words are few (under 150) next to
+    the page's paragraphs (under 30% of their words): teasers for other stories, comments.
+    trafilatura looks in <article> first and would put a teaser above the story it found
+    elsewhere."""
     articles = list(tree.iter("article"))
     if not articles:
         return
     total = _paragraph_words(tree)
     for el in articles:
-        words = _paragraph_words(el)
+        # All its words, not only its <p>s': a story written in <div>s or with <br>s stays.
+        words = len(el.text_content().split())
         if words < 150 and words < 0.3 * total:
             el.tag = "div"
 

@@ -122,6 +122,20 @@ def test_comments_as_article_elements() -> None:
     assert_story(read(html), "Commentwordheron", "Menuwordzebra")
 
 
+def test_story_in_line_breaks_inside_article_beside_many_paragraphs() -> None:
+    # The story has no <p> (paragraphs cut by <br>s); the comments below it have many.
+    comments = "".join(
+        f"<p>Commentwordheron {n}: I walk past that wall every morning and the council has "
+        "known for years that it was moving, so why did nobody act before the storm?</p>"
+        for n in range(12)
+    )
+    html = page(
+        f"<article><h1>{TITLE}</h1><div class='text'>{'<br><br>'.join(STORY)}</div></article>"
+        f"<div class='comments'>{comments}</div>"
+    )
+    assert_story(read(html), "Commentwordheron")
+
+
 def test_site_wide_form() -> None:
     # Old ASP.NET sites wrap the whole page in one <form>.
     html = page(
