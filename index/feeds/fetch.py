@@ -1,0 +1,391 @@
+"""Fetching every feed at once: HTTP, parsing, full text and the entry files, one report per feed.
+
+All feeds of a run share one asyncio loop and one HTTP client: connections are bounded overall
+and per host (`Limits`), and a slow or broken feed only ever costs its own report. Parsing runs
+in threads so that downloads go on meanwhile. Nothing here raises for a feed's trouble: it ends
+up in that feed's `error`, and the feed's articles stay as they are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from index.feeds.fulltext import read_page as _read_page
+from index.feeds.fulltext import wants_page
+from index.feeds.http import Http, Limits, Reply
+from index.feeds.parse import FeedEntry, FeedError, ParsedFeed, parse_feed
+from index.feeds.store import (
+    FeedState,
+    SourceStore,
+    entry_identity,
+    entry_key,
+    fetch_lock,
+)
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml, "
+    "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+PAGES_IN_FLIGHT = 8
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    """One feed to fetch, as the configuration names it."""
+
+    source: str
+    """The config source it belongs to."""
+    url: str
+    """The URL as configured (the key of its state, whatever redirects say later)."""
+    folder: str | None = None
+    """Its subfolder below the source's folder (OPML sources), None for a `feed:` source."""
+    outlet: str = ""
+    """The configured outlet (or OPML title); empty: the feed's own title."""
+    full_text: str = "auto"
+    group: str = ""
+    """The OPML folder it sits in ("News / World"), for the source list."""
+
+
+@dataclass(slots=True)
+class FeedReport:
+    """How one feed's fetch went (DESIGN.md's `fetch --json` item, plus `title`)."""
+
+    source: str
+    url: str
+    status: int | None = None
+    new: int = 0
+    updated: int = 0
+    error: str | None = None
+    title: str = ""
+    warning: str | None = None
+    """Something worth knowing that did not stop the feed (a malformed but readable feed, pages
+    that could not be fetched)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "url": self.url,
+            "status": self.status,
+            "new": self.new,
+            "updated": self.updated,
+            "error": self.error,
+            "title": self.title,
+            "warning": self.warning,
+        }
+
+
+@dataclass(slots=True)
+class FetchSummary:
+    feeds: list[FeedReport] = field(default_factory=list)
+    took_ms: int = 0
+
+    @property
+    def new(self) -> int:
+        return sum(f.new for f in self.feeds)
+
+    @property
+    def updated(self) -> int:
+        return sum(f.updated for f in self.feeds)
+
+    @property
+    def failed(self) -> list[FeedReport]:
+        return [f for f in self.feeds if f.error]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "feeds": [f.to_json() for f in self.feeds],
+            "new": self.new,
+            "updated": self.updated,
+            "took_ms": self.took_ms,
+        }
+
+
+Progress = Callable[[int, int, FeedReport], None]
+"""Called after each feed: (feeds done, feeds in all, that feed's report)."""
+
+
+def fetch_feeds(
+    specs: Iterable[FeedSpec],
+    feeds_dir: Path,
+    *,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FetchSummary:
+    """Fetch every feed of `specs` into `feeds_dir` and say how each went.
+
+    Holds the feeds folder's lock for the run (FetchBusy if another process holds it). Setting
+    `cancel` stops the run soon after: feeds not done by then are reported as cancelled and
+    keep their files as they were.
+    """
+    specs = list(specs)
+    started = time.monotonic()
+    with fetch_lock(feeds_dir):
+        run = _Run(specs, feeds_dir, limits or Limits(), progress, cancel)
+        reports = asyncio.run(run.all(transport))
+    return FetchSummary(reports, int((time.monotonic() - started) * 1000))
+
+
+class _Run:
+    def __init__(
+        self,
+        specs: list[FeedSpec],
+        feeds_dir: Path,
+        limits: Limits,
+        progress: Progress | None,
+        cancel: threading.Event | None,
+    ) -> None:
+        self.specs = specs
+        self.feeds_dir = feeds_dir
+        self.limits = limits
+        self.progress = progress
+        self.cancel = cancel
+        self.stores: dict[str, SourceStore] = {}
+        self.states: dict[str, dict[str, FeedState]] = {}
+        self.done = 0
+        self.pages_left = limits.max_pages
+        self.http: Http | None = None
+        self.page_slots = asyncio.Semaphore(PAGES_IN_FLIGHT)
+
+    def store(self, source: str) -> SourceStore:
+        if source not in self.stores:
+            store = SourceStore(self.feeds_dir / source)
+            store.clean_leftovers()
+            self.stores[source] = store
+            self.states[source] = store.load_state()
+        return self.stores[source]
+
+    async def all(self, transport: httpx.AsyncBaseTransport | None) -> list[FeedReport]:
+        reports = [FeedReport(s.source, s.url) for s in self.specs]
+        async with Http(self.limits, transport) as http:
+            self.http = http
+            tasks = [
+                asyncio.create_task(self.one(spec, report))
+                for spec, report in zip(self.specs, reports, strict=True)
+            ]
+            watcher = asyncio.create_task(self._watch_cancel(tasks)) if self.cancel else None
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if watcher:
+                watcher.cancel()
+        for task, report in zip(tasks, reports, strict=True):
+            if task.cancelled():
+                report.error = report.error or "cancelled"
+            elif (exc := task.exception()) is not None:
+                # A bug must cost one feed, not the run: say what it was.
+                report.error = f"internal error: {type(exc).__name__}: {exc}"
+        return reports
+
+    async def _watch_cancel(self, tasks: list[asyncio.Task[None]]) -> None:
+        assert self.cancel is not None
+        while not self.cancel.is_set():
+            await asyncio.sleep(0.05)
+        for task in tasks:
+            task.cancel()
+
+    async def one(self, spec: FeedSpec, report: FeedReport) -> None:
+        try:
+            await self._fetch(spec, report)
+        finally:
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, len(self.specs), report)
+
+    async def _fetch(self, spec: FeedSpec, report: FeedReport) -> None:
+        assert self.http is not None
+        store = self.store(spec.source)
+        states = self.states[spec.source]
+        state = states.setdefault(spec.url, FeedState())
+        report.title = state.title
+        now = time.time()
+        if state.not_before and state.not_before > now:
+            until = dt.datetime.fromtimestamp(state.not_before).strftime("%Y-%m-%d %H:%M")
+            report.error = f"not asked: the server asked to wait until {until} (Retry-After)"
+            return
+        reply = await self._get_feed(spec, state)
+        report.status = reply.status
+        state.checked = time.time()
+        state.status = reply.status
+        if reply.permanent_url:
+            state.permanent_url = reply.permanent_url
+        if reply.status in (429, 503) and reply.retry_after:
+            state.not_before = time.time() + reply.retry_after
+        elif reply.error is None:
+            state.not_before = None
+        if reply.error is None and reply.status == 304:
+            state.error = None
+        elif reply.error is not None:
+            report.error = state.error = _feed_error(reply)
+        else:
+            await self._store(spec, report, reply, store, state)
+        store.save_state(states)
+
+    async def _get_feed(self, spec: FeedSpec, state: FeedState) -> Reply:
+        assert self.http is not None
+        url = state.permanent_url or spec.url
+        for attempt in range(2):
+            reply = await self.http.get(
+                url,
+                max_bytes=self.limits.max_feed_bytes,
+                etag=state.etag,
+                last_modified=state.last_modified,
+                accept=FEED_ACCEPT,
+            )
+            wait = reply.retry_after
+            if (
+                attempt == 0
+                and reply.status in (429, 503)
+                and wait is not None
+                and wait <= self.limits.max_retry_wait
+            ):
+                await asyncio.sleep(wait)
+                continue
+            return reply
+        return reply
+
+    async def _store(
+        self, spec: FeedSpec, report: FeedReport, reply: Reply, store: SourceStore, state: FeedState
+    ) -> None:
+        content_type = reply.headers.get("content-type", "")
+        try:
+            feed = await asyncio.to_thread(
+                parse_feed, reply.body, url=reply.url, content_type=content_type
+            )
+        except FeedError as exc:
+            report.error = state.error = str(exc)
+            return
+        report.title = state.title = feed.title
+        state.kind = feed.kind
+        report.warning = feed.warning
+        outlet = spec.outlet or feed.title or (urlsplit(reply.url).hostname or "")
+        seen: set[str] = set()
+        jobs = []
+        for entry in feed.entries:
+            identity = entry_identity(entry.guid, entry.url, entry.title, entry.content)
+            key = entry_key(identity)
+            if key in seen:
+                continue
+            seen.add(key)
+            jobs.append(self._entry(spec, feed, entry, store.entry_path(spec.folder, key), outlet))
+        changes = await asyncio.gather(*jobs)
+        report.new = sum(1 for c in changes if c.startswith("new"))
+        report.updated = sum(1 for c in changes if c.startswith("updated"))
+        notes = sum(1 for c in changes if c.endswith("+note"))
+        if notes:
+            report.warning = f"{notes} page(s) could not be read: kept the feed's text"
+        # Validators only once the entries they vouch for are on disk.
+        state.etag = reply.headers.get("etag")
+        state.last_modified = reply.headers.get("last-modified")
+        state.error = None
+
+    async def _entry(
+        self, spec: FeedSpec, feed: ParsedFeed, entry: FeedEntry, path: Path, outlet: str
+    ) -> str:
+        """Write one entry's file if it is new or changed; returns "new", "updated" or
+        "unchanged", with "+note" when its page could not be read."""
+        store = self.stores[spec.source]
+        old = store.read_entry(path)
+        digest = _entry_hash(entry)
+        retry_page = bool(old and old.get("note") and old.get("text_from") == "feed")
+        if old is not None and old.get("feed_hash") == digest and not retry_page:
+            return "unchanged"
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        first_seen = (
+            old.get("first_seen") if old and isinstance(old.get("first_seen"), str) else now
+        )
+        body, note, text_from = entry.content, None, "feed"
+        if wants_page(spec.full_text, entry.content, entry.url):
+            body, note, text_from = await self._full_text(entry)
+        if old is not None and old.get("feed_hash") == digest and note and old.get("body"):
+            # The page failed again and nothing else changed: leave the file as it is.
+            return "unchanged"
+        date = entry.date.isoformat() if entry.date else first_seen
+        record: dict[str, Any] = {
+            "title": entry.title or _fallback_title(body, entry.url),
+            "date": date,
+            "outlet": outlet,
+            "author": entry.author,
+            "url": entry.url,
+            "body": body,
+            "summary": entry.summary,
+            "feed": spec.url,
+            "guid": entry.guid,
+            "tags": list(entry.tags),
+            "first_seen": first_seen,
+            "feed_hash": digest,
+            "text_from": text_from,
+        }
+        if note:
+            record["note"] = note
+        await asyncio.to_thread(store.write_entry, path, record)
+        change = "new" if old is None else "updated"
+        return f"{change}+note" if note else change
+
+    async def _full_text(self, entry: FeedEntry) -> tuple[str, str | None, str]:
+        """(body, note, where the body came from) for an entry whose page is wanted."""
+        assert self.http is not None
+        teaser = entry.content
+        if self.pages_left <= 0:
+            note = f"not fetched: more than {self.limits.max_pages} pages in one run"
+            return _with_note(teaser, note), note, "feed"
+        self.pages_left -= 1
+        async with self.page_slots:
+            reply = await self.http.get(
+                entry.url, max_bytes=self.limits.max_page_bytes, accept=PAGE_ACCEPT
+            )
+        if reply.error:
+            return _with_note(teaser, reply.error), reply.error, "feed"
+        page = await asyncio.to_thread(_read_page, reply.body, reply.url)
+        if page is None or len(page.body) <= len(teaser.strip()):
+            note = "the page had no more text than the feed"
+            return _with_note(teaser, note), note, "feed"
+        return page.body, None, "page"
+
+
+def _with_note(teaser: str, reason: str) -> str:
+    note = f"(Only the feed's summary: the full article could not be fetched: {reason}.)"
+    return f"{teaser}\n\n{note}" if teaser.strip() else note
+
+
+def _entry_hash(entry: FeedEntry) -> str:
+    data = [
+        entry.guid,
+        entry.url,
+        entry.title,
+        entry.author,
+        entry.date.isoformat() if entry.date else None,
+        entry.content,
+        entry.summary,
+        list(entry.tags),
+    ]
+    text = json.dumps(data, ensure_ascii=False)
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _fallback_title(body: str, url: str) -> str:
+    first = body.split("\n", 1)[0].strip()
+    if first:
+        return first if len(first) <= 80 else first[:77].rsplit(" ", 1)[0] + "…"
+    return url or "(untitled)"
+
+
+def _feed_error(reply: Reply) -> str:
+    error = reply.error or "unknown error"
+    if reply.status in (404, 410):
+        return f"{error}: the feed is gone (its articles are kept)"
+    if reply.status in (429, 503) and reply.retry_after:
+        return f"{error}: asked to retry after {int(reply.retry_after)} s"
+    return error
