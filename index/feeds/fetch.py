@@ -22,11 +22,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from index.feeds.fulltext import read_page as _read_page
-from index.feeds.fulltext import wants_page
-from index.feeds.http import Http, Limits, Reply
-from index.feeds.parse import FeedEntry, FeedError, ParsedFeed, parse_feed
-from index.feeds.store import (
+from newsreader.index.feeds.fulltext import read_page as _read_page
+from newsreader.index.feeds.fulltext import wants_page
+from newsreader.index.feeds.http import Http, Limits, Reply
+from newsreader.index.feeds.parse import FeedEntry, FeedError, ParsedFeed, parse_feed
+from newsreader.index.feeds.store import (
     FeedState,
     SourceStore,
     entry_identity,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from index.articles import ArticleError, parse_articles
+from newsreader.index.parsing.articles import ArticleError, parse_articles
 
 FULL_TEXT_MODES = ("auto", "always", "never")
 TEASER_CHARS = 700

@@ -23,7 +23,12 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from index.feeds.htmltext import html_to_text, inline_text, looks_like_html, text_paragraphs
+from newsreader.index.feeds.htmltext import (
+    html_to_text,
+    inline_text,
+    looks_like_html,
+    text_paragraphs,
+)
 
 MAX_ENTRIES = 2000
 """Entries read from one feed; a feed with more keeps its first ones (newest, by convention)."""

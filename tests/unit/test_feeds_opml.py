@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from feed_docs import opml
 
-from index.feeds.opml import OpmlError, Outline, parse_opml, read_opml, write_opml
+from newsreader.index.feeds.opml import OpmlError, Outline, parse_opml, read_opml, write_opml
 
 
 def test_feeds_with_their_folders_in_document_order(tmp_path: Path) -> None:

@@ -11,9 +11,9 @@ import pytest
 from feed_docs import Item, atom, json_feed, long_paragraphs, rss091, rss10, rss20
 from feed_server import FeedServer, redirect, send
 
-from index.feeds.fetch import FeedSpec, FetchSummary, fetch_feeds
-from index.feeds.http import Limits
-from index.feeds.store import STATE_NAME
+from newsreader.index.feeds.fetch import FeedSpec, FetchSummary, fetch_feeds
+from newsreader.index.feeds.http import Limits
+from newsreader.index.feeds.store import STATE_NAME
 
 pytestmark = pytest.mark.usefixtures("loopback_only")
 

@@ -10,9 +10,9 @@ import pytest
 from feed_docs import Item, long_paragraphs, rss20
 from feed_server import FeedServer
 
-from index.feeds.fetch import FeedSpec, FetchSummary, fetch_feeds
-from index.feeds.fulltext import is_teaser
-from index.feeds.http import Limits
+from newsreader.index.feeds.fetch import FeedSpec, FetchSummary, fetch_feeds
+from newsreader.index.feeds.fulltext import is_teaser
+from newsreader.index.feeds.http import Limits
 
 PAGE = """<!doctype html><html><head><title>Ferry returns | Kallenport Herald</title>
 <meta property="og:site_name" content="Kallenport Herald"></head><body>

@@ -16,17 +16,17 @@ import pytest
 from feed_docs import Item, long_paragraphs, rss20
 from feed_server import FeedServer, send
 
-from index.feeds.fetch import FeedSpec, fetch_feeds
+from newsreader.index.feeds.fetch import FeedSpec, fetch_feeds
 
 SCRIPT = """
 import sys
 from pathlib import Path
-from index.feeds.fetch import FeedSpec, fetch_feeds
+from newsreader.index.feeds.fetch import FeedSpec, fetch_feeds
 specs = [FeedSpec(sys.argv[2], u, full_text="never") for u in sys.argv[3:]]
 fetch_feeds(specs, Path(sys.argv[1]))
 """
 
-pytestmark = pytest.mark.usefixtures("loopback_only")
+pytestmark = [pytest.mark.usefixtures("loopback_only"), pytest.mark.slow]
 
 
 def _items(prefix: str, n: int) -> list[Item]:

@@ -15,8 +15,8 @@ import pytest
 from feed_docs import Item, long_paragraphs, rss20
 from feed_server import FeedServer
 
-from index.feeds.fetch import FeedSpec, FetchSummary, fetch_feeds
-from index.feeds.http import Limits
+from newsreader.index.feeds.fetch import FeedSpec, FetchSummary, fetch_feeds
+from newsreader.index.feeds.http import Limits
 
 MIB = 2**20
 
