@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
-from urllib.parse import urlsplit
 
-from newsreader.index.parsing.articles import ArticleError, parse_articles
+from newsreader.index.parsing import ArticleError, read_html
 
 FULL_TEXT_MODES = ("auto", "always", "never")
 TEASER_CHARS = 700
@@ -46,19 +44,14 @@ class PageText:
 
 
 def read_page(html: bytes, url: str) -> PageText | None:
-    """The main text of a fetched page (the web-page extractor), or None if it has none."""
-    name = PurePosixPath(urlsplit(url).path).name or "page.html"
+    """The story of a fetched page (the web-page extractor, `read_html`), or None when the page
+    has no story text of its own (the extractor fell back to the page's title and description,
+    which is no better than the feed's teaser)."""
+    fallback: list[str] = []
     try:
-        found = parse_articles(
-            html,
-            path=PurePosixPath(name),
-            article_id="page",
-            source="page",
-            fmt="html",  # type: ignore[arg-type]
-        )
+        article = read_html(html, url, source="page", warn=fallback.append)
     except ArticleError:
         return None
-    if not found or not found[0].body.strip():
+    if fallback or not article.body.strip():
         return None
-    article = found[0]
     return PageText(title=article.title, body=article.body, author=article.author)
