@@ -348,7 +348,7 @@ class _Run:
             )
         if reply.error:
             return _with_note(teaser, reply.error), reply.error, "feed"
-        page = await asyncio.to_thread(_read_page, reply.body, reply.url)
+        page = await asyncio.to_thread(_read_page, reply.body, reply.url, entry.title)
         if page is None or len(page.body) <= len(teaser.strip()):
             note = "the page had no more text than the feed"
             return _with_note(teaser, note), note, "feed"

@@ -43,7 +43,7 @@ class PageText:
     author: str
 
 
-def read_page(html: bytes, url: str) -> PageText | None:
+def read_page(html: bytes, url: str, entry_title: str = "") -> PageText | None:
     """The story of a fetched page (the web-page extractor, `read_html`), or None when the page
     has no story text of its own (the extractor fell back to the page's title and description,
     which is no better than the feed's teaser)."""
@@ -52,6 +52,25 @@ def read_page(html: bytes, url: str) -> PageText | None:
         article = read_html(html, url, source="page", warn=fallback.append)
     except ArticleError:
         return None
-    if fallback or not article.body.strip():
+    paragraphs = article.body.split("\n\n")
+    # The page's headline often leads its story text; the entry has its own title already.
+    if paragraphs and _is_headline(paragraphs[0], (article.title, entry_title)):
+        paragraphs = paragraphs[1:]
+    body = "\n\n".join(paragraphs).strip()
+    if fallback or not body:
         return None
-    return PageText(title=article.title, body=article.body, author=article.author)
+    return PageText(title=article.title, body=body, author=article.author)
+
+
+def _is_headline(paragraph: str, titles: tuple[str, ...]) -> bool:
+    """A short line without a sentence's end that a title begins (or that begins a title)."""
+    if len(paragraph) > 200 or paragraph.rstrip().endswith((".", "!", "?", '"', "”")):
+        return False
+    head = _fold(paragraph)
+    return any(
+        t and head and (head.startswith(t) or t.startswith(head)) for t in map(_fold, titles)
+    )
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", "", text.casefold()).split())
