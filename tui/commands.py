@@ -38,12 +38,14 @@ class NewsreaderCommands(Provider):
                        partial(screen.choose_scope, scope))
 
     # The palette parses `help` and highlighted names as markup, and names include source and
-    # outlet names from the library: escape them so "[bold]" stays text.
+    # outlet names from the library: escape them so "[bold]" stays text. The help text is
+    # escaped bracket by bracket: Textual's `escape` leaves "[R]" alone (an upper-case letter
+    # is no tag to it), and the markup parser then drops it as an unknown style.
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():
             yield DiscoveryHit(Content(one_line(name)), callback, text=name,
-                               help=escape(one_line(help_text)))
+                               help=literal(one_line(help_text)))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -51,4 +53,9 @@ class NewsreaderCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(escape(one_line(name))), callback, text=name,
-                          help=escape(one_line(help_text)))
+                          help=literal(one_line(help_text)))
+
+
+def literal(text: str) -> str:
+    """Textual markup that shows `text` as it is: every `[` escaped."""
+    return text.replace("[", "\\[")

@@ -16,10 +16,15 @@ from textual.widgets import Static
 
 
 def sections() -> list[tuple[str, type[DOMNode]]]:
-    """Where bindings live, in the order the help screen lists them."""
+    """Where bindings live, in the order the help screen lists them: every class of the app
+    that declares bindings (tests/tui/test_reader_trial.py checks none is missing), so each
+    key is listed, offered in the palette and can be rebound by its id."""
     from newsreader.tui.app import NewsreaderApp
+    from newsreader.tui.screens.compare import ComparePane, CompareScreen
+    from newsreader.tui.screens.differences import DifferencesScreen
     from newsreader.tui.screens.main import MainScreen
     from newsreader.tui.screens.related import RelatedScreen
+    from newsreader.tui.screens.welcome import WelcomeScreen
     from newsreader.tui.widgets.article_list import ArticleList
     from newsreader.tui.widgets.article_view import ArticleView
     from newsreader.tui.widgets.search_bar import SearchBar
@@ -33,7 +38,25 @@ def sections() -> list[tuple[str, type[DOMNode]]]:
         ("Search input", SearchBar),
         ("Sources", SourceList),
         ("Related articles", RelatedScreen),
+        ("Compare screen", CompareScreen),
+        ("Compare: each side", ComparePane),
+        ("Where they differ", DifferencesScreen),
+        ("Welcome screen", WelcomeScreen),
+        ("This help", HelpScreen),
     ]
+
+
+def sections_for(screen: DOMNode | None) -> list[tuple[str, type[DOMNode], bool]]:
+    """`sections()` with the ones that work on `screen` (the screen itself, the widgets on it)
+    first, each with whether it does."""
+    if screen is None:
+        return [(title, cls, False) for title, cls in sections()]
+    present = {type(screen), *(type(w) for w in screen.walk_children())}
+    here, rest = [], []
+    for title, cls in sections():
+        applies = any(issubclass(t, cls) for t in present)
+        (here if applies else rest).append((title, cls, applies))
+    return here + rest
 
 
 def bindings_of(node_type: type[DOMNode]) -> Iterator[Binding]:
@@ -59,18 +82,41 @@ def key_display(app: App[object], binding: Binding, keymap: dict[str, str]) -> s
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists every key; escape, q or ? closes it."""
+    """Lists every key, those of the screen it was opened on first; escape, q or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close",
                 tooltip="Close the help"),
+        Binding("j,down", "scroll('down')", "Down", show=False, id="help.down",
+                tooltip="Scroll the help down a line"),
+        Binding("k,up", "scroll('up')", "Up", show=False, id="help.up",
+                tooltip="Scroll the help up a line"),
+        Binding("space,pagedown", "scroll('page_down')", "Page down", show=False,
+                id="help.page_down", tooltip="Scroll the help down a page"),
+        Binding("b,pageup", "scroll('page_up')", "Page up", show=False, id="help.page_up",
+                tooltip="Scroll the help up a page"),
+        Binding("g,home", "scroll('home')", "Top", show=False, id="help.top",
+                tooltip="Go to the top of the help"),
+        Binding("G,end", "scroll('end')", "Bottom", show=False, id="help.bottom",
+                tooltip="Go to the end of the help"),
     ]
+
+    def __init__(self, calling: DOMNode | None = None) -> None:
+        super().__init__()
+        self.calling = calling
+        """The screen `?` was pressed on: its keys come first."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
-            body.border_subtitle = "escape to close · rebind in config.yaml keys: by id"
+            body.border_subtitle = (
+                "escape to close · j/k scroll · rebind in config.yaml keys: by id"
+            )
             yield Static(self._table(), id="help-table")
+
+    def action_scroll(self, how: str) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        getattr(body, f"scroll_{how}")(animate=False)
 
     def _table(self) -> Table:
         keymap: dict[str, str] = getattr(self.app, "keymap_overrides", {})
@@ -78,8 +124,11 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("what")
         table.add_column("id", style="dim", no_wrap=True)
-        for title, cls in sections():
-            table.add_row(Text(title, style="bold underline"), "", "")
+        for title, cls, here in sections_for(self.calling):
+            heading = Text(title, style="bold underline", end="")
+            if here:
+                heading.append(" · here", style="bold")
+            table.add_row(heading, "", "")
             for binding in bindings_of(cls):
                 what = binding.tooltip or binding.description
                 table.add_row(key_display(self.app, binding, keymap), what, binding.id)

@@ -17,6 +17,8 @@ class Footer(TextualFooter):
     _shown: tuple[object, ...] | None = None
 
     def bindings_changed(self, screen: Screen) -> None:
+        if not self.is_attached:
+            return  # its screen is gone (closed while this change was on its way)
         if self._rebuild_queued and screen is self.screen:
             return
         # Textual's own test: only then does it queue the rebuild (a recompose).
@@ -26,6 +28,10 @@ class Footer(TextualFooter):
 
     async def recompose(self) -> None:
         self._rebuild_queued = False  # any change from now on needs another rebuild
+        if not self.is_attached:
+            # The rebuild was queued (call_after_refresh) before the screen closed: R on the
+            # welcome screen closes it at once, and `self.screen` would raise NoScreen.
+            return
         shown = self._keys_shown()
         if shown == self._shown:
             return

@@ -1,0 +1,218 @@
+"""The reader tried as a new user would (issue 10): each test presses the keys that broke or
+confused, on the test library of tests/tui/conftest.py."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from newsreader.index.config import Settings, SourceConfig
+from newsreader.tui.app import NewsreaderApp
+from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.screens.welcome import WelcomeScreen
+from newsreader.tui.widgets.article_list import ArticleList
+
+Settle = Callable[[Pilot[None]], Awaitable[None]]
+SIZE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def _no_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "xstate"),
+                     ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
+        monkeypatch.setenv(var, str(tmp_path / "xdg" / sub))
+    monkeypatch.delenv("NEWSREADER_CONFIG", raising=False)
+
+
+@pytest.fixture
+def reader(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+) -> Callable[..., NewsreaderApp]:
+    """The app on the test library, indexed; keyword arguments go to the settings."""
+    return lambda **extra: new_app(indexed_settings(tmp_path, **extra))
+
+
+def list_lines(app: NewsreaderApp, selector: str = "#articles") -> list[str]:
+    article_list = app.screen.query_one(selector, ArticleList)
+    height = article_list.scrollable_content_region.height
+    return [article_list.render_line(y).text.rstrip() for y in range(height)]
+
+
+# -- 1. the welcome screen's R -----------------------------------------------------------------
+
+
+async def test_r_on_the_welcome_screen_reads_the_new_file(
+    tmp_path: Path,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    app = new_app(make_settings(tmp_path, sources=[SourceConfig("mine", folder)]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        (folder / "first.txt").write_text("A first article\n\nIt has one paragraph of text.\n")
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert "A first article" in "\n".join(list_lines(app))
+
+
+async def test_a_footer_whose_screen_is_gone_does_not_rebuild(
+    tmp_path: Path,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
+    # The crash above, made certain: the welcome screen's footer had queued a rebuild when R
+    # closed the screen, and the rebuild ran on a footer without a screen.
+    from newsreader.tui.widgets.footer import Footer
+
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    app = new_app(make_settings(tmp_path, sources=[SourceConfig("mine", folder)]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        footer = app.screen.query_one(Footer)
+        await pilot.press("escape")
+        await settle(pilot)
+        footer.bindings_changed(app.screen)
+        await footer.recompose()
+
+
+# -- 4. every screen's keys in help, the palette and the keymap ----------------------------------
+
+
+def help_text(app: NewsreaderApp) -> list[str]:
+    """The help table's lines, as plain text."""
+    from textual.widgets import Static
+
+    table = app.screen.query_one("#help-table", Static).content
+    lines = app.console.render_lines(table, app.console.options.update_width(100))
+    return ["".join(seg.text for seg in line).rstrip() for line in lines]
+
+
+async def open_compare(pilot: Pilot[None], settle: Settle) -> None:
+    """Mark the first article, compare it with the second."""
+    await pilot.press("space", "j", "c")
+    await settle(pilot)
+
+
+async def test_help_on_the_compare_screen_lists_its_keys_first(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    from newsreader.tui.screens.compare import CompareScreen
+    from newsreader.tui.screens.help import HelpScreen
+
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_compare(pilot, settle)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        lines = help_text(app)
+        first = next(i for i, line in enumerate(lines) if line.strip())
+        assert lines[first].strip().startswith("Compare screen · here")
+        text = "\n".join(lines)
+        for key_id in ("compare.next", "compare.previous", "compare.sync", "compare.swap",
+                       "compare.differences", "compare.down", "help.close", "welcome.rescan"):
+            assert key_id in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, CompareScreen)  # help closed onto the screen it came from
+
+
+def test_every_binding_has_an_id_and_a_place_in_help() -> None:
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    import newsreader.tui
+    from newsreader.tui.screens.help import all_binding_ids, sections
+
+    listed = {cls for _, cls in sections()}
+    found = []
+    for module_info in pkgutil.walk_packages(newsreader.tui.__path__, "newsreader.tui."):
+        module = importlib.import_module(module_info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, DOMNode) or not cls.__module__.startswith("newsreader."):
+                continue
+            own = cls.__dict__.get("BINDINGS", [])
+            if own:
+                found.append(cls)
+                assert cls in listed, f"{cls.__name__}'s keys are not in the help"
+            for item in own:
+                binding = item if isinstance(item, Binding) else Binding(*item)
+                assert binding.id, f"{cls.__name__}: {binding.key} has no id"
+    ids = all_binding_ids()
+    assert len(ids) == len(set(ids)), "two bindings share an id"
+    assert len(found) >= 10
+
+
+async def test_compare_keys_can_be_rebound(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    from newsreader.tui.screens.compare import CompareScreen
+
+    app = reader(keys={"compare.sync": "y", "compare.next": "n"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not app.key_warnings
+        await open_compare(pilot, settle)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        assert screen.sync
+        await pilot.press("y")
+        assert not screen.sync
+        await pilot.press("S")  # no longer bound
+        assert not screen.sync
+
+
+async def test_the_palette_shows_capital_letter_keys(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    from textual.content import Content
+
+    from newsreader.tui.commands import NewsreaderCommands
+
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        provider = NewsreaderCommands(app.screen)
+        helps = {Content(str(hit.text)).plain: Content.from_markup(hit.help or "").plain
+                 async for hit in provider.discover()}
+        assert helps["Re-scan"].endswith("[R]")
+        assert helps["Prev hit"].endswith("[N]")
+        assert helps["Search"].endswith("[/]")
+
+
+async def test_help_scrolls_with_j_k_g_and_G(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    from textual.containers import VerticalScroll
+
+    app = reader()
+    async with app.run_test(size=(90, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        body = app.screen.query_one("#help-body", VerticalScroll)
+        assert body.max_scroll_y > 5
+        await pilot.press("j", "j")
+        assert body.scroll_y == 2
+        await pilot.press("k")
+        assert body.scroll_y == 1
+        await pilot.press("G")
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("g")
+        assert body.scroll_y == 0
