@@ -18,8 +18,9 @@ from newsreader.index.compare import (
     SentencePair,
     describe,
 )
-from newsreader.index.model import Article
-from newsreader.tui.terminal import printable
+from newsreader.index.model import Article, day_text
+from newsreader.tui.terminal import counted
+from newsreader.tui.terminal import printable_line as _line
 
 # SGR codes, matched to the compare screen's colours: shared passages yellow, paraphrase pairs
 # cyan, what one side has alone dim.
@@ -79,15 +80,14 @@ class _Report:
             title = self.wrap(article.title or "(untitled)", "   ", f"{label}  ")
             title[0] = self.paint(label, _BOLD) + self.paint(title[0][1:], _BOLD)
             yield from title
-            meta = " · ".join(
-                x for x in (_line(article.outlet), _day(article), f"{share:.0%} shared") if x
-            )
+            parts = (_line(article.outlet), day_text(article.date), f"{share:.0%} shared")
+            meta = " · ".join(x for x in parts if x)
             yield f"   {meta}  [{_line(article.id)}]"
         yield ""
         quotes_total = len(al.quotes) + len(al.quotes_only_a) + len(al.quotes_only_b)
         yield self.paint(
-            f"Similarity {al.similarity:.1%} · {_count(len(al.shared), 'shared passage')} "
-            f"(runs of {al.min_words}+ words) · {_count(len(al.pairs), 'paraphrase pair')} · "
+            f"Similarity {al.similarity:.1%} · {counted(len(al.shared), 'shared passage')} "
+            f"(runs of {al.min_words}+ words) · {counted(len(al.pairs), 'paraphrase pair')} · "
             f"{len(al.quotes)} of {quotes_total} quotes matched",
             _BOLD,
         )
@@ -188,18 +188,6 @@ class _Report:
 
 # Private-use characters around the differing words while the text is folded and wrapped.
 _OPEN, _CLOSE = "\ue000", "\ue001"
-
-
-def _line(text: str) -> str:
-    return printable(text or "", newlines=False)
-
-
-def _day(article: Article) -> str:
-    return article.date.isoformat()[:10] if article.date is not None else ""
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _quoted(text: str) -> str:

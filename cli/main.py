@@ -16,7 +16,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from newsreader.index.model import day_text, iso_date
 from newsreader.tui.terminal import inline, json_safe, printable
+from newsreader.tui.terminal import printable_line as _line
 
 if TYPE_CHECKING:
     from newsreader.index.store.library import Library, Progress
@@ -267,7 +269,7 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
     noun = "result" if results.total == 1 else "results"
     print(f"{results.total:,} {noun} ({results.took_ms:.1f} ms)", file=out)
     for n, hit in enumerate(results.hits, 1):
-        meta = " · ".join(x for x in (hit.outlet, _day(hit.date)) if x)
+        meta = " · ".join(x for x in (hit.outlet, day_text(hit.date)) if x)
         print(f"\n{n}. {_line(hit.title)}", file=out)
         print(f"   {_line(meta)}  [{_line(hit.id)}]" if meta else f"   [{_line(hit.id)}]", file=out)
         snippet = "".join(
@@ -289,7 +291,7 @@ def cmd_show(library: Library, args: argparse.Namespace) -> int:
     print(_line(article.title))
     meta = " · ".join(
         _line(x)
-        for x in (article.outlet, article.author and f"by {article.author}", _day(article.date))
+        for x in (article.outlet, article.author and f"by {article.author}", day_text(article.date))
         if x
     )
     if meta:
@@ -316,7 +318,7 @@ def cmd_related(library: Library, args: argparse.Namespace) -> int:
                         "id": h.id,
                         "title": h.title,
                         "outlet": h.outlet,
-                        "date": _iso(h.date),
+                        "date": iso_date(h.date),
                         "score": round(h.score, 4),
                     }
                     for h in hits
@@ -325,7 +327,7 @@ def cmd_related(library: Library, args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     for n, hit in enumerate(hits, 1):
-        meta = " · ".join(x for x in (hit.outlet, _day(hit.date)) if x)
+        meta = " · ".join(x for x in (hit.outlet, day_text(hit.date)) if x)
         print(f"{n}. {_line(hit.title)}")
         print(f"   {_line(meta)}  [{_line(hit.id)}]  score {hit.score:.2f}")
     if not hits:
@@ -394,18 +396,6 @@ def _print_json(data: object) -> None:
     # ensure_ascii=False keeps text readable; json escapes C0 controls, json_safe the rest.
     sys.stdout.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
     sys.stdout.write("\n")
-
-
-def _line(text: str) -> str:
-    return printable(text, newlines=False)
-
-
-def _iso(value: object) -> str | None:
-    return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
-
-
-def _day(value: object) -> str:
-    return value.isoformat()[:10] if value is not None else ""  # type: ignore[attr-defined]
 
 
 def _use_color(stream: TextIO) -> bool:

@@ -16,8 +16,9 @@ from pathlib import Path
 import yaml
 from platformdirs import user_config_path, user_data_path, user_state_path
 
+from newsreader.index.parsing.articles import FORMATS
+
 APP_NAME = "newsreader"
-FORMATS = ("txt", "md", "html", "json", "jsonl")
 MAX_CONFIG_BYTES = 1024 * 1024
 # Anchors/aliases are legitimate YAML, but a handful is all a config needs; more is an alias bomb.
 MAX_ALIASES = 64

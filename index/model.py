@@ -48,3 +48,9 @@ class Article:
 def iso_date(value: Date | None) -> str | None:
     """ISO 8601 text for a date or datetime, None for None."""
     return value.isoformat() if value is not None else None
+
+
+def day_text(value: Date | None) -> str:
+    """YYYY-MM-DD for a date or datetime (its day as stated, not converted), "" for None: the
+    date every list, header and report shows."""
+    return value.isoformat()[:10] if value is not None else ""

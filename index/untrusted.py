@@ -1,7 +1,28 @@
-"""What untrusted text may carry, and how it is made safe to store.
+"""Untrusted text made safe: the one place that says what article text may not carry.
 
-Article text is hostile: terminal escape sequences, control characters, odd line breaks. Every
-string the parsers store goes through `clean` (several lines) or `one_line` (one field).
+Article text is hostile: terminal escape sequences (colours, OSC 52 clipboard writes, window
+titles), other control characters, bidi overrides that make text read differently from what it
+is ("Trojan Source"), odd line breaks. The parsers store only what `clean`/`one_line` leave, and
+the display (tui.terminal.printable, for the TUI and the CLI) applies the same `clean` to
+whatever it shows, so the two can no longer drift apart.
+
+What is removed, and why (the union of the parser's and the display's former copies):
+- ESC sequences, whole: CSI, and OSC/DCS/SOS/PM/APC strings up to their terminator (OSC 52
+  clipboard writes), so no "]0;title" debris is left; bounded and on one line, and a string
+  needs its terminator: an unterminated one loses only its ESC, never the text after it (the
+  display's copy swallowed the rest of the text);
+- C0 controls but tab and newline, DEL, C1 controls. A one-character C1 introducer (U+009B CSI,
+  U+009D OSC ...) goes alone: what follows it is inert once it is gone, and it is more often a
+  mis-encoded "›" before real words than an attack (the display's copy also ate the parameters
+  and the next letter: "\x9bNext" lost its "N");
+- U+FEFF (a byte-order mark inside text is invisible noise), lone surrogates (Whoosh cannot
+  encode them; the display shows a file name's undecodable bytes as "\\xe9" before this runs);
+- bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): only the display's
+  copy dropped them, so a title could be stored reversed and searched as such. Plain direction
+  marks (U+200E, U+200F, U+061C) and zero-width joiners stay: they reorder nothing and some
+  scripts need them.
+Line breaks (CR LF, CR, VT, FF, NEL, U+2028, U+2029) become "\\n" first, so "a\\rb" is two lines,
+not "ab".
 """
 
 from __future__ import annotations
@@ -9,28 +30,20 @@ from __future__ import annotations
 import re
 
 _BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
-
-
-# Lone surrogates (from JSON "\ud800" escapes) are dropped too: Whoosh cannot encode them.
-CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ud800-\udfff]")
-
-
-# Whole terminal escape sequences (CSI, and OSC/DCS/SOS/PM/APC strings up to their terminator,
-# e.g. OSC 52 clipboard writes), so that no "]0;title" debris is left once the ESC is dropped.
-# Bounded, on one line, and a string needs its terminator: an unterminated one loses only its
-# ESC, never the text after it. C1 forms (U+009B ...) are single characters dropped as controls.
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]{0,64}[ -/]{0,8}[@-~]"
     r"|\x1b[\]PX^_][^\x07\x1b\x9c\n]{0,4096}(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[ -/]{0,8}[0-~]"
 )
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+"""A character `clean` removes (after line breaks became "\\n" and escapes were dropped)."""
 
 
 def clean(text: str) -> str:
-    """`text` with line breaks made "\\n", escape sequences and control characters dropped."""
-    return CONTROLS.sub("", _ESCAPES.sub("", _BREAKS.sub("\n", text)))
+    """`text` with line breaks made "\\n", escape sequences and unsafe characters dropped."""
+    return UNSAFE.sub("", _ESCAPES.sub("", _BREAKS.sub("\n", text)))
 
 
 def one_line(value: str) -> str:
-    """One line of text: escape sequences and control characters dropped, whitespace collapsed."""
-    return " ".join(CONTROLS.sub("", _ESCAPES.sub("", value)).split())
+    """`clean(value)` on one line, whitespace collapsed: for titles, names and other fields."""
+    return " ".join(clean(value).split())

@@ -2,27 +2,16 @@
 
 Article text may carry ANSI/OSC escape sequences, other control characters and bidi overrides.
 Everything the CLI prints and every string the TUI turns into a Rich Text goes through
-`printable` first, so such text is shown (or dropped), never obeyed.
+`printable` first, so such text is shown (or dropped), never obeyed. What is dropped is decided
+in one place, `newsreader.index.untrusted`, which the parsers use too: this module adds only what
+a terminal needs on top (file names' undecodable bytes shown as "\\xe9", JSON made safe).
 """
 
 from __future__ import annotations
 
 import re
 
-# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other two-byte escapes, and their C1 forms.
-_ESCAPES = re.compile(
-    r"""
-    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?          # CSI
-  | (?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?   # OSC, e.g. OSC 52 clipboard writes
-  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?  # DCS, SOS, PM, APC strings
-  | \x1b[ -/]*[0-~]?                           # any other escape
-    """,
-    re.VERBOSE,
-)
-# C0/C1 controls except tab and newline; DEL; bidi embeddings, overrides and isolates, which can
-# make text read differently from what it is ("Trojan Source").
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
+from newsreader.index.untrusted import clean
 
 # Lone surrogates: bytes of a file name or an argument that are not UTF-8. A terminal cannot
 # show them and writing them to a UTF-8 stream raises.
@@ -40,10 +29,20 @@ def printable(text: str, *, newlines: bool = True) -> str:
 
     With `newlines=False`, line breaks and tabs become spaces (for one-line fields like titles).
     """
-    text = _CONTROLS.sub("", _ESCAPES.sub("", _SURROGATES.sub(_escape_surrogate, text)))
+    text = clean(_SURROGATES.sub(_escape_surrogate, text))
     if not newlines:
         text = " ".join(text.split())
     return text
+
+
+def printable_line(text: str | None) -> str:
+    """`printable(text, newlines=False)`, "" for None: a title, name or URL on one line."""
+    return printable(text or "", newlines=False)
+
+
+def counted(n: int, noun: str) -> str:
+    """ "1 passage", "3 passages": `n` and `noun`, plural with an "s" when n is not 1."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def inline(text: str) -> str:

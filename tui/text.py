@@ -16,7 +16,7 @@ from rich.cells import cell_len
 from rich.style import StyleType
 from rich.text import Text
 
-from newsreader.tui.terminal import inline, printable
+from newsreader.tui.terminal import inline, printable, printable_line
 
 
 class SegmentLike(Protocol):
@@ -33,7 +33,7 @@ def clean(text: str) -> str:
 
 def one_line(text: str) -> str:
     """`text` cleaned and folded onto one line (titles, outlets, URLs)."""
-    return printable(text or "", newlines=False)
+    return printable_line(text)
 
 
 def pasted(text: str) -> str:

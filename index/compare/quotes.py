@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from newsreader.index.compare import text as tx
 from newsreader.index.compare.differences import quote_differences
 from newsreader.index.compare.records import Quote, QuoteMatch
+from newsreader.index.distance import edit_distance
 
 if TYPE_CHECKING:
     from newsreader.index.compare.sentences import Side
@@ -339,18 +340,5 @@ def _same_speaker(x: str | None, y: str | None) -> bool | None:
         return True
     if p[:1] != q[:1] or min(len(p), len(q)) < 5:
         return False
-    return _edit_distance(p, q, max(1, min(len(p), len(q)) // 4)) is not None
-
-
-def _edit_distance(p: str, q: str, limit: int) -> int | None:
-    """Levenshtein distance of `p` and `q` if it is at most `limit`, else None."""
-    if abs(len(p) - len(q)) > limit:
-        return None
-    row = list(range(len(q) + 1))
-    for i, cp in enumerate(p, 1):
-        prev, row[0] = row[0], i
-        for j, cq in enumerate(q, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (cp != cq))
-        if min(row) > limit:
-            return None
-    return row[-1] if row[-1] <= limit else None
+    limit = max(1, min(len(p), len(q)) // 4)
+    return edit_distance(p, q, limit, transpositions=False) <= limit

@@ -11,7 +11,7 @@ from newsreader.index.model import Article
 from newsreader.index.parsing.decoding import path_text
 from newsreader.index.parsing.meta import Meta, cut_title
 from newsreader.index.parsing.metadata import infer_outlet
-from newsreader.index.untrusted import CONTROLS, one_line
+from newsreader.index.untrusted import UNSAFE, one_line
 
 _LONG_LINE = 100  # a line longer than this is a paragraph of its own, not a hard-wrapped line
 
@@ -89,7 +89,7 @@ def build_article(
     return Article(
         id=article_id,
         title=title,
-        body="\n\n".join(CONTROLS.sub("", p) for p in paragraphs).strip(),
+        body="\n\n".join(UNSAFE.sub("", p) for p in paragraphs).strip(),
         source=source,
         path=path_text(str(path)),
         date=meta.best_date(),

@@ -22,6 +22,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from newsreader.index.distance import edit_distance
 from newsreader.index.store.schema import make_schema
 
 DEFAULT_FIELDS = ("title", "body")
@@ -217,7 +218,7 @@ def near_words(
             # One edit changes the set of letters by at most two: a cheap bound.
             if len(letters ^ cand_letters) > 2 * maxdist:
                 continue
-            d = distance(word, cand, maxdist)
+            d = edit_distance(word, cand, maxdist)
             if d <= maxdist and d < out.get(cand, maxdist + 1):
                 out[cand] = d
     return out
@@ -508,26 +509,3 @@ def _correct(reader: IndexReader, schema: Schema, fields: tuple[str, ...], word:
             if best is None or key < best:
                 best = key
     return best[2] if best else None
-
-
-def distance(a: str, b: str, limit: int = 1 << 30) -> int:
-    """Damerau-Levenshtein distance (adjacent transpositions count as one edit); any value
-    above `limit` is reported as `limit + 1`."""
-    if a == b:
-        return 0
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and prev2[j - 2] + 1 < v:
-                v = prev2[j - 2] + 1
-            cur[j] = v
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return min(prev[-1], limit + 1)

@@ -28,7 +28,7 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import Analyzer
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 7: parsers drop bidi overrides (index.untrusted)
 
 # Stopwords kept: news queries like "to be or not to be" or "The Who" must still match phrases.
 TEXT_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
@@ -43,7 +43,7 @@ _FastParts = tuple[re.Pattern[str], Callable[[str], str], frozenset[str], dict[s
 _fast_cache: dict[int, tuple[Analyzer, _FastParts | None]] = {}
 
 
-def _fast_parts(analyzer: Analyzer | None) -> _FastParts | None:
+def fast_parts(analyzer: Analyzer | None) -> _FastParts | None:
     """(token regex, stem function, words not stemmed, stem memo) when `analyzer` is exactly
     regex tokenizer | lowercase | stem, as TEXT_ANALYZER is; None for any other analyzer."""
     if analyzer is None:
@@ -149,7 +149,7 @@ class Text(fields.TEXT):  # type: ignore[misc]
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         fast = (
-            _fast_parts(self.analyzer)
+            fast_parts(self.analyzer)
             if FAST_ANALYSIS
             and not kwargs
             and isinstance(value, str)
@@ -193,7 +193,7 @@ class Text(fields.TEXT):  # type: ignore[misc]
             yield term.encode("utf-8"), n, float(n) * fb, value_bytes
 
     def spellable_words(self, value: Any) -> Iterator[str]:
-        fast = _fast_parts(self.analyzer) if FAST_ANALYSIS and isinstance(value, str) else None
+        fast = fast_parts(self.analyzer) if FAST_ANALYSIS and isinstance(value, str) else None
         if fast is None:
             return iter(super().spellable_words(value))
         last, words = _last_words

@@ -1,7 +1,8 @@
 """Property tests of the hostile-input promises:
 
 - the parsers never raise on any bytes (only ArticleError, one line), never leave a control
-  character in a field, and never lose a sentence of plain prose in any format;
+  character in a field, never store what the display would remove (one stripper for both,
+  index.untrusted), and never lose a sentence of plain prose in any format;
 - the query path turns any string into results or a notice, never an exception;
 - compare turns any two texts into shared passages whose spans hold equal normalised text.
 """
@@ -24,6 +25,7 @@ from newsreader.index.model import Article
 from newsreader.index.parsing import FORMATS, ArticleError, parse_articles
 from newsreader.index.search.results import Results, highlight_spans, search
 from newsreader.index.store.library import Library
+from newsreader.tui.terminal import printable
 
 SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -47,8 +49,40 @@ def check_parse(data: bytes, fmt: str) -> list[Article]:
         assert article.id.startswith("s/x")
         for value in (article.title, article.body, article.outlet, article.author, article.url):
             assert not CONTROL.search(value), value
+        for value in (article.title, article.body, article.outlet, article.author, article.url,
+                      *article.tags):
+            assert printable(value) == value, value  # the display has nothing left to remove
         assert "\n" not in article.title and article.body == article.body.strip()
     return found
+
+
+# What a terminal could be made to obey, or could show other than it is, packed close together.
+HOSTILE_CHAR = st.sampled_from([
+    "\x1b", "[", "]", "0", "2", ";", "m", "P", "\x07", "\x9b", "\x9d", "\x9c", "\\", "\u202e",
+    "\u2066", "\u2069", "\ufeff", "\r", "\x85", "\u2028", "\x0b", "\x00", "\x7f", "\ud800", "a",
+    " ", "\n", "\t", "<", ">", "&", "#",
+])  # fmt: skip
+HOSTILE_TEXT = st.text(st.one_of(HOSTILE_CHAR, HOSTILE_CHAR, ANY_CHAR), max_size=200)
+
+
+def document(fmt: str, title: str, body: str) -> bytes:
+    if fmt == "txt":
+        text = f"{title}\n\n{body}\n"
+    elif fmt == "md":
+        text = f"---\nauthor: {json.dumps(title)}\n---\n# {title}\n\n{body}\n"
+    elif fmt == "html":
+        text = (f"<html><head><title>{title}</title><meta name='author' content='{title}'>"
+                f"</head><body><article><h1>{title}</h1><p>{body}</p></article></body></html>")
+    else:
+        entry = {"title": title, "body": body, "author": title, "tags": [title, body[:20]]}
+        text = json.dumps(entry) + ("\n" if fmt == "jsonl" else "")
+    return text.encode("utf-8", "surrogatepass")
+
+
+@SETTINGS
+@given(HOSTILE_TEXT, HOSTILE_TEXT, st.sampled_from(FORMATS))
+def test_nothing_stored_is_what_the_display_would_remove(title: str, body: str, fmt: str) -> None:
+    check_parse(document(fmt, title, body), fmt)
 
 
 # ---- parsers on any bytes --------------------------------------------------------------------

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from textual.worker import Worker, WorkerState
 
+NARROW = 100
+"""Below this many columns a screen shows one pane at a time: the main screen's list and
+article share one pane, the compare screen stacks A above B."""
+
 
 class ReportsWorkerErrors:
     """Mixin: a failed worker of this screen is reported by the app's one handler.

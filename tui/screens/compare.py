@@ -33,7 +33,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from newsreader.index.compare import Alignment, compare
-from newsreader.index.model import Article
+from newsreader.index.model import Article, day_text
 from newsreader.tui.compare_marks import (
     DEFAULT_PALETTE,
     Marks,
@@ -44,15 +44,15 @@ from newsreader.tui.compare_marks import (
     render_paragraph,
     stops_of,
 )
+from newsreader.tui.screens.base import NARROW
 from newsreader.tui.screens.differences import DifferencesScreen, Place, places_of
+from newsreader.tui.terminal import counted
 from newsreader.tui.text import clean, one_line, paragraphs
 from newsreader.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from newsreader.index.store.library import Library
 
-NARROW = 100
-"""Below this many columns the panes are stacked, A above B."""
 PLAIN_AFTER = 0.1
 """Seconds to wait for the alignment before showing the articles without their marks."""
 
@@ -419,9 +419,9 @@ class CompareScreen(Screen[None]):
         quotes = len(al.quotes)
         parts = [
             f"Similarity {al.similarity:.1%}",
-            _count(len(al.shared), "shared passage"),
-            _count(len(al.pairs), "pair"),
-            _count(quotes, "quote"),
+            counted(len(al.shared), "shared passage"),
+            counted(len(al.pairs), "pair"),
+            counted(quotes, "quote"),
         ]
         out = Text(" · ".join(parts), style="bold", end="")
         if self.stops:
@@ -591,7 +591,7 @@ def _set(static: Static, text: Text) -> None:
 
 def _header(article: Article, share: float | None) -> Text:
     """Two lines, each cut to fit: the title, then outlet · date · share in shared passages."""
-    day = article.date.isoformat()[:10] if article.date is not None else ""
+    day = day_text(article.date)
     shared = f"{share:.0%} shared" if share is not None else ""
     meta = " · ".join(x for x in (one_line(article.outlet), day, shared) if x)
     header = Text(end="", no_wrap=True, overflow="ellipsis")
@@ -599,7 +599,3 @@ def _header(article: Article, share: float | None) -> Text:
     header.append("\n")
     header.append(meta or " ", style="dim")
     return header
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

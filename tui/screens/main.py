@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState
 from newsreader.index.search.results import Results
 from newsreader.tui import loaders
 from newsreader.tui.screens.article_actions import ArticleActions
-from newsreader.tui.screens.base import ReportsWorkerErrors
+from newsreader.tui.screens.base import NARROW, ReportsWorkerErrors
 from newsreader.tui.screens.indexer import Indexer
 from newsreader.tui.text import one_line, pasted
 from newsreader.tui.widgets.article_list import ArticleList
@@ -37,8 +37,6 @@ from newsreader.tui.widgets.status import LibraryHeader, StatusLine
 if TYPE_CHECKING:
     from newsreader.tui.app import NewsreaderApp
 
-NARROW = 100
-"""Below this many columns the list and the article share one pane."""
 
 
 class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):

@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsreader.index.model import day_text
 from newsreader.tui.text import from_segments, one_line
 from newsreader.tui.widgets.rows import Entry, EntryRows, Rows
 
@@ -28,11 +29,6 @@ OUTLET_WIDTH = 18
 UNREAD_MARK = "•"
 COMPARE_MARK = "◆"
 """Shown before the article marked (space) for comparison."""
-
-
-def day(value: object) -> str:
-    """YYYY-MM-DD for a date or datetime, "" for None."""
-    return value.isoformat()[:10] if value is not None else ""  # type: ignore[attr-defined]
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -254,7 +250,7 @@ class ArticleList(ScrollView, can_focus=True):
         marked = entry.id == self.marked
         mark_style = self.get_component_rich_style("article-list--marked", partial=True)
         outlet = one_line(entry.outlet)
-        date = day(entry.date)
+        date = day_text(entry.date)
         outlet_width = min(OUTLET_WIDTH, max(0, width // 4))
         if len(outlet) > outlet_width:
             outlet = outlet[: max(0, outlet_width - 1)] + "…" if outlet_width else ""

@@ -19,8 +19,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
+from newsreader.index.model import day_text
 from newsreader.tui.text import highlighted, joined, one_line, paragraphs
-from newsreader.tui.widgets.article_list import day
 
 TITLE = -1
 """`Match.block` of a match in the title."""
@@ -164,7 +164,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         article = reading.article
         author = one_line(article.author)
         self.query_one("#article-meta", Static).update(
-            joined([article.outlet, f"by {author}" if author else "", day(article.date)])
+            joined([article.outlet, f"by {author}" if author else "", day_text(article.date)])
         )
         url = self.query_one("#article-url", Static)
         url.update(Text(one_line(article.url), end=""))
