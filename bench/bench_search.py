@@ -32,6 +32,9 @@ QUERIES = {
     "date": ["government date:2004", "date:[2004-01-01 to 2005-12-31] film"],
     "fuzzy": ["goverment~", "econmy~2", "technolog*"],
     "nothing": ["lighthuose"],
+    # A rare word one edit from a frequent one ("goverment" finds "governess" by its stem):
+    # "did you mean" runs although there are hits.
+    "near miss": ["goverment", "goverment budget", "minster", "econmy"],
 }
 
 
@@ -87,11 +90,15 @@ def run(lib: object, repeat: int) -> None:
     for kind, queries in QUERIES.items():
         ms: list[float] = []
         totals = []
+        suggested = []
         for q in queries:
             ms += timed(lambda q=q: search(lib, q, limit=20), repeat)
-            totals.append(search(lib, q).total)
+            results = search(lib, q)
+            totals.append(results.total)
+            suggested.append(results.suggestion)
         everything += ms
-        row(kind, ms, f"totals {totals}")
+        said = f"  suggestions {suggested}" if any(suggested) else ""
+        row(kind, ms, f"totals {totals}{said}")
     row("ALL queries", everything)
     newest = [
         t

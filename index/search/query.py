@@ -437,14 +437,32 @@ def _walk(q: wq.Query) -> Iterator[wq.Query]:
 # ---- "did you mean" ------------------------------------------------------------------------
 
 
+RARE_RATIO = 10
+"""A word is worth correcting although it finds something when a neighbour one edit away is
+written in at least this many times more articles than the word matches ("goverment" matches
+one article, through the stem it shares with "governess"; "government" is in hundreds)."""
+RARE_MIN_LETTERS = 5
+"""Shorter words have too many real neighbours ("bat" and "but"): corrected only when unknown."""
+
+
+def rare_limit(doc_count: int) -> int:
+    """At most this many matching articles make a word rare: 3 in a small library, one in
+    10,000 articles in a big one (a typo recurs in a big library: 10 at 100,000 articles)."""
+    return max(3, doc_count // 10_000)
+
+
 def suggest(searcher: Searcher, text: str) -> str | None:
-    """`text` with each word the index does not know replaced by its closest indexed word
-    (edit distance, then document frequency), or None when no word changed. The caller checks
-    that the suggestion finds something."""
+    """`text` with each word replaced by a better one where the index suggests it, or None when
+    no word changed. A word the index does not know becomes its closest indexed word (edit
+    distance, then document frequency); a word it knows but rarely (`rare_limit`), of at least
+    `RARE_MIN_LETTERS` letters, becomes a word one edit away that is `RARE_RATIO` times more
+    frequent and is not the same word to the stemmer. The caller checks that the suggestion
+    finds more than the query did."""
     if len(text) > MAX_SUGGEST_CHARS:
         return None
     reader = searcher.reader()
     schema = reader.schema
+    rare = rare_limit(reader.doc_count())
     changed = False
     out: list[str] = []
     last = 0
@@ -468,9 +486,13 @@ def suggest(searcher: Searcher, text: str) -> str | None:
             if name not in ("title", "body", "outlet", "author"):
                 continue
             fields = (name,)
-        if _known(reader, schema, fields, word):
+        matches = _matches(reader, schema, fields, word)
+        if matches == 0:
+            fix = _correct(reader, schema, fields, word.lower())
+        elif matches <= rare and len(word) >= RARE_MIN_LETTERS:
+            fix = _more_frequent(reader, schema, fields, word.lower(), matches)
+        else:
             continue
-        fix = _correct(reader, schema, fields, word.lower())
         if fix is None:
             continue
         if word[:1].isupper():
@@ -485,12 +507,38 @@ def suggest(searcher: Searcher, text: str) -> str | None:
     return "".join(out)
 
 
-def _known(reader: IndexReader, schema: Schema, fields: tuple[str, ...], word: str) -> bool:
+def _matches(reader: IndexReader, schema: Schema, fields: tuple[str, ...], word: str) -> int:
+    """About how many articles `word` matches as a query term (its stem's document frequency
+    in the field where it is most frequent; 0 for a word the index does not know)."""
+    most = 0
     for name in fields:
         for token in schema[name].analyzer(word, mode="query"):
-            if reader.doc_frequency(name, token.text) > 0:
-                return True
-    return False
+            most = max(most, reader.doc_frequency(name, token.text))
+    return most
+
+
+def _stems(schema: Schema, name: str, word: str) -> tuple[str, ...]:
+    return tuple(t.text for t in schema[name].analyzer(word, mode="query"))
+
+
+def _more_frequent(
+    reader: IndexReader, schema: Schema, fields: tuple[str, ...], word: str, matches: int
+) -> str | None:
+    """The most frequent word one edit from `word` written in `RARE_RATIO` times more articles
+    than `word` matches, and that the stemmer does not already match; None if there is none."""
+    best: tuple[int, str] | None = None
+    for name in fields:
+        spell = schema[name].spelling_fieldname(name)
+        stems = _stems(schema, name, word)
+        for cand in near_words(reader, spell, word, 1):
+            # Spelling postings' weights count the articles with the word (index.ingest
+            # keeps one posting per word and segment), so the total weight is its frequency.
+            freq = int(reader.frequency(spell, cand))
+            if freq < RARE_RATIO * matches or cand == word or _stems(schema, name, cand) == stems:
+                continue
+            if best is None or (-freq, cand) < (-best[0], best[1]):
+                best = (freq, cand)
+    return best[1] if best else None
 
 
 def _correct(reader: IndexReader, schema: Schema, fields: tuple[str, ...], word: str) -> str | None:

@@ -98,7 +98,8 @@ class Hit:
 @dataclass(frozen=True, slots=True)
 class Results:
     """A page of hits. `total` counts every matching article (with the filters applied);
-    `suggestion` is a corrected query that finds something when this one found nothing;
+    `suggestion` is a corrected query that finds more than this one: when it found nothing,
+    or when a word of it is rare and a much more frequent neighbour exists (`query.suggest`);
     `notice` says how a malformed query was read."""
 
     query: str
@@ -188,8 +189,8 @@ def search(
                     # truncated segment file, say), and saying "bad query" would mislead.
                     raise StoreError(_damaged(again)) from None
         suggestion = None
-        if total == 0 and not prepared.degraded:
-            suggestion = _did_you_mean(searcher, query, filters)
+        if not prepared.degraded:
+            suggestion = _did_you_mean(searcher, query, filters, total)
     return done(total, hits, suggestion, prepared.notice)
 
 
@@ -286,7 +287,10 @@ def _snippets(
     return out
 
 
-def _did_you_mean(searcher: Searcher, query: str, filters: wq.Query | None) -> str | None:
+def _did_you_mean(
+    searcher: Searcher, query: str, filters: wq.Query | None, total: int
+) -> str | None:
+    """A corrected query that finds more than the `total` this one found, or None."""
     try:
         fixed = suggest(searcher, query)
         if fixed is None:
@@ -294,17 +298,19 @@ def _did_you_mean(searcher: Searcher, query: str, filters: wq.Query | None) -> s
         prepared = prepare(fixed)
         if prepared.query is None or prepared.degraded:
             return None
-        return fixed if _finds_any(searcher, prepared.query, filters) else None
+        return fixed if _finds_more(searcher, prepared.query, filters, total) else None
     except Exception:  # a suggestion is a nicety: never let it break a search
         return None
 
 
-def _finds_any(searcher: Searcher, q: wq.Query, filters: wq.Query | None) -> bool:
+def _finds_more(searcher: Searcher, q: wq.Query, filters: wq.Query | None, than: int) -> bool:
     found = engine.top(searcher, q, limit=0, filters=filters)
     if found is not None:
-        return found[0] > 0
-    # scored_length, not len(): len() is a second pass counting every match.
-    return searcher.search(q, limit=1, filter=filters).scored_length() > 0
+        return bool(found[0] > than)
+    if than == 0:
+        # scored_length, not len(): len() is a second pass counting every match.
+        return searcher.search(q, limit=1, filter=filters).scored_length() > 0
+    return len(searcher.search(q, limit=1, filter=filters)) > than
 
 
 def _damaged(exc: BaseException) -> str:

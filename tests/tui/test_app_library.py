@@ -13,7 +13,9 @@ from newsreader.index.config import Settings, SourceConfig, load_config_file, se
 from newsreader.index.store.library import Library
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.source_list import SourceList
+from newsreader.tui.widgets.status import StatusLine
 
 # What the `settle` fixture (tests/tui/conftest.py) gives: wait until the app is idle.
 Settle = Callable[[Pilot[None]], Awaitable[None]]
@@ -36,6 +38,10 @@ def rows(app: NewsreaderApp) -> list[str]:
     height = article_list.scrollable_content_region.height
     lines = [article_list.render_line(y).text.rstrip() for y in range(height)]
     return [line for line in lines if line]
+
+
+def status(app: NewsreaderApp) -> str:
+    return app.screen.query_one("#status", StatusLine).plain
 
 
 def toasts(app: NewsreaderApp) -> list[str]:
@@ -148,3 +154,35 @@ async def test_a_bad_key_or_theme_in_config_keeps_the_default_and_says_so(
         assert app.read_state.is_read("valley/fares.json")
         await pilot.press("slash")  # and search keeps its default key
         assert app.screen.has_class("-searching")
+
+
+async def test_tab_in_the_search_bar_accepts_the_suggestion(
+    tmp_path: Path, new_app: Callable[[Settings], NewsreaderApp], settle: Settle
+) -> None:
+    # Issue 10, item 6: "goverment" finds the governess (a shared stem) and now suggests.
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for n in range(12):
+        (folder / f"{n:02}.txt").write_text(
+            f"Council news {n}\n\nThe government set a budget.\n", encoding="utf-8"
+        )
+    (folder / "gov.txt").write_text("The governess retires\n\nShe taught us.\n", encoding="utf-8")
+    settings = settings_for([SourceConfig("news", folder)], tmp_path / "index", tmp_path / "st")
+    library = Library(settings)
+    library.update()
+    library.close()
+    app = new_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"goverment")
+        bar = app.screen.query_one(SearchBar)
+        await bar.wait_for_debounce()
+        await settle(pilot)
+        assert "1 result · by relevance · did you mean government? (tab accepts)" in status(app)
+        await pilot.press("tab")
+        await bar.wait_for_debounce()
+        await settle(pilot)
+        assert bar.value == "government" and bar.has_focus
+        assert status(app).startswith("12 results") and "did you mean" not in status(app)
+        await pilot.press("tab")  # no suggestion now: tab moves on, as everywhere
+        assert not bar.has_focus

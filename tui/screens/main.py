@@ -314,13 +314,23 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
         text.append(" · by relevance" if self.search_sort == "relevance" else " · newest first")
         if self.unread_only:
             text.append(" · unread only")
+        search_bar = self.query_one(SearchBar)
+        search_bar.suggestion = results.suggestion
         if results.suggestion:
             text.append(" · did you mean ")
             text.append(one_line(results.suggestion), style="bold")
-            text.append("?")
+            text.append(f"? ({self._accept_key(search_bar)} accepts)")
         if results.notice:
             text.append(" · " + one_line(results.notice), style="italic")
         self.query_one(StatusLine).say(text)
+
+    def _accept_key(self, search_bar: SearchBar) -> str:
+        """How the key that accepts a suggestion is shown, after any rebinding."""
+        from newsreader.tui.screens.help import key_display
+
+        binding = next(b for b in search_bar.BINDINGS
+                       if isinstance(b, Binding) and b.id == "search.accept_suggestion")
+        return key_display(self.app, binding, self.nr_app.keymap_overrides)
 
     @on(ArticleList.Highlighted)
     def list_highlighted(self, event: ArticleList.Highlighted) -> None:

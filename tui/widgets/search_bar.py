@@ -25,6 +25,9 @@ class SearchBar(Input):
                 tooltip="Clear the search and show every article"),
         Binding("down", "done", "Results", show=False, id="search.results",
                 tooltip="Go to the results"),
+        # Only while a suggestion is shown (`check_action`): otherwise tab moves on as usual.
+        Binding("tab", "accept_suggestion", "Accept suggestion", show=False,
+                id="search.accept_suggestion", tooltip="Search for the suggested query instead"),
     ]
 
     class _Message(Message):
@@ -56,6 +59,8 @@ class SearchBar(Input):
         self._sent: str | None = None
         self._settled = asyncio.Event()
         self._settled.set()
+        self.suggestion: str | None = None
+        """The "did you mean" of the query's results, which tab accepts; set by the screen."""
 
     @property
     def query_text(self) -> str:
@@ -66,8 +71,20 @@ class SearchBar(Input):
         """Return once the current text has been sent as `QueryChanged` (no fixed waits)."""
         await self._settled.wait()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "accept_suggestion":
+            return bool(self.suggestion) and self.suggestion != self.query_text
+        return super().check_action(action, parameters)
+
+    def action_accept_suggestion(self) -> None:
+        if self.suggestion:
+            self.value = self.suggestion
+            self.cursor_position = len(self.value)
+            self._send()
+
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self.suggestion = None  # it was for the query before this edit
         if self._timer is not None:
             self._timer.stop()
         self._settled.clear()
