@@ -454,10 +454,11 @@ def rare_limit(doc_count: int) -> int:
 def suggest(searcher: Searcher, text: str) -> str | None:
     """`text` with each word replaced by a better one where the index suggests it, or None when
     no word changed. A word the index does not know becomes its closest indexed word (edit
-    distance, then document frequency); a word it knows but rarely (`rare_limit`), of at least
-    `RARE_MIN_LETTERS` letters, becomes a word one edit away that is `RARE_RATIO` times more
-    frequent and is not the same word to the stemmer. The caller checks that the suggestion
-    finds more than the query did."""
+    distance, then document frequency). A word of at least `RARE_MIN_LETTERS` letters that
+    matches rarely (`rare_limit`), or that no article has as written (it matches through its
+    stem alone: "goverment" and "governess"), becomes the most frequent word one edit away that
+    is in `RARE_RATIO` times more articles than it matches and is not the same word to the
+    stemmer. The caller checks that the suggestion finds more than the query did."""
     if len(text) > MAX_SUGGEST_CHARS:
         return None
     reader = searcher.reader()
@@ -489,7 +490,9 @@ def suggest(searcher: Searcher, text: str) -> str | None:
         matches = _matches(reader, schema, fields, word)
         if matches == 0:
             fix = _correct(reader, schema, fields, word.lower())
-        elif matches <= rare and len(word) >= RARE_MIN_LETTERS:
+        elif len(word) >= RARE_MIN_LETTERS and (
+            matches <= rare or not _written(reader, schema, fields, word.lower())
+        ):
             fix = _more_frequent(reader, schema, fields, word.lower(), matches)
         else:
             continue
@@ -515,6 +518,13 @@ def _matches(reader: IndexReader, schema: Schema, fields: tuple[str, ...], word:
         for token in schema[name].analyzer(word, mode="query"):
             most = max(most, reader.doc_frequency(name, token.text))
     return most
+
+
+def _written(reader: IndexReader, schema: Schema, fields: tuple[str, ...], word: str) -> bool:
+    """Whether some article has `word` as written (not only a word with the same stem)."""
+    return any(
+        reader.frequency(schema[name].spelling_fieldname(name), word) > 0 for name in fields
+    )
 
 
 def _stems(schema: Schema, name: str, word: str) -> tuple[str, ...]:

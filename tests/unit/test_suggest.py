@@ -3,6 +3,8 @@ item 6), on a library written here."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from newsreader.index.config import SourceConfig, settings_for
@@ -61,3 +63,32 @@ def test_a_suggestion_must_find_more_than_the_query(library: Library) -> None:
     # "government AND retires" finds nothing: no better than the governess it finds now.
     assert search(library, "goverment AND retires").total == 1
     assert search(library, "goverment AND retires").suggestion is None
+
+
+def write_library(root: Path, counts: dict[str, int]) -> Library:
+    """`n` articles about each word, indexed."""
+    folder = root / "news"
+    folder.mkdir()
+    for word, n in counts.items():
+        for i in range(n):
+            (folder / f"{word}-{i:02}.txt").write_text(
+                f"Report {i}\n\nThe {word} was in the news today.\n", encoding="utf-8"
+            )
+    lib = Library(settings_for([SourceConfig("news", folder)], root / "index"))
+    lib.update()
+    return lib
+
+
+def test_a_word_no_article_has_as_written_is_corrected_however_many_its_stem_finds(
+    tmp_path: Path,
+) -> None:
+    # 5 articles are past "rare" here (3), but nobody wrote "goverment": its 5 hits are the
+    # governess's. "plane" finds 5 as written: a real word, kept, though "place" is in 60.
+    lib = write_library(tmp_path, {"government": 60, "governess": 5, "place": 60, "plane": 5})
+    try:
+        results = search(lib, "goverment")
+        assert (results.total, results.suggestion) == (5, "government")
+        results = search(lib, "plane")
+        assert (results.total, results.suggestion) == (5, None)
+    finally:
+        lib.close()
