@@ -21,6 +21,7 @@ from newsreader.tui.terminal import inline, json_safe, printable
 from newsreader.tui.terminal import printable_line as _line
 
 if TYPE_CHECKING:
+    from newsreader.cli.feeds import _Done
     from newsreader.index.store.library import Library, Progress
 
 EXIT_OK = 0
@@ -87,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sources = commands.add_parser("sources", help="list the sources and their article counts")
     sources.add_argument("--json", action="store_true", help="print JSON")
+
+    fetch = commands.add_parser("fetch", help="fetch the feed sources, then update the index")
+    fetch.add_argument("--source", metavar="NAME", help="only this feed source")
+    fetch.add_argument("--json", action="store_true", help="print JSON")
+
+    commands.add_parser("opml", help="print an OPML 2.0 file of every feed source")
     return parser
 
 
@@ -217,16 +224,17 @@ def _update(library: Library, *, rebuild: bool = False, quiet: bool = False):  #
 
 
 class _ProgressBar:
-    """A Rich progress bar on stderr that appears only once indexing takes longer than a moment."""
+    """A Rich progress bar on stderr that appears only once the work takes longer than a moment."""
 
     DELAY = 0.3
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "indexing") -> None:
+        self.label = label
         self.started = time.monotonic()
         self.progress = None
         self.task = None
 
-    def update(self, progress: Progress) -> None:
+    def update(self, progress: Progress | _Done) -> None:
         if self.progress is None:
             if time.monotonic() - self.started < self.DELAY:
                 return
@@ -235,7 +243,7 @@ class _ProgressBar:
 
             self.progress = RichProgress(console=Console(stderr=True), transient=True)
             self.progress.start()
-            self.task = self.progress.add_task("indexing", total=progress.total)
+            self.task = self.progress.add_task(self.label, total=progress.total)
         self.progress.update(self.task, completed=progress.done, total=progress.total)
 
     def stop(self) -> None:
@@ -359,20 +367,43 @@ def cmd_compare(library: Library, args: argparse.Namespace) -> int:
 def cmd_sources(library: Library, args: argparse.Namespace) -> int:
     _ready(library)
     counts = library.source_counts()
+    configs = {s.name: s for s in library.settings.sources}
     if args.json:
-        _print_json(
-            [
-                {"name": c.name, "path": str(c.path), "count": c.count,
-                 "available": c.path.is_dir()}
-                for c in counts
-            ]
-        )
+        rows = []
+        for c in counts:
+            row: dict[str, object] = {"name": c.name, "path": str(c.path), "count": c.count}
+            config = configs.get(c.name)
+            if config is not None and config.is_feed:
+                # A feed source's folder is made by its first fetch: never "not available".
+                row["available"] = True
+                row["feed" if config.feed else "opml"] = config.feed or str(config.opml)
+            else:
+                row["available"] = c.path.is_dir()
+            rows.append(row)
+        _print_json(rows)
         return EXIT_OK
     width = max((len(c.name) for c in counts), default=4)
     for c in counts:
+        config = configs.get(c.name)
+        if config is not None and config.is_feed:
+            where = f"feed: {config.feed}" if config.feed else f"opml: {config.opml}"
+            print(f"{_line(c.name):<{width}}  {c.count:>7,}  {_line(where)}")
+            continue
         missing = "" if c.path.is_dir() else "  (folder not found)"
         print(f"{_line(c.name):<{width}}  {c.count:>7,}  {_line(str(c.path))}{missing}")
     return EXIT_OK
+
+
+def cmd_fetch(library: Library, args: argparse.Namespace) -> int:
+    from newsreader.cli import feeds
+
+    return feeds.fetch(library, args)
+
+
+def cmd_opml(library: Library, args: argparse.Namespace) -> int:
+    from newsreader.cli import feeds
+
+    return feeds.opml(library, args)
 
 
 COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
@@ -382,6 +413,8 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "related": cmd_related,
     "compare": cmd_compare,
     "sources": cmd_sources,
+    "fetch": cmd_fetch,
+    "opml": cmd_opml,
 }
 
 

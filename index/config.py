@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from platformdirs import user_config_path, user_data_path, user_state_path
@@ -30,18 +31,50 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SourceConfig:
-    """One folder of articles."""
+    """One folder of articles, or one feed (or OPML file of feeds) fetched into a folder."""
 
     name: str
     """Shown in the source list and used as the first part of every article id."""
     path: Path
-    """The folder, absolute."""
+    """The folder, absolute. A feed source's is below `Settings.feeds_dir` (see `feed_source`)."""
     glob: str = "**/*"
     """Which files below the folder to read (pathlib glob)."""
     format: str | None = None
     """Force one format for every file instead of guessing it from the suffix."""
     outlet: str = ""
     """The publication of articles that do not name one themselves."""
+    feed: str = ""
+    """The feed URL of a `feed:` source; empty for other sources."""
+    opml: Path | None = None
+    """The OPML file of an `opml:` source, absolute; None for other sources."""
+    full_text: str = "auto"
+    """Feed sources: `auto` (fetch the page of a teaser entry), `always` or `never`."""
+
+    @property
+    def is_feed(self) -> bool:
+        """A source whose articles are fetched entries (ids drop the files' `.json`)."""
+        return bool(self.feed) or self.opml is not None
+
+
+FULL_TEXT_MODES = ("auto", "always", "never")
+
+
+def feed_source(
+    name: str,
+    feeds_dir: Path,
+    *,
+    feed: str = "",
+    opml: Path | None = None,
+    outlet: str = "",
+    full_text: str = "auto",
+) -> SourceConfig:
+    """A `feed:` or `opml:` source: its entries are JSON files in `feeds_dir / name`."""
+    return SourceConfig(name, feeds_dir / name, "**/*.json", "json", outlet, feed, opml, full_text)
+
+
+def default_feeds_dir() -> Path:
+    """Where fetched entries live when the config does not say: the per-user data folder."""
+    return user_data_path(APP_NAME) / "feeds"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +97,14 @@ class Settings:
     where: Mapping[str, str] = field(default_factory=dict)
     """Config key (`theme`, `keys.search`) -> `<file>:<line>` where it was set: what the UI
     layer's checks (binding ids, key names, themes: only Textual knows them) put in a message."""
+    feeds_dir: Path = field(default_factory=default_feeds_dir)
+    """Where fetched feed entries are kept (user data: never deleted by newsreader)."""
+    fetch_on_start: bool = False
+    """The reader fetches every feed when it opens."""
+
+    @property
+    def feed_sources(self) -> tuple[SourceConfig, ...]:
+        return tuple(s for s in self.sources if s.is_feed)
 
 
 def samples_dir() -> Path:
@@ -105,6 +146,7 @@ def settings_for(
     """Settings built in code (tests, benchmarks), bypassing any config file."""
     if state_dir is None:
         state_dir = index_dir.parent / "state"
+    extra.setdefault("feeds_dir", index_dir.parent / "feeds")
     return Settings(sources=tuple(sources), index_dir=index_dir, state_dir=state_dir, **extra)  # type: ignore[arg-type]
 
 
@@ -184,8 +226,12 @@ def _compose(text: str, shown: str) -> yaml.Node | None:
 class _Validator:
     """Turns a YAML node tree into Settings, naming the line and key of anything wrong."""
 
-    TOP_KEYS = ("name", "sources", "index_dir", "state_dir", "theme", "keys")
-    SOURCE_KEYS = ("name", "path", "glob", "format", "outlet")
+    TOP_KEYS = (
+        "name", "sources", "index_dir", "state_dir", "feeds_dir", "fetch_on_start", "theme",
+        "keys",
+    )  # fmt: skip
+    SOURCE_KEYS = ("name", "path", "feed", "opml", "glob", "format", "outlet", "full_text")
+    KINDS = ("path", "feed", "opml")
 
     def __init__(self, path: Path, shown: str) -> None:
         self.base = path.resolve().parent
@@ -228,7 +274,12 @@ class _Validator:
         top = self.mapping(root, "", self.TOP_KEYS)
         if "sources" not in top:
             raise self.error(root, "sources", "missing (list the folders of articles to read)")
-        sources = self.sources(top["sources"])
+        feeds_dir = (
+            self.folder(top["feeds_dir"], "feeds_dir")
+            if "feeds_dir" in top
+            else default_feeds_dir()
+        )
+        sources = self.sources(top["sources"], feeds_dir)
         index_dir = (
             self.folder(top["index_dir"], "index_dir")
             if "index_dir" in top
@@ -240,8 +291,10 @@ class _Validator:
                 raise self.error(
                     node, "index_dir", f"must not be inside the source folder {source.path}"
                 )
-        extra: dict[str, object] = {}
+        extra: dict[str, object] = {"feeds_dir": feeds_dir}
         where: dict[str, str] = {}
+        if "fetch_on_start" in top:
+            extra["fetch_on_start"] = self.boolean(top["fetch_on_start"], "fetch_on_start")
         if "state_dir" in top:
             extra["state_dir"] = self.folder(top["state_dir"], "state_dir")
         if "theme" in top:
@@ -259,7 +312,19 @@ class _Validator:
             **extra,  # type: ignore[arg-type]
         )
 
-    def sources(self, node: yaml.Node) -> list[SourceConfig]:
+    def boolean(self, node: yaml.Node, key: str) -> bool:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:bool":
+            raise self.error(node, key, f"expected true or false, found {_kind(node)}")
+        return bool(yaml.safe_load(node.value))
+
+    def feed_url(self, node: yaml.Node, key: str) -> str:
+        url = self.string(node, key).strip()
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise self.error(node, key, f"expected an http:// or https:// URL, found {url!r}")
+        return url
+
+    def sources(self, node: yaml.Node, feeds_dir: Path) -> list[SourceConfig]:
         if not isinstance(node, yaml.SequenceNode):
             raise self.error(node, "sources", f"expected a list, found {_kind(node)}")
         result: list[SourceConfig] = []
@@ -267,15 +332,29 @@ class _Validator:
         for i, item in enumerate(node.value):
             key = f"sources[{i}]"
             fields = self.mapping(item, key, self.SOURCE_KEYS)
-            for required in ("name", "path"):
-                if required not in fields:
-                    raise self.error(item, f"{key}.{required}", "missing")
+            if "name" not in fields:
+                raise self.error(item, f"{key}.name", "missing")
+            kinds = [k for k in self.KINDS if k in fields]
+            if not kinds:
+                raise self.error(item, f"{key}.path", "missing (or feed: URL, or opml: PATH)")
+            if len(kinds) > 1:
+                raise self.error(
+                    fields[kinds[1]], f"{key}.{kinds[1]}", f"a source has one of path, feed, opml "
+                    f"(this one has {' and '.join(kinds)})",
+                )  # fmt: skip
             name = self.string(fields["name"], f"{key}.name").strip()
             if "/" in name or "\\" in name or "#" in name:
                 raise self.error(fields["name"], f"{key}.name", "must not contain / \\ or #")
             if name.casefold() in seen:
                 raise self.error(fields["name"], f"{key}.name", f"duplicate source name {name!r}")
             seen.add(name.casefold())
+            if kinds[0] != "path":
+                result.append(self.feed_source(name, kinds[0], fields, key, feeds_dir))
+                continue
+            if "full_text" in fields:
+                raise self.error(
+                    fields["full_text"], f"{key}.full_text", "only for feed: and opml: sources"
+                )
             path = self.folder(fields["path"], f"{key}.path")
             # A missing folder is not a config error: it may be a drive not mounted right now.
             # The scan warns about it and its articles stay in the index (README, Reliability).
@@ -297,6 +376,35 @@ class _Validator:
             )
             result.append(SourceConfig(name, path, glob, fmt, outlet))
         return result
+
+    def feed_source(
+        self, name: str, kind: str, fields: dict[str, yaml.Node], key: str, feeds_dir: Path
+    ) -> SourceConfig:
+        for only in ("glob", "format"):
+            if only in fields:
+                raise self.error(fields[only], f"{key}.{only}", "only for path: sources")
+        full_text = "auto"
+        if "full_text" in fields:
+            full_text = self.string(fields["full_text"], f"{key}.full_text").strip().lower()
+            if full_text not in FULL_TEXT_MODES:
+                raise self.error(
+                    fields["full_text"], f"{key}.full_text",
+                    f"expected one of {', '.join(FULL_TEXT_MODES)}",
+                )  # fmt: skip
+        outlet = (
+            self.string(fields["outlet"], f"{key}.outlet", empty=True).strip()
+            if "outlet" in fields
+            else ""
+        )
+        if kind == "feed":
+            url = self.feed_url(fields["feed"], f"{key}.feed")
+            return feed_source(name, feeds_dir, feed=url, outlet=outlet, full_text=full_text)
+        opml = self.folder(fields["opml"], f"{key}.opml")
+        # Like a source folder, a missing OPML file is not a config error (a drive not mounted):
+        # fetch reports it. Something there that is not a file is a mistake in the config.
+        if opml.exists() and not opml.is_file():
+            raise self.error(fields["opml"], f"{key}.opml", f"not a file: {opml}")
+        return feed_source(name, feeds_dir, opml=opml, outlet=outlet, full_text=full_text)
 
     def keys(self, node: yaml.Node, where: dict[str, str]) -> dict[str, str]:
         if not isinstance(node, yaml.MappingNode):

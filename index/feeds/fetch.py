@@ -268,7 +268,7 @@ class _Run:
             report.error = state.error = str(exc)
             return
         report.title = state.title = feed.title
-        state.kind = feed.kind
+        state.kind, state.link = feed.kind, feed.link
         report.warning = feed.warning
         outlet = spec.outlet or feed.title or (urlsplit(reply.url).hostname or "")
         seen: set[str] = set()

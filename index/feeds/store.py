@@ -105,6 +105,8 @@ class FeedState:
     """Unix time of the last attempt."""
     title: str = ""
     """The feed's own title, from its last good answer."""
+    link: str = ""
+    """The feed's web site, from its last good answer."""
     kind: str = ""
 
     @classmethod

@@ -133,11 +133,13 @@ def read_articles(
     fmt: str | None = None,
     outlet: str = "",
     warn: Callable[[str], None] | None = None,
+    drop_suffix: bool = False,
 ) -> list[Article]:
     """The articles of the file at `path`, below the source folder `root` of source `source`.
 
     Ids are `<source>/<path relative to root, POSIX>` (the file name if `path` is not below
-    `root`; bytes of a name that are not UTF-8 appear as "\\xe9" escapes, see `path_text`).
+    `root`; bytes of a name that are not UTF-8 appear as "\\xe9" escapes, see `path_text`);
+    with `drop_suffix`, without the file's suffix (feed entries: `<source>/<entry key>`).
     `fmt` forces a format, else the suffix decides; `outlet` is the source's default outlet.
     Raises ArticleError for a file that is unreadable (a FIFO or device included), not an
     article file, larger than MAX_FILE_BYTES, or whose content cannot be parsed (see
@@ -163,6 +165,8 @@ def read_articles(
         rel = path_text(path.relative_to(root).as_posix())
     except ValueError:
         rel = path_text(path.name)
+    if drop_suffix and path.suffix:
+        rel = rel.removesuffix(path.suffix)
     return parse_articles(
         data,
         path=path,

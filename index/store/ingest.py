@@ -210,17 +210,27 @@ def _fsync_dir(folder: Path) -> None:
 
 # ---- parsing ---------------------------------------------------------------------------------
 
+_Job = tuple[str, str, str, str | None, str, bool]
+"""What a worker needs to read one file: path, source name, source folder, format, default
+outlet, and whether ids drop the file's suffix (feed sources)."""
+
 ParseResult = tuple[list[Article], str | None]
 """The articles of one file and a one-line warning: no articles and why, or articles read only
 in part (a web page whose story was not found) and what was kept."""
 
 
-def _parse(job: tuple[str, str, str, str | None, str]) -> ParseResult:
-    path, source, root, fmt, outlet = job
+def _parse(job: _Job) -> ParseResult:
+    path, source, root, fmt, outlet, drop_suffix = job
     notes: list[str] = []
     try:
         found = articles.read_articles(
-            Path(path), source=source, root=Path(root), fmt=fmt, outlet=outlet, warn=notes.append
+            Path(path),
+            source=source,
+            root=Path(root),
+            fmt=fmt,
+            outlet=outlet,
+            warn=notes.append,
+            drop_suffix=drop_suffix,
         )
     except articles.ArticleError as exc:
         return [], str(exc)
@@ -232,13 +242,13 @@ def _parse(job: tuple[str, str, str, str | None, str]) -> ParseResult:
     return found, (notes[0] if notes else None)
 
 
-def _parse_batch(jobs: list[tuple[str, str, str, str | None, str]]) -> list[ParseResult]:
+def _parse_batch(jobs: list[_Job]) -> list[ParseResult]:
     return [_parse(job) for job in jobs]
 
 
-def _job(sf: SourceFile) -> tuple[str, str, str, str | None, str]:
+def _job(sf: SourceFile) -> _Job:
     s = sf.source
-    return (str(sf.path), s.name, str(s.path), s.format, s.outlet)
+    return (str(sf.path), s.name, str(s.path), s.format, s.outlet, s.is_feed)
 
 
 def parse_files(

@@ -49,8 +49,9 @@ def file_key(source_name: str, rel: str) -> str:
 
 
 def missing_sources(sources: Iterable[SourceConfig]) -> list[SourceConfig]:
-    """The sources whose folder is not there (a drive not mounted, a folder moved away)."""
-    return [source for source in sources if not os.path.isdir(source.path)]
+    """The sources whose folder is not there (a drive not mounted, a folder moved away). A feed
+    source's folder appears with its first fetch: until then it is empty, not missing."""
+    return [s for s in sources if not s.is_feed and not os.path.isdir(s.path)]
 
 
 def missing_warning(source: SourceConfig) -> str:
@@ -87,6 +88,8 @@ def _scan_source(
     try:
         root_stat = os.stat(root)
     except OSError as exc:
+        if isinstance(exc, FileNotFoundError) and source.is_feed:
+            return  # not fetched yet: no articles, nothing to warn about
         if isinstance(exc, FileNotFoundError):
             warn(missing_warning(source))
         else:
