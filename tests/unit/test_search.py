@@ -194,6 +194,7 @@ def store_library(folder: Path, articles: list[Article]) -> object:
         fmt: str | None = None,
         outlet: str = "",
         warn: object = None,
+        drop_suffix: bool = False,
     ) -> list[Article]:
         return [by_id[f"{source}/{path.relative_to(root).as_posix()}"]]
 

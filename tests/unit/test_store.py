@@ -52,6 +52,7 @@ class FakeParser:
         fmt: str | None = None,
         outlet: str = "",
         warn: object = None,
+        drop_suffix: bool = False,
     ) -> list[Article]:
         self.reads.append(path.name)
         if path.name in self.extra:
