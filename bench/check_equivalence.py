@@ -29,11 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_search import QUERIES as BENCH_QUERIES
 from bench_search import IndexDir
 
-import newsreader.index.store.ingest as ingest
-import newsreader.index.store.schema as schema
-import newsreader.index.store.whoosh.engine as engine
-import newsreader.index.store.whoosh.pool as pool
 from newsreader.index.search.results import related, search
+from newsreader.index.store.whoosh import switch
 
 # bench_search's classes, plus the field, NOT, wildcard and title shapes the UI also sends.
 QUERIES = [q for qs in BENCH_QUERIES.values() for q in qs] + [
@@ -51,16 +48,14 @@ REL_TOLERANCE = 1e-9
 
 
 @contextlib.contextmanager
-def whoosh_only(build: bool = False) -> Iterator[None]:
-    """Answer (and with `build`, index) through Whoosh's own code."""
-    old = engine.ENABLED, schema.FAST_ANALYSIS, pool.FAST_POOL, ingest.FAST_CODEC
-    engine.ENABLED = False
-    if build:
-        schema.FAST_ANALYSIS = pool.FAST_POOL = ingest.FAST_CODEC = False
+def whoosh_only() -> Iterator[None]:
+    """Index and answer through Whoosh's own code (the one switch of store.whoosh.switch)."""
+    old = switch.ENABLED
+    switch.ENABLED = False
     try:
         yield
     finally:
-        engine.ENABLED, schema.FAST_ANALYSIS, pool.FAST_POOL, ingest.FAST_CODEC = old
+        switch.ENABLED = old
 
 
 Answer = tuple[str, str, tuple[int, list[tuple[str, float, list[tuple[str, bool]]]], object]]
@@ -157,7 +152,7 @@ def build(corpus: Path, index_dir: Path, reference: bool) -> object:
     lib = Library(settings_for([SourceConfig("corpus", corpus)], index_dir), procs=1)
     t = time.perf_counter()
     if reference:
-        with whoosh_only(build=True):
+        with whoosh_only():
             lib.update(rebuild=True, warn=lambda _m: None)
     else:
         lib.update(rebuild=True, warn=lambda _m: None)

@@ -34,7 +34,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but errors are one line, as DESIGN.md's CLI contract asks."""
+    """argparse, but errors are one line, as the CLI contract asks (docs/ARCHITECTURE.md)."""
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")

@@ -1,7 +1,7 @@
 """Loading `config.yaml` into typed settings, with errors that name the file, line and key.
 
-Lookup order (DESIGN.md): `--config PATH`, `$NEWSREADER_CONFIG`, `./config.yaml`,
-`$XDG_CONFIG_HOME/newsreader/config.yaml`; with none, the built-in sample library.
+Lookup order (docs/ARCHITECTURE.md, Contracts): `--config PATH`, `$NEWSREADER_CONFIG`,
+`./config.yaml`, `$XDG_CONFIG_HOME/newsreader/config.yaml`; with none, the built-in samples.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def samples_dir() -> Path:
 
 
 def find_config(explicit: Path | None = None) -> Path | None:
-    """The config file to use, in DESIGN.md's lookup order; None means the built-in samples."""
+    """The config file to use, in the contract's lookup order; None means the built-in samples."""
     if explicit is not None:
         return explicit
     env = os.environ.get("NEWSREADER_CONFIG")
@@ -147,6 +147,7 @@ def settings_for(
     if state_dir is None:
         state_dir = index_dir.parent / "state"
     extra.setdefault("feeds_dir", index_dir.parent / "feeds")
+    # `extra` holds further Settings fields by name; the dataclass checks them when called.
     return Settings(sources=tuple(sources), index_dir=index_dir, state_dir=state_dir, **extra)  # type: ignore[arg-type]
 
 
@@ -210,7 +211,7 @@ def _compose(text: str, shown: str) -> yaml.Node | None:
             if isinstance(event, yaml.AliasEvent):
                 aliases += 1
                 if aliases > MAX_ALIASES:
-                    line = event.start_mark.line + 1
+                    line = event.start_mark.line + 1 if event.start_mark else 0
                     raise ConfigError(f"{shown}:{line}: too many YAML aliases")
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -309,7 +310,7 @@ class _Validator:
             index_dir=index_dir,
             config_path=self.path.resolve(),
             where=where,
-            **extra,  # type: ignore[arg-type]
+            **extra,  # type: ignore[arg-type]  # validated field by field above
         )
 
     def boolean(self, node: yaml.Node, key: str) -> bool:

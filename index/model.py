@@ -30,7 +30,7 @@ class Article:
     tags: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict[str, object]:
-        """The `show --json` shape of DESIGN.md."""
+        """The `show --json` shape (docs/ARCHITECTURE.md, Contracts)."""
         return {
             "id": self.id,
             "title": self.title,

@@ -256,11 +256,12 @@ def _kind(run: list[Token]) -> str:
     if any(t.role == "negation" for t in run):
         return "negation"
     half = (len(run) + 1) // 2
-    for kind, test in (
+    tests: tuple[tuple[str, Callable[[Token], object]], ...] = (
         ("date", lambda t: t.date),
         ("number", lambda t: t.role == "number"),
         ("name", lambda t: t.name),
-    ):
+    )
+    for kind, test in tests:
         if sum(1 for t in run if test(t)) >= half:
             return kind
     return "other"

@@ -1,5 +1,5 @@
 """What a comparison returns: passages, sentence pairs with their verdicts, quotes, and the
-whole `Alignment`, each with its JSON form (DESIGN.md's compare shape, keys only added).
+whole `Alignment`, each with its JSON form (the compare shape of docs/ARCHITECTURE.md).
 
 All spans are character offsets into each article's `body`.
 """
@@ -137,7 +137,8 @@ class Alignment:
     min_words: int = field(default=6)
 
     def to_json(self) -> dict[str, object]:
-        """DESIGN.md's compare JSON; quotes found on one side only have null on the other."""
+        """The compare JSON (docs/ARCHITECTURE.md); a quote found on one side only has null on
+        the other."""
         quotes = [_quote_json(m.a, m.b, m.speaker, m.score, m.differences) for m in self.quotes]
         quotes += [_quote_json(q, None, q.speaker, None, ()) for q in self.quotes_only_a]
         quotes += [_quote_json(None, q, q.speaker, None, ()) for q in self.quotes_only_b]

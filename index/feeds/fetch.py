@@ -61,7 +61,7 @@ class FeedSpec:
 
 @dataclass(slots=True)
 class FeedReport:
-    """How one feed's fetch went (DESIGN.md's `fetch --json` item, plus `title`)."""
+    """How one feed's fetch went (the `fetch --json` item of docs/ARCHITECTURE.md, plus `title`)."""
 
     source: str
     url: str

@@ -253,7 +253,8 @@ def _json_entry(item: Any, base: str) -> FeedEntry | None:
     names = [
         inline_text(_str(a.get("name")), is_html=False) for a in authors[:20] if isinstance(a, dict)
     ]
-    tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+    raw_tags = item.get("tags")
+    tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
     return _entry(
         guid=_str(item.get("id")),
         url=_http_url(_str(item.get("url")), base)

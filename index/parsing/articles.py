@@ -117,8 +117,9 @@ def parse_articles(
         text = decode(data)
         if not text.strip():
             raise ArticleError("empty file")
-        where = {"path": path, "article_id": article_id, "source": source, "outlet": outlet}
-        return _PARSERS[fmt](text, **where)
+        return _PARSERS[fmt](
+            text, path=path, article_id=article_id, source=source, outlet=outlet
+        )
     except ArticleError as exc:
         raise ArticleError(exc.reason, path) from None
     except RecursionError:

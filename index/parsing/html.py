@@ -381,9 +381,10 @@ def _story(tree: HtmlElement, meta: Meta, url: str) -> list[str]:
         return []
     if wanted:
         _add_heuristic_metadata(doc, meta)
-    found = _lines(doc.text)
+    found = _lines(doc.text)  # type: ignore[union-attr]  # a Document: as_dict is not set
     strict = trafilatura.bare_extraction(tree, favor_precision=True, **common)
-    return _trimmed(found, _lines(strict.text) if strict is not None else [])
+    strict_text = strict.text if strict is not None else None  # type: ignore[union-attr]
+    return _trimmed(found, _lines(strict_text) if strict_text is not None else [])
 
 
 def _lines(text: str | None) -> list[str]:

@@ -481,7 +481,7 @@ def suggest(searcher: Searcher, text: str) -> str | None:
             continue  # a field name, fuzzy or wildcard term: already loose
         if start > 0 and text[start - 1] in "*?":
             continue
-        fields = DEFAULT_FIELDS
+        fields: tuple[str, ...] = DEFAULT_FIELDS
         if field_m is not None:
             name = field_m.group(1).lower()
             if name not in ("title", "body", "outlet", "author"):

@@ -110,7 +110,7 @@ class Results:
     notice: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The `search --json` shape of DESIGN.md, plus "notice"."""
+        """The `search --json` shape (docs/ARCHITECTURE.md), plus "notice"."""
         return {
             "query": self.query,
             "total": self.total,
@@ -140,7 +140,7 @@ class RelatedHit:
 
 
 def related_json(article_id: str, hits: list[RelatedHit]) -> dict[str, Any]:
-    """The `related --json` shape of DESIGN.md."""
+    """The `related --json` shape (docs/ARCHITECTURE.md, Contracts)."""
     return {"id": article_id, "hits": [h.to_json() for h in hits]}
 
 
@@ -319,7 +319,7 @@ def _damaged(exc: BaseException) -> str:
     return f"cannot read the index ({what}): run `newsreader index --rebuild`"
 
 
-class _ArrayOr(wq.Or):  # type: ignore[misc]
+class _ArrayOr(wq.Or):
     """An OR of many terms that adds its terms' scores up in an array over the segment's
     documents. Whoosh picks that only for segments under 5,000 documents; above, it builds a
     binary tree of union matchers whose block-quality skipping costs far more than it saves for

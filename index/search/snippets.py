@@ -405,7 +405,7 @@ def _word_end(text: str, i: int) -> int:
     return j - 1 if j > 0 and text[j - 1].isspace() else i
 
 
-def _segments(text: str, start: int, end: int, spans: Sequence[Span]) -> list[Segment]:
+def _segments(text: str, start: int, end: int, spans: Sequence[Span]) -> tuple[Segment, ...]:
     out: list[Segment] = []
     cur = start
     for s, e in spans:

@@ -20,16 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh.codec import whoosh3
 from whoosh.index import FileIndex
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.util.numeric import byte_to_length
 from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 import newsreader.index.parsing.articles as articles
-import newsreader.index.store.whoosh.pool  # noqa: F401  (installs the compact posting pool in every writer)
 from newsreader.index.model import Article
+from newsreader.index.parsing import ArticleError
 from newsreader.index.store.sources import KEY_SEPARATOR, SourceFile
+from newsreader.index.store.whoosh import patches, switch
 from newsreader.index.store.whoosh.codec import NewsCodec
 
 SKIPPED_NAME = "newsreader-skipped.json"
@@ -51,54 +50,6 @@ in Python, a posting at a time, and merging after every 1,000 files made a first
 term a lookup. At 100,000 articles, batches of 1,000, 10,000 and the rest leave 6 segments
 and a query p95 of 27 ms (19 ms with 4, 47 ms with the 16 of doubling batches)."""
 _EPOCH = dt.datetime(1, 1, 1)
-
-
-def _cached_has_column(self: Any, fieldname: str) -> bool:
-    """Whoosh 2.7.4 stats the column file for every posting of every field that has no lengths
-    column (ID, KEYWORD, DATETIME) while flushing a segment, hundreds of thousands of stat calls
-    per build. A segment's files never change once written, so the answer can be cached."""
-    cache = self.__dict__.setdefault("_newsreader_has_column", {})
-    if fieldname not in cache:
-        cache[fieldname] = _original_has_column(self, fieldname)
-    return bool(cache[fieldname])
-
-
-_original_has_column = whoosh3.W3PerDocReader.has_column
-whoosh3.W3PerDocReader.has_column = _cached_has_column  # type: ignore[method-assign]
-
-_NO_TABLE = object()
-
-
-def _doc_field_length(self: Any, docnum: int, fieldname: str, default: Any = 0) -> Any:
-    """Whoosh 2.7.4's `doc_field_length` with the segment's one-byte length column read into
-    memory once per field (N bytes) instead of one file read per call: BM25 asks for it for
-    every posting it scores, and the writer for every posting it writes. Same answers,
-    including Whoosh's None for a zero length byte."""
-    if docnum > self._doccount:
-        raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
-    tables = self.__dict__.setdefault("_newsreader_lengths", {})
-    table = tables.get(fieldname, _NO_TABLE)
-    if table is _NO_TABLE:
-        reader = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-        if reader is not None:
-            table = bytes(reader._dbfile.get(reader._basepos, reader._count))
-        else:
-            table = None
-        tables[fieldname] = table
-    if table is None:
-        return default
-    lbyte = table[docnum] if docnum < len(table) else 0
-    if lbyte:
-        return byte_to_length(lbyte)
-    return None
-
-
-_original_doc_field_length = whoosh3.W3PerDocReader.doc_field_length
-whoosh3.W3PerDocReader.doc_field_length = _doc_field_length  # type: ignore[method-assign]
-
-
-# Switched off by tests/system/test_perf_equivalence.py to write Whoosh's own block layout.
-FAST_CODEC = True
 
 
 @dataclass
@@ -232,7 +183,7 @@ def _parse(job: _Job) -> ParseResult:
             warn=notes.append,
             drop_suffix=drop_suffix,
         )
-    except articles.ArticleError as exc:
+    except ArticleError as exc:
         return [], str(exc)
     except OSError as exc:
         return [], f"{path}: cannot read: {exc.strerror or type(exc).__name__}"
@@ -323,18 +274,21 @@ class _SpawnedSubWriter(SubWriterTask):
     """Whoosh's sub-writer, spawned rather than forked (the TUI runs updates in a thread, and
     a forked child would inherit its locks and open files) and tied to its parent's life."""
 
-    _Popen = staticmethod(multiprocessing.get_context("spawn").Process._Popen)  # type: ignore[attr-defined]
+    _Popen = staticmethod(multiprocessing.get_context("spawn").Process._Popen)
 
     def __init__(self, *args: Any, parent: int) -> None:
         super().__init__(*args)
         self.parent = parent
+        self.fast = switch.ENABLED  # a spawned child starts with the default: pass the parent's
 
     def run(self) -> None:
         die_with_parent(self.parent)
+        switch.ENABLED = self.fast
+        patches.install()
         super().run()
 
 
-class ParallelWriter(MpWriter):  # type: ignore[misc]
+class ParallelWriter(MpWriter):
     """`MpWriter(procs=N, multisegment=True)` with spawned sub-writers, and a `cancel()` that
     actually stops them (Whoosh's only flips a flag in the parent's copy of each task)."""
 
@@ -374,11 +328,12 @@ class ParallelWriter(MpWriter):  # type: ignore[misc]
 def open_writer(ix: FileIndex, procs: int) -> SegmentWriter:
     """A writer without Whoosh's lock (index.store.lock holds ours), on non-compound segments in
     index.store.whoosh.codec's block layout."""
+    patches.install()
     kwargs: dict[str, Any] = {
         "_lk": False,
         "compound": False,
         "limitmb": WRITER_LIMIT_MB,
-        "codec": NewsCodec() if FAST_CODEC else None,  # None: Whoosh's W3 codec
+        "codec": NewsCodec() if switch.ENABLED else None,  # None: Whoosh's W3 codec
     }
     if procs > 1:
         return ParallelWriter(ix, procs, **kwargs)
@@ -513,7 +468,7 @@ def apply_plan(
                 if first_batch and not clear and done == next_batch and done < total:
                     # Whole files only: each is in its old or its new version at this commit.
                     next_batch *= BATCH_GROWTH
-                    searcher.close()  # type: ignore[union-attr]
+                    searcher.close()  # type: ignore[union-attr]  # opened above whenever first_batch
                     writer.commit(mergetype=NO_MERGE)
                     writer = open_writer(ix, procs)
                     searcher = writer.searcher()

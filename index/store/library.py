@@ -43,6 +43,7 @@ from newsreader.index.store import ingest
 from newsreader.index.store.lock import DEFAULT_TIMEOUT, LOCK_NAME, IndexBusy, StoreError, WriteLock
 from newsreader.index.store.schema import SCHEMA_VERSION, make_schema, stored_date
 from newsreader.index.store.sources import scan
+from newsreader.index.store.whoosh import patches
 
 __all__ = [
     "ArticleRow",
@@ -135,6 +136,7 @@ class Library:
         (default: one per CPU, at most 2; 1 = index in this process) and `workers` parser
         processes read files (default 0 = parse in this process: measured no faster with
         workers, see bench/bench_index.py)."""
+        patches.install()  # Whoosh's slow spots, patched once per process
         self.settings = settings
         self.index_dir = Path(settings.index_dir)
         self.lock_timeout = lock_timeout
@@ -379,7 +381,7 @@ class Library:
                     stale, self._idle, self._idle_key = self._idle, [], key
                 if len(self._idle) < _IDLE_SEARCHERS:
                     self._idle.append(s)
-                    s = None  # type: ignore[assignment]
+                    s = None
         for old in stale:
             old.close()
         if s is not None:

@@ -28,6 +28,8 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import Analyzer
 
+from newsreader.index.store.whoosh import switch
+
 SCHEMA_VERSION = 7  # 7: parsers drop bidi overrides (index.untrusted)
 
 # Stopwords kept: news queries like "to be or not to be" or "The Who" must still match phrases.
@@ -36,8 +38,6 @@ NAME_ANALYZER = StandardAnalyzer(stoplist=None, minsize=1)
 KEY_ANALYZER = IDAnalyzer(lowercase=True)
 
 
-# Switched off by tests/system/test_perf_equivalence.py to index through Whoosh's own code paths.
-FAST_ANALYSIS = True
 _STEM_CACHE_MAX = 200_000
 _FastParts = tuple[re.Pattern[str], Callable[[str], str], frozenset[str], dict[str, str]]
 _fast_cache: dict[int, tuple[Analyzer, _FastParts | None]] = {}
@@ -65,7 +65,7 @@ def fast_parts(analyzer: Analyzer | None) -> _FastParts | None:
     return parts
 
 
-class PackedCharacters(formats.Characters):  # type: ignore[misc]
+class PackedCharacters(formats.Characters):
     """Whoosh's Characters posting format (positions and character offsets), encoded as
     little-endian int32s instead of a pickle: [n, then per occurrence: position delta, start
     delta from the previous end, length]. Python packs one occurrence with a single struct
@@ -125,7 +125,7 @@ def _ints(values: list[int]) -> bytes:
     return a.tobytes()
 
 
-def _from_ints(value: bytes) -> array:  # type: ignore[type-arg]
+def _from_ints(value: bytes) -> array[int]:
     a = array("i")
     a.frombytes(value)
     if not _LITTLE:
@@ -133,7 +133,7 @@ def _from_ints(value: bytes) -> array:  # type: ignore[type-arg]
     return a
 
 
-class Text(fields.TEXT):  # type: ignore[misc]
+class Text(fields.TEXT):
     """Whoosh's TEXT, indexing the same terms with the same postings (positions and character
     offsets) and the same spelling words, in one pass over the text instead of Whoosh's
     token-object pipeline: about 3x faster for the title and body, which is most of the time
@@ -141,6 +141,8 @@ class Text(fields.TEXT):  # type: ignore[misc]
     path.
 
     Character offsets are kept (`chars=True`) in the PackedCharacters format."""
+
+    format: Any  # Whoosh's posting format object (Whoosh has no type information)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,7 +152,7 @@ class Text(fields.TEXT):  # type: ignore[misc]
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         fast = (
             fast_parts(self.analyzer)
-            if FAST_ANALYSIS
+            if switch.ENABLED
             and not kwargs
             and isinstance(value, str)
             and type(self.format) is PackedCharacters
@@ -193,7 +195,7 @@ class Text(fields.TEXT):  # type: ignore[misc]
             yield term.encode("utf-8"), n, float(n) * fb, value_bytes
 
     def spellable_words(self, value: Any) -> Iterator[str]:
-        fast = fast_parts(self.analyzer) if FAST_ANALYSIS and isinstance(value, str) else None
+        fast = fast_parts(self.analyzer) if switch.ENABLED and isinstance(value, str) else None
         if fast is None:
             return iter(super().spellable_words(value))
         last, words = _last_words
@@ -208,7 +210,7 @@ _last_words: list[Any] = [None, {}]
 
 
 def make_schema() -> fields.Schema:
-    """Fields of DESIGN.md. Text fields keep character offsets (`chars=True`) so snippets and
+    """The Article's fields. Text fields keep character offsets (`chars=True`) so snippets and
     in-article highlights come straight from the postings instead of re-tokenising."""
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),

@@ -1,4 +1,4 @@
-"""The `newsreader` command line: DESIGN.md's JSON shapes, exit codes and one-line errors."""
+"""The `newsreader` command line: the contract's JSON shapes, exit codes and one-line errors."""
 
 from __future__ import annotations
 

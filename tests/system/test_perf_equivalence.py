@@ -2,7 +2,7 @@
 analysis in `index.store.schema.Text`, `whoosh.pool.CompactPool` with and without spills to run
 files, the block layout of `whoosh.codec`, the multi-process writer) gives the same hits, scores,
 snippets, suggestions and related articles as one built through Whoosh's own code
-(`FAST_ANALYSIS = FAST_POOL = FAST_CODEC = False`)."""
+(`switch.ENABLED = False`)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 import newsreader.index.store.ingest as ingest
-import newsreader.index.store.schema as schema
 import newsreader.index.store.whoosh.engine as engine
 import newsreader.index.store.whoosh.pool as pool
 from newsreader.index.config import SourceConfig, settings_for
 from newsreader.index.search.results import related, search
 from newsreader.index.store.library import Library
+from newsreader.index.store.whoosh import patches, switch
 
 pytestmark = pytest.mark.slow  # builds each library twice, fast and through Whoosh
 
@@ -93,24 +93,24 @@ def _library(corpus: Path, index_dir: Path, procs: int = 1) -> Library:
 
 
 def _build(corpus: Path, index_dir: Path, *, fast: bool, procs: int = 1) -> Library:
-    old = schema.FAST_ANALYSIS, pool.FAST_POOL, ingest.FAST_CODEC
-    schema.FAST_ANALYSIS = pool.FAST_POOL = ingest.FAST_CODEC = fast
+    old = switch.ENABLED
+    switch.ENABLED = fast
     try:
         lib = _library(corpus, index_dir, procs)
         report = lib.update(warn=lambda message: None)
         assert report.articles > 0
         return lib
     finally:
-        schema.FAST_ANALYSIS, pool.FAST_POOL, ingest.FAST_CODEC = old
+        switch.ENABLED = old
 
 
 def _update(lib: Library, *, fast: bool) -> None:
-    old = schema.FAST_ANALYSIS, pool.FAST_POOL, ingest.FAST_CODEC
-    schema.FAST_ANALYSIS = pool.FAST_POOL = ingest.FAST_CODEC = fast
+    old = switch.ENABLED
+    switch.ENABLED = fast
     try:
         lib.update(warn=lambda message: None)
     finally:
-        schema.FAST_ANALYSIS, pool.FAST_POOL, ingest.FAST_CODEC = old
+        switch.ENABLED = old
 
 
 def _answers(
@@ -123,12 +123,12 @@ def _answers(
 ) -> list[object]:
     """Every query's hits, totals, snippets and suggestions, and related articles; with
     `fast=False` through Whoosh's matchers rather than `index.store.whoosh.engine`."""
-    old = engine.ENABLED
-    engine.ENABLED = fast
+    old = switch.ENABLED
+    switch.ENABLED = fast
     try:
         return _answers_now(lib, limit, ordered, digits)
     finally:
-        engine.ENABLED = old
+        switch.ENABLED = old
 
 
 def _answers_now(lib: Library, limit: int, ordered: bool, digits: int | None) -> list[object]:
@@ -193,7 +193,7 @@ def test_fast_build_gives_the_same_answers(
 
     def counted(searcher: object, q: object, **kwargs: object) -> object:
         found = top(searcher, q, **kwargs)  # type: ignore[arg-type]
-        if engine.ENABLED:
+        if switch.ENABLED:
             ran.append(type(q).__name__ if found is not None else "whoosh")
         return found
 
@@ -292,9 +292,9 @@ def test_in_memory_field_lengths_equal_whoosh(reference: Library) -> None:
             perdoc = sub._perdoc
             for field in ("title", "body", "outlet", "id", "spell_body", "nope"):
                 for docnum in range(sub.doc_count_all() + 1):
-                    assert ingest._doc_field_length(
+                    assert patches._doc_field_length(
                         perdoc, docnum, field
-                    ) == ingest._original_doc_field_length(perdoc, docnum, field)
+                    ) == patches._original_doc_field_length(perdoc, docnum, field)
 
 
 def test_totals_are_whoosh_full_counts(corpus: Path, tmp_path: Path) -> None:
@@ -323,13 +323,13 @@ def test_totals_are_whoosh_full_counts(corpus: Path, tmp_path: Path) -> None:
                 filters = None if source is None else wq.Term("source", source)
                 want = len(s.search(q, limit=None, filter=filters))
                 for fast in (True, False):
-                    engine.ENABLED = fast
+                    switch.ENABLED = fast
                     try:
                         for sort in ("relevance", "date"):
                             got = search(lib, text, limit=3, source=source, sort=sort).total
                             assert got == want, (text, source, fast, sort)
                     finally:
-                        engine.ENABLED = True
+                        switch.ENABLED = True
 
 
 def test_snippets_from_the_texts_equal_snippets_from_the_postings(

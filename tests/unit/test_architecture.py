@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
@@ -76,3 +77,100 @@ def test_every_package_folder_is_installed() -> None:
         for init in (root / folder).rglob("__init__.py"):
             found.add(".".join((name, *init.parent.relative_to(root / folder).parts)))
     assert found == listed
+
+
+# ---- layering, read from the sources (docs/ARCHITECTURE.md, Layering rules) ------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _imports(path: Path, *, module_level_only: bool = False) -> list[tuple[int, str]]:
+    """(line, module) of every import in `path`; with `module_level_only`, only those run when
+    the module is imported (not inside functions, nor under `if TYPE_CHECKING:`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[int, str]] = []
+
+    def visit(nodes: list[ast.stmt]) -> None:
+        for node in nodes:
+            if isinstance(node, ast.Import):
+                found.extend((node.lineno, alias.name) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.append((node.lineno, node.module))
+            if module_level_only:
+                if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                    continue
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                    if isinstance(node, ast.ClassDef):
+                        visit(node.body)
+                    continue
+                for field in ("body", "orelse", "finalbody", "handlers"):
+                    visit(getattr(node, field, []))
+            else:
+                for child in ast.iter_child_nodes(node):
+                    if isinstance(child, ast.stmt | ast.ExceptHandler):
+                        visit([child] if isinstance(child, ast.stmt) else child.body)
+
+    visit(tree.body)
+    return found
+
+
+def _breaches(folder: str, banned: tuple[str, ...], *, module_level: bool = False) -> list[str]:
+    """Imports of a `banned` module (or one below it) in the files under `folder`."""
+    out = []
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        for line, module in _imports(path, module_level_only=module_level):
+            if any(module == b or module.startswith(b + ".") for b in banned):
+                out.append(f"{path.relative_to(ROOT)}:{line}: {module}")
+    return out
+
+
+def test_the_source_checks_see_imports() -> None:
+    # The checks below would pass on files they cannot read: make sure they can see one.
+    assert _breaches("tui/screens", ("textual",), module_level=True)
+    assert not _breaches("tui/screens", ("newsreader.cli",))
+
+
+def test_index_never_imports_ui_code() -> None:
+    assert _breaches("index", ("textual", "rich", "newsreader.tui", "newsreader.cli")) == []
+
+
+def test_widgets_import_no_screens() -> None:
+    assert _breaches("tui/widgets", ("newsreader.tui.screens",)) == []
+
+
+def test_the_cli_imports_no_ui_framework_when_loaded() -> None:
+    # Textual, Rich and Whoosh are imported inside the commands that need them.
+    banned = ("textual", "rich", "whoosh")
+    assert _breaches("cli", banned, module_level=True) == []
+
+
+def test_importing_patches_nothing_until_install_is_called() -> None:
+    modules = [
+        m.name for m in pkgutil.walk_packages(newsreader.index.__path__, "newsreader.index.")
+    ]
+    code = (
+        "import importlib\n"
+        "from whoosh import writing\n"
+        "from whoosh.codec import whoosh3\n"
+        "before = (writing.SegmentWriter.add_document, writing.PostingPool,\n"
+        "          whoosh3.W3PerDocReader.has_column, whoosh3.W3PerDocReader.doc_field_length)\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "after = (writing.SegmentWriter.add_document, writing.PostingPool,\n"
+        "         whoosh3.W3PerDocReader.has_column, whoosh3.W3PerDocReader.doc_field_length)\n"
+        "print(before == after)\n"
+        "from newsreader.index.store.whoosh import patches\n"
+        "patches.install()\n"
+        "print(writing.PostingPool.__module__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["True", "newsreader.index.store.whoosh.pool"]
+
+
+def test_ci_runs_the_readmes_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = readme.split("this is what CI runs):", 1)[1].split("```sh\n", 1)[1].split("\n")[0]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
+    assert ci == command

@@ -43,14 +43,14 @@ COMPRESSED = 4
 _SWAP = sys.byteorder != "little"  # the file is little-endian on every machine
 
 
-def _bytes(a: array) -> bytes:  # type: ignore[type-arg]
+def _bytes(a: array[Any]) -> bytes:
     if _SWAP:
         a = array(a.typecode, a)
         a.byteswap()
     return a.tobytes()
 
 
-def _array(typecode: str, data: bytes) -> array:  # type: ignore[type-arg]
+def _array(typecode: str, data: bytes) -> array[Any]:
     a = array(typecode)
     a.frombytes(data)
     if _SWAP:
@@ -58,7 +58,7 @@ def _array(typecode: str, data: bytes) -> array:  # type: ignore[type-arg]
     return a
 
 
-class NewsCodec(W3Codec):  # type: ignore[misc]
+class NewsCodec(W3Codec):
     """W3 with the block layout of this module; see the module's docstring."""
 
     def __init__(self) -> None:
@@ -108,7 +108,7 @@ class Grouped:
                 at += size
 
 
-class FieldWriter(W3FieldWriter):  # type: ignore[misc]
+class FieldWriter(W3FieldWriter):
     """W3's field writer, writing a whole term's postings at once when the pool hands them
     over grouped (see `Grouped`), instead of one method call per posting."""
 
@@ -147,7 +147,7 @@ def length_table(lengths: Any, fieldname: str) -> bytes | None:
     return bytes(reader._dbfile.get(reader._basepos, reader._count))
 
 
-class PostingsWriter(whoosh3.W3PostingsWriter):  # type: ignore[misc]
+class PostingsWriter(whoosh3.W3PostingsWriter):
     """Writes posting lists in this module's block layout. Whoosh's per-posting interface
     (start_postings/add_posting/finish_postings, used when merging segments) buffers a term
     and writes it with `write_term`."""
@@ -261,7 +261,7 @@ class PostingsWriter(whoosh3.W3PostingsWriter):  # type: ignore[misc]
         return info
 
 
-class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
+class BlockMatcher(W3LeafMatcher):
     """Reads this module's blocks with W3's matcher interface (skipping, block quality)."""
 
     def _read_header(self) -> None:
@@ -271,10 +271,10 @@ class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
         self._baseoffset = self._startoffset + 4
 
     def _goto(self, position: int) -> None:
-        self._data = None
-        self._ids = None
-        self._weights = None
-        self._values = None
+        self._data: bytes | None = None
+        self._ids: array[int] | None = None
+        self._weights: array[float] | None = None
+        self._values: tuple[bytes, ...] | None = None
         self._i = 0
         head = self._postfile.get(position, 4 + _INFO.size)
         (length,) = _LENGTH.unpack_from(head)
@@ -291,33 +291,32 @@ class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
         self._minlength = byte_to_length(mnlen)
         self._maxlength = byte_to_length(mxlen)
 
-    def _read_data(self) -> None:
-        self._data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+    def _read_data(self) -> bytes:
+        data: bytes = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        self._data = data
+        return data
 
     def _read_ids(self) -> None:
-        if self._data is None:
-            self._read_data()
-        self._ids = _array("I", self._data[: 4 * self._blocklength])
+        data = self._data if self._data is not None else self._read_data()
+        self._ids = _array("I", data[: 4 * self._blocklength])
 
     def _read_weights(self) -> None:
         n = self._blocklength
         if not self._flags & HAS_WEIGHTS:
             self._weights = array("f", [1.0]) * n
             return
-        if self._data is None:
-            self._read_data()
-        self._weights = _array("f", self._data[4 * n : 8 * n])
+        data = self._data if self._data is not None else self._read_data()
+        self._weights = _array("f", data[4 * n : 8 * n])
 
     def _read_values(self) -> None:
         n = self._blocklength
         if not self._flags & HAS_VALUES:
             self._values = (b"",) * n
             return
-        if self._data is None:
-            self._read_data()
+        data = self._data if self._data is not None else self._read_data()
         at = 8 * n if self._flags & HAS_WEIGHTS else 4 * n
-        lengths = _array("I", self._data[at : at + 4 * n])
-        blob = self._data[at + 4 * n :]
+        lengths = _array("I", data[at : at + 4 * n])
+        blob = data[at + 4 * n :]
         if self._flags & COMPRESSED:
             blob = zlib.decompress(blob)
         ends = list(accumulate(lengths))
@@ -329,6 +328,7 @@ class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
         while self.is_active():
             if self._ids is None:
                 self._read_ids()
+            assert self._ids is not None
             yield from self._ids[self._i :]
             if self._lastblock:
                 self._atend = True
@@ -341,9 +341,8 @@ class BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
         flags & HAS_WEIGHTS), then, if flags & HAS_VALUES, value sizes (uint32) and the values
         (zlib-compressed if flags & COMPRESSED); all little-endian."""
         while not self._atend:
-            if self._data is None:
-                self._read_data()
-            yield self._blocklength, self._flags, self._data
+            data = self._data if self._data is not None else self._read_data()
+            yield self._blocklength, self._flags, data
             if self._lastblock:
                 self._atend = True
                 return

@@ -32,10 +32,8 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from newsreader.index.store.whoosh import switch
 from newsreader.index.store.whoosh.codec import COMPRESSED, HAS_VALUES, HAS_WEIGHTS, BlockMatcher
-
-# Switched off by tests/system/test_perf_equivalence.py to get Whoosh's own answers.
-ENABLED = True
 
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -72,7 +70,7 @@ def top(
     With `newest_by` (a DATETIME column), ordered by that column instead, newest first,
     documents without a value last, ties by the higher document number first, and scored 0:
     what Whoosh's sorting collector gives reversed, with index.search.results's date facet."""
-    if not ENABLED or not _supported(q) or (filters is not None and not _supported(filters)):
+    if not switch.ENABLED or not _supported(q) or (filters is not None and not _supported(filters)):
         return None
     weighting = searcher.weighting
     if type(weighting) is not scoring.BM25F or weighting._field_B:

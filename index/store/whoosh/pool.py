@@ -1,8 +1,8 @@
 """What a Whoosh writer holds while it indexes: postings grouped by term, in compact arrays.
 
-Installed in place of Whoosh's posting pool and `SegmentWriter.add_document` for every writer
-(sub-writer processes import index.store.ingest, which imports this module). `FAST_POOL = False`
-restores Whoosh's own (tests/system/test_perf_equivalence.py compares the two).
+`patches.install()` puts `CompactPool` in place of Whoosh's posting pool and `add_document` in
+place of `SegmentWriter.add_document`; with `switch.ENABLED` off, Whoosh's own pool is used
+(tests/system/test_perf_equivalence.py compares the two).
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from whoosh import writing as whoosh_writing
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
+from newsreader.index.store.whoosh import switch
 from newsreader.index.store.whoosh.codec import Grouped, TermPostings
-
-FAST_POOL = True
 
 # A term's postings: document numbers, weights, value lengths, values joined.
 _Lists = tuple["array[int]", "array[float]", "array[int]", bytearray]
@@ -141,7 +140,7 @@ class CompactPool:
         for key, (weight, docnum) in self.spelling.items():
             value = pack_uint(max(1, int(weight)))
             merged[key] = (
-                array("I", [docnum]),
+                array("I", [int(docnum)]),
                 array("f", [weight]),
                 array("I", [len(value)]),
                 bytearray(value),
@@ -225,7 +224,7 @@ class CompactPool:
         self.terms, self.spelling = {}, {}
 
 
-def _add_document(self: SegmentWriter, **fields: Any) -> None:
+def add_document(self: SegmentWriter, **fields: Any) -> None:
     """Whoosh 2.7.4's `SegmentWriter.add_document`, handing each field's postings and spelling
     words to a `CompactPool` in one call instead of one call per posting. Documents with
     Whoosh's `_boost`/`_stored_` keys, vectors or another pool take Whoosh's code."""
@@ -264,14 +263,9 @@ def _add_document(self: SegmentWriter, **fields: Any) -> None:
 
 
 _original_add_document = SegmentWriter.add_document
-SegmentWriter.add_document = _add_document  # type: ignore[method-assign]
-
 _WhooshPool = whoosh_writing.PostingPool
 
 
-def _pool(tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> Any:
-    cls = CompactPool if FAST_POOL else _WhooshPool
+def posting_pool(tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> Any:
+    cls = CompactPool if switch.ENABLED else _WhooshPool
     return cls(tempstore, segment, limitmb=limitmb, **kwargs)
-
-
-whoosh_writing.PostingPool = _pool  # SegmentWriter.__init__ looks the name up at call time
