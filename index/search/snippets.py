@@ -3,6 +3,9 @@
 Both work on analysed tokens (position, start, end, stemmed text): `highlight_spans` tokenises
 the text with the schema's analyzer; snippets read the matched terms' character offsets from
 the index postings (the fields keep `chars=True`) so a hit's body is never re-tokenised.
+
+Size: spans and snippets share the term matching (stems, prefixes, fuzzy, phrases); the
+snippet cutter could move to its own module next.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """The write half of the store: what changed since the last run, parsing, and the Whoosh writer.
 
 Only `index.store.library` calls this, with the write lock held.
+
+Size: the write path in one place (plan, parse workers, the writer and its batches);
+the process plumbing (ParallelWriter, die_with_parent) could move out next.
 """
 
 from __future__ import annotations

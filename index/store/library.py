@@ -13,6 +13,9 @@ Thread safety: every read takes a Whoosh searcher of its own (a new one, or an i
 finished read of the same committed generation left behind), so readers in worker threads
 never share Whoosh objects with each other or with a running `update()`; readers see the last
 committed generation while a writer works.
+
+Size: the Library class and the searcher reads it is made of; the module-level reads
+(rows, counts, order, the searcher cache) are the part to move to store/reads.py next.
 """
 
 from __future__ import annotations

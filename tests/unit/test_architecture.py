@@ -174,3 +174,16 @@ def test_ci_runs_the_readmes_test_command() -> None:
     command = readme.split("this is what CI runs):", 1)[1].split("```sh\n", 1)[1].split("\n")[0]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
     assert ci == command
+
+
+def test_no_long_module_without_its_reason() -> None:
+    # ~400 lines is where a newcomer stops reading a module whole; past it, the module's
+    # docstring says why it is one module ("Size: ..."). tui/ is being split by role next.
+    long = []
+    for folder in ("index", "cli"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            doc = ast.get_docstring(ast.parse(text)) or ""
+            if text.count("\n") > 420 and "Size:" not in doc:
+                long.append(str(path.relative_to(ROOT)))
+    assert long == []

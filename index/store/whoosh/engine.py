@@ -14,6 +14,9 @@ and what `related` asks. Anything else (phrase slop, custom weighting, other seg
 returns None, and index.search.results uses Whoosh's matchers. Scores equal Whoosh's up to the order
 floating-point additions are made in; ties go to the lower document number, as in Whoosh's
 collector.
+
+Size: one algorithm (block-at-a-time matching, scoring, totals, order) whose parts share
+its arrays; split, each part would need the others' internals.
 """
 
 from __future__ import annotations
