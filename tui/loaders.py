@@ -12,7 +12,7 @@ from newsreader.index.search.results import Results, highlight_spans, search
 from newsreader.index.store.library import Library
 from newsreader.tui.text import clean, one_line
 from newsreader.tui.widgets.article_view import Reading
-from newsreader.tui.widgets.rows import Entry, EntryRows, PagedRows, Rows
+from newsreader.tui.widgets.rows import Entry, EntryRows, PagedRows, Rows, tell_twins
 from newsreader.tui.widgets.source_list import Scope
 
 PAGE_SIZE = 200
@@ -65,14 +65,22 @@ def load_rows(
 ) -> Rows:
     """The browse list of `scope`: paged from the index, or, with `read` given (unread only),
     every unread row in memory (the filter needs to look at every id once)."""
-    def fetch(offset: int, limit: int | None) -> list[Entry]:
-        rows = library.list_articles(
+    def rows(offset: int, limit: int | None) -> list[Entry]:
+        found = library.list_articles(
             source=scope.source, outlet=scope.outlet, sort=sort, offset=offset, limit=limit
         )
-        return [Entry.from_row(r) for r in rows]
+        return [Entry.from_row(r) for r in found]
+
+    def fetch(offset: int, limit: int) -> list[Entry]:
+        # One row more on each side, so twins across a page edge are told apart too.
+        start = max(0, offset - 1)
+        entries = rows(start, offset + limit + 1 - start)
+        before = entries.pop(0) if start < offset and entries else None
+        after = entries.pop() if len(entries) > limit else None
+        return tell_twins(entries, before, after)
 
     if read is not None:
-        return EntryRows([e for e in fetch(0, None) if e.id not in read])
+        return EntryRows(tell_twins([e for e in rows(0, None) if e.id not in read]))
     first = fetch(0, PAGE_SIZE)
     if len(first) < PAGE_SIZE:
         return EntryRows(first)
@@ -99,7 +107,8 @@ def run_search(
     entries = [Entry.from_hit(h) for h in results.hits]
     if read is not None:
         entries = [e for e in entries if e.id not in read]
-    return results, EntryRows(entries, snippets=True)
+    # (Exact duplicates score alike, so they are neighbours here too.)
+    return results, EntryRows(tell_twins(entries), snippets=True)
 
 
 def load_reading(library: Library, article_id: str, query: str) -> Reading | None:

@@ -4,9 +4,11 @@ files refused, and file paths as text Whoosh can store."""
 from __future__ import annotations
 
 import codecs
+import html
+import re
 
 from newsreader.index.parsing.errors import ArticleError
-from newsreader.index.untrusted import clean
+from newsreader.index.untrusted import UNSAFE, clean
 
 
 def _single_byte_fallback(err: UnicodeError) -> tuple[str, int]:
@@ -82,3 +84,21 @@ def decode(data: bytes) -> str:
             raise ArticleError(f"binary file (not valid {encoding.upper()})") from None
         text = data.decode("utf-8", errors="newsreader.cp1252")
     return clean(text)
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """`text` with its HTML character references decoded ("&#163;1.8m" -> "£1.8m", "&amp;" ->
+    "&"), as they appear in text copied out of web pages. Only complete references, ended by
+    ";", are read: html.unescape alone also reads "&not" in "this&nothing". A reference to a
+    line break or to a character `clean` removes (a control, a bidi override) stays as written:
+    decoding must not bring back what the parser keeps out."""
+
+    def one(m: re.Match[str]) -> str:
+        char = html.unescape(m[0])
+        # (html.unescape gives "" for references HTML forbids, such as "&#27;": kept too.)
+        return m[0] if char in ("", "\n") or UNSAFE.search(char) else char
+
+    return _ENTITY.sub(one, text) if "&" in text else text

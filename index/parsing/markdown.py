@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from newsreader.index.model import Article
+from newsreader.index.parsing.decoding import decode_entities
 from newsreader.index.parsing.errors import ArticleError
 from newsreader.index.parsing.fields import field_map
 from newsreader.index.parsing.meta import Meta
@@ -104,7 +105,8 @@ _MD_INLINE = [
 def _md_inline(text: str) -> str:
     for regex, repl in _MD_INLINE:
         text = regex.sub(repl, text)
-    return text
+    # Markdown's character references ("&amp;", "&#163;"), as CommonMark reads them outside code.
+    return decode_entities(text)
 
 
 def _md_blocks(text: str) -> tuple[str | None, list[str]]:

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from newsreader.index.config import Settings, SourceConfig, load_config_file, settings_for
 from newsreader.index.store.library import Library
+from newsreader.tui import loaders
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.search_bar import SearchBar
@@ -186,3 +187,36 @@ async def test_tab_in_the_search_bar_accepts_the_suggestion(
         assert status(app).startswith("12 results") and "did you mean" not in status(app)
         await pilot.press("tab")  # no suggestion now: tab moves on, as everywhere
         assert not bar.has_focus
+
+
+@pytest.mark.parametrize("page_size", [200, 2])  # 2: the twins fall on two pages
+async def test_exact_duplicates_from_one_source_are_told_apart(
+    tmp_path: Path, new_app: Callable[[Settings], NewsreaderApp], settle: Settle,
+    monkeypatch: pytest.MonkeyPatch, page_size: int,
+) -> None:
+    # Issue 10, item 13: the same story filed twice showed two identical rows.
+    monkeypatch.setattr(loaders, "PAGE_SIZE", page_size)
+    folder = tmp_path / "news"
+    (folder / "sport").mkdir(parents=True)
+    story = "Tottenham bid &#163;8m for Forest duo\n\nSpurs made a bid for two players.\n"
+    (folder / "sport" / "165.txt").write_text(story, encoding="utf-8")
+    (folder / "sport" / "166.txt").write_text(story, encoding="utf-8")
+    (folder / "sport" / "001.txt").write_text("Arsenal win\n\nA win.\n", encoding="utf-8")
+    settings = settings_for([SourceConfig("news", folder)], tmp_path / "index", tmp_path / "st")
+    library = Library(settings)
+    library.update()
+    library.close()
+    app = new_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lines = rows(app)
+        assert len(lines) == 3 and lines[0].startswith(" • Arsenal win") and "001" not in lines[0]
+        # (The title gives way, not the path: it is what tells the two apart.)
+        assert lines[1].startswith(" • Tottenham bid £8m for F…  sport/165.txt")
+        assert lines[2].startswith(" • Tottenham bid £8m for F…  sport/166.txt")
+        await pilot.press("slash", *"tottenham")
+        await app.screen.query_one(SearchBar).wait_for_debounce()
+        await settle(pilot)
+        told = [line for line in rows(app) if "Tottenham" in line]
+        assert [line.split("  ")[-1].strip() for line in told] == ["sport/165.txt",
+                                                                    "sport/166.txt"]

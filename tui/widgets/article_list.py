@@ -257,6 +257,10 @@ class ArticleList(ScrollView, can_focus=True):
         meta = f"  {outlet:<{outlet_width}}  {date:>{DATE_WIDTH}} " if width >= 56 else f" {date} "
         title_width = max(1, width - 3 - len(meta))
         title = Text(one_line(entry.title) or "(untitled)", style=title_style, end="")
+        if entry.tell:  # a twin's path, kept whole: it is what tells the two rows apart
+            tell = Text(f"  {one_line(entry.tell)}", style=meta_style, end="")
+            title.truncate(max(1, title_width - tell.cell_len), overflow="ellipsis")
+            title.append_text(tell)
         title.truncate(title_width, overflow="ellipsis", pad=True)
         return Text.assemble(
             (COMPARE_MARK if marked else " ", mark_style),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from newsreader.tui.text import SegmentLike
@@ -27,6 +27,15 @@ class Entry:
     url: str | None = None
     """Known for search hits; None means "ask the library"."""
     snippet: tuple[SegmentLike, ...] = ()
+    tell: str = ""
+    """What tells this row from a neighbour with the same title from the same source (its
+    path in the source: "tech/165.txt"); empty when nothing needs telling apart."""
+
+    @property
+    def twin_key(self) -> tuple[str, str]:
+        """(source, title) as compared for look-alike rows: case and spacing ignored."""
+        source = self.source or self.id.split("/", 1)[0]
+        return source.casefold(), " ".join(self.title.split()).casefold()
 
     @classmethod
     def from_row(cls, row: Any) -> Entry:
@@ -51,6 +60,23 @@ class Entry:
             url=getattr(hit, "url", None),
             snippet=tuple(getattr(hit, "snippet", ()) or ()),
         )
+
+
+def tell_twins(entries: Sequence[Entry], before: Entry | None = None,
+               after: Entry | None = None) -> list[Entry]:
+    """`entries` with `tell` set on each one whose neighbour (`before` and `after` are the rows
+    just outside a page) has the same source and title. Exact duplicates (the BBC corpus has
+    129 such pairs) have the same date or none, so they sort side by side, newest first (then
+    by title) or by title, and would look identical; same-titled articles apart from each
+    other differ in date, which the row shows."""
+    row = [before, *entries, after]
+    keys = [e.twin_key if e is not None else None for e in row]
+    out: list[Entry] = []
+    for i, entry in enumerate(entries, 1):
+        if keys[i] is not None and keys[i] in (keys[i - 1], keys[i + 1]):
+            entry = replace(entry, tell=entry.id.split("/", 1)[-1])
+        out.append(entry)
+    return out
 
 
 class Rows(Protocol):
