@@ -309,17 +309,18 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
         text.append(f"{results.total:,} result{'' if results.total == 1 else 's'}")
         if shown < results.total:
             text.append(f" (showing {shown:,})")
+        search_bar = self.query_one(SearchBar)
+        search_bar.suggestion = results.suggestion
+        if results.suggestion:
+            # Right after the count: the line is cut at the pane's edge (64 cells at 160x45).
+            text.append(" · did you mean ")
+            text.append(one_line(results.suggestion), style="bold")
+            text.append(f"? ({self._accept_key(search_bar)})")
         if self.nr_app.show_timing:
             text.append(f" · {results.took_ms:.0f} ms")
         text.append(" · by relevance" if self.search_sort == "relevance" else " · newest first")
         if self.unread_only:
             text.append(" · unread only")
-        search_bar = self.query_one(SearchBar)
-        search_bar.suggestion = results.suggestion
-        if results.suggestion:
-            text.append(" · did you mean ")
-            text.append(one_line(results.suggestion), style="bold")
-            text.append(f"? ({self._accept_key(search_bar)} accepts)")
         if results.notice:
             text.append(" · " + one_line(results.notice), style="italic")
         self.query_one(StatusLine).say(text)
