@@ -146,6 +146,9 @@ class Indexer:
                         markup=False)
         self.reload()
         self._welcome_if_empty()
+        if getattr(self, "index_again", False):
+            self.index_again = False  # a fetch brought files in while this update ran
+            self.start_indexing()
 
     @work(thread=True, exclusive=True, group="welcome", exit_on_error=False)
     def _welcome_if_empty(self) -> None:

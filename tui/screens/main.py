@@ -24,6 +24,7 @@ from newsreader.index.search.results import Results
 from newsreader.tui import loaders
 from newsreader.tui.screens.article_actions import ArticleActions
 from newsreader.tui.screens.base import NARROW, ReportsWorkerErrors
+from newsreader.tui.screens.fetcher import Fetcher
 from newsreader.tui.screens.indexer import Indexer
 from newsreader.tui.text import one_line, pasted
 from newsreader.tui.widgets.article_list import ArticleList
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 
 
-class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
+class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
     """Browse, search and read."""
 
     AUTO_FOCUS = "#articles"
@@ -68,6 +69,8 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
                 tooltip="List articles like this one"),
         Binding("R", "rescan", "Re-scan", show=False, id="main.rescan",
                 tooltip="Re-scan the source folders and update the index"),
+        Binding("F", "fetch", "Fetch", show=False, id="main.fetch",
+                tooltip="Fetch the feed sources, then index what is new"),
         # The article pane has its own n/N; these reach the preview from the list too.
         Binding("n", "next_match", "Next hit", show=False, id="main.next_match",
                 tooltip="Go to the next search match in the article"),
@@ -157,6 +160,10 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
         article_list.focus()
         self._apply_width(self.app.size.width)
         self.reload()
+        if self.nr_app.settings.feed_sources:
+            self.load_feeds()
+            if self.nr_app.settings.fetch_on_start:
+                self.action_fetch()
         if not self.nr_app.settings.sources:
             self.show_welcome()
         else:
@@ -259,10 +266,16 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
         read = self.nr_app.read_state
         by_source, by_outlet = read.read_by_source(), read.read_by_outlet()
         unread_total = max(0, counts.total - read.read_in_library())
+        feed_names = {s.name.casefold() for s in self.nr_app.settings.feed_sources}
         self.query_one(SourceList).set_counts(
             Count("All", counts.total, unread_total),
-            [Count(n, c, max(0, c - by_source[n.lower()])) for n, c in counts.sources],
+            [
+                Count(n, c, max(0, c - by_source[n.lower()]))
+                for n, c in counts.sources
+                if n.casefold() not in feed_names
+            ],
             [Count(n, c, max(0, c - by_outlet[n.lower()])) for n, c in counts.outlets],
+            self.feed_rows(counts, by_source, by_outlet),
         )
 
     @on(RowsLoaded)
@@ -302,6 +315,8 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
                  "newest first" if self.list_sort == "date" else "by title"]
         if self.unread_only:
             parts.append("unread only")
+        if self.fetch_notice:
+            parts.append(self.fetch_notice)  # a failed feed, until the user moves on
         self.query_one(StatusLine).say(" · ".join(parts))
 
     def _say_search_status(self, results: Results, shown: int) -> None:
@@ -462,6 +477,7 @@ class MainScreen(Indexer, ArticleActions, ReportsWorkerErrors, Screen[None]):
     def choose_scope(self, scope: Scope) -> None:
         """Narrow the list (or the search) to one source or outlet, or show all again."""
         self.scope = scope
+        self.fetch_notice = ""
         self.query_one(SourceList).select_scope(scope)
         self.refresh_list()
 

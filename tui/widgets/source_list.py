@@ -1,4 +1,5 @@
-"""The source list: "All", then each source, then each outlet, with article and unread counts."""
+"""The source list: "All", then each source, the feed sources (grouped by OPML folder), then each
+outlet, with article and unread counts; a feed whose last fetch failed carries a mark."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from newsreader.tui.text import one_line
 ALL = "all"
 SOURCE = "source"
 OUTLET = "outlet"
+FEED = "feed"
+"""One feed of an OPML source: its articles are those of its outlet."""
+FAILED_MARK = " ✗"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +37,7 @@ class Scope:
 
     @property
     def outlet(self) -> str | None:
-        return self.name if self.kind == OUTLET else None
+        return self.name if self.kind in (OUTLET, FEED) else None
 
     @property
     def option_id(self) -> str:
@@ -54,6 +58,19 @@ class Count:
     name: str
     count: int
     unread: int
+    failed: bool = False
+    """A feed (or feed source) whose last fetch failed."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    """One line of the source list's Feeds section: a feed source, an OPML folder (a heading)
+    or one feed of an OPML source, indented by `depth`."""
+
+    kind: str
+    """SOURCE, FEED, or "group" for an OPML folder."""
+    count: Count
+    depth: int = 0
 
 
 class SourceList(OptionList):
@@ -83,14 +100,33 @@ class SourceList(OptionList):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._shape: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        self._shape: tuple[tuple[str | None, ...], ...] | None = None
 
-    def set_counts(self, total: Count, sources: Sequence[Count], outlets: Sequence[Count]) -> None:
-        """Show these counts, keeping the highlighted entry where it was."""
-        shape = (tuple(s.name for s in sources), tuple(o.name for o in outlets))
+    def set_counts(
+        self,
+        total: Count,
+        sources: Sequence[Count],
+        outlets: Sequence[Count],
+        feeds: Sequence[FeedRow] = (),
+    ) -> None:
+        """Show these counts, keeping the highlighted entry where it was. `sources` are the
+        folder sources; `feeds` the Feeds section (feed sources and their OPML folders)."""
+        feed_ids = [self._feed_id(row) for row in feeds]
+        shape = (
+            tuple(s.name for s in sources),
+            tuple(o.name for o in outlets),
+            tuple(feed_ids),
+        )
         prompts = {ALL: self._prompt("All", total)}
         prompts.update({f"{SOURCE}:{s.name}": self._prompt(s.name, s) for s in sources})
         prompts.update({f"{OUTLET}:{o.name}": self._prompt(o.name, o) for o in outlets})
+        prompts.update(
+            {
+                option_id: self._prompt(row.count.name, row.count, row.depth)
+                for option_id, row in zip(feed_ids, feeds, strict=True)
+                if option_id is not None
+            }
+        )
         if shape == self._shape:
             # Same entries, new numbers: replace the prompts and leave the cursor alone.
             for option_id, prompt in prompts.items():
@@ -103,6 +139,14 @@ class SourceList(OptionList):
             options.append(Option(Text("Sources", style="bold"), disabled=True))
             options += [Option(prompts[f"{SOURCE}:{s.name}"], id=f"{SOURCE}:{s.name}")
                         for s in sources]
+        if feeds:
+            options.append(Option(Text("Feeds", style="bold"), disabled=True))
+            for option_id, row in zip(feed_ids, feeds, strict=True):
+                if option_id is None:  # an OPML folder: a heading
+                    heading = Text("  " * row.depth + one_line(row.count.name), style="italic")
+                    options.append(Option(heading, disabled=True))
+                else:
+                    options.append(Option(prompts[option_id], id=option_id))
         if outlets:
             options.append(Option(Text("Outlets", style="bold"), disabled=True))
             options += [Option(prompts[f"{OUTLET}:{o.name}"], id=f"{OUTLET}:{o.name}")
@@ -115,12 +159,18 @@ class SourceList(OptionList):
             self.highlighted = 0
 
     @staticmethod
-    def _prompt(label: str, count: Count) -> Text:
+    def _feed_id(row: FeedRow) -> str | None:
+        return None if row.kind not in (SOURCE, FEED) else f"{row.kind}:{row.count.name}"
+
+    @staticmethod
+    def _prompt(label: str, count: Count, depth: int = 0) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append(one_line(label) or "(none)")
+        text.append("  " * depth + (one_line(label) or "(none)"))
         text.append(f"  {count.count:,}", style="dim")
         if count.unread:
             text.append(f" · {count.unread:,} new", style="bold")
+        if count.failed:
+            text.append(FAILED_MARK, style="bold red")
         return text
 
     def select_scope(self, scope: Scope) -> None:
