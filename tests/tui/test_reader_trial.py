@@ -216,3 +216,183 @@ async def test_help_scrolls_with_j_k_g_and_G(
         assert body.scroll_y == body.max_scroll_y
         await pilot.press("g")
         assert body.scroll_y == 0
+
+
+# -- 9. the source filter in search results ------------------------------------------------------
+
+
+def status_text(app: NewsreaderApp) -> str:
+    from newsreader.tui.widgets.status import StatusLine
+
+    return app.screen.query_one("#status", StatusLine).plain
+
+
+async def search(pilot: Pilot[None], settle: Settle, text: str) -> None:
+    from newsreader.tui.widgets.search_bar import SearchBar
+
+    await pilot.press("slash", *text)
+    await pilot.app.screen.query_one(SearchBar).wait_for_debounce()
+    await settle(pilot)
+
+
+async def test_search_results_say_which_source_they_are_in(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("shift+tab")  # the sources pane
+        await pilot.press("j", "j", "enter")  # All, harbour, valley
+        await settle(pilot)
+        await search(pilot, settle, "ferry")
+        assert status_text(app).startswith("1 result in valley ·")
+        await pilot.press("escape", "escape", "escape")  # close the search, then back to All
+        await settle(pilot)
+        await search(pilot, settle, "ferry")
+        assert status_text(app).startswith("3 results ·")
+
+
+# -- 7. columns by content, a sources pane that grows ---------------------------------------------
+
+LONG_TITLES = [
+    "Councils agree a shared plan for the winter road gritting",
+    "Rail operators publish a joint timetable for spring works",
+]
+
+
+def plain_library(root: Path) -> list[SourceConfig]:
+    """Articles that name no outlet and carry no date (as the BBC corpus's files do)."""
+    folder = root / "plain"
+    folder.mkdir(parents=True)
+    for n, title in enumerate(LONG_TITLES):
+        (folder / f"{n}.txt").write_text(f"{title}\n\nThe story has one paragraph of text.\n")
+    return [SourceConfig("plain", folder)]
+
+
+async def test_titles_take_the_room_of_empty_outlet_and_date_columns(
+    tmp_path: Path,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
+    from newsreader.index.store.library import Library
+
+    settings = make_settings(tmp_path, sources=plain_library(tmp_path / "lib"))
+    library = Library(settings)
+    library.update()
+    library.close()
+    app = new_app(settings)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        lines = list_lines(app)
+        for title in LONG_TITLES:
+            assert any(title in line for line in lines), lines
+
+
+async def test_outlet_column_is_as_wide_as_the_outlets_shown(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    app = reader()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        line = next(line for line in list_lines(app) if "Ferry fares rise again" in line)
+        # "Harbour Gazette" is the widest outlet: its full name, then the date.
+        assert line.endswith("Valley Post      2024-12-05")
+        assert "Harbour Gazette  2024-12-01" in "\n".join(list_lines(app))
+
+
+async def test_the_sources_pane_grows_with_the_terminal(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    app = reader()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        narrow = app.screen.query_one("#sources").size.width
+        await pilot.resize_terminal(200, 60)
+        await settle(pilot)
+        assert app.screen.query_one("#sources").size.width >= narrow + 8
+
+
+# -- 8. narrow mode: the sources by keyboard, a footer that fits --------------------------------
+
+
+async def test_narrow_layout_reaches_the_sources_with_tab(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    from newsreader.tui.widgets.source_list import SourceList
+
+    app = reader()
+    async with app.run_test(size=(90, 30)) as pilot:
+        await settle(pilot)
+        sources = app.screen.query_one(SourceList)
+        assert not sources.display or sources.size.width == 0
+        await pilot.press("tab")
+        assert app.focused is sources
+        assert sources.size.width > 40  # in the list's place
+        assert app.screen.query_one("#list-pane").size.width == 0
+        await pilot.press("j", "j", "enter")  # All, harbour, valley
+        await settle(pilot)
+        assert isinstance(app.focused, ArticleList)
+        assert status_text(app).startswith("valley · 4 articles")
+        await pilot.press("shift+tab")
+        assert app.focused is sources
+        await pilot.press("escape")
+        assert isinstance(app.focused, ArticleList)
+
+
+async def test_narrow_footer_shows_every_key_at_90_columns(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = reader()
+    async with app.run_test(size=(90, 30)) as pilot:
+        await settle(pilot)
+        keys = list(app.screen.query(FooterKey))
+        shown = {key.key_display for key in keys if key.region.right <= 90 and key.region.width}
+        for key in ("/", "c", "q", "?"):
+            assert key in shown, shown
+
+
+# -- 10. first launch: the list says it is filling ----------------------------------------------
+
+
+async def test_first_launch_list_says_it_is_filling(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
+    import threading
+
+    from newsreader.index.store.library import Library
+
+    # The indexer waits at its first progress report until the test has looked at the list.
+    looked = threading.Event()
+    update = Library.update
+
+    def held_update(self: Library, **kwargs: object) -> object:
+        progress = kwargs.get("progress")
+
+        def held(p: object) -> None:
+            if not looked.is_set() and not getattr(p, "committed", False):
+                looked.wait(10)
+            progress(p)  # type: ignore[operator]
+
+        if progress is not None:
+            kwargs["progress"] = held
+        return update(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Library, "update", held_update)
+    app = new_app(make_settings(tmp_path))  # no index yet
+    async with app.run_test(size=SIZE) as pilot:
+        while not (isinstance(app.screen, MainScreen) and app.screen.indexing):
+            await pilot.pause()
+        await pilot.pause()
+        empty = app.screen.query_one(ArticleList).empty_text
+        assert empty.startswith("Indexing the library"), empty
+        assert "No articles." not in "\n".join(list_lines(app))
+        looked.set()
+        await settle(pilot)
+        assert len(app.screen.query_one(ArticleList)) > 0

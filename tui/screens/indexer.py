@@ -33,6 +33,8 @@ class Indexer:
     """Keeps the index up to date from inside the app."""
 
     indexing = False
+    checking = False
+    """The index check is running (an empty list may only be not indexed yet)."""
     nr_app: NewsreaderApp
     counts: Any
     query_one: Any
@@ -43,6 +45,9 @@ class Indexer:
 
     def reload(self) -> None:  # provided by MainScreen
         raise NotImplementedError
+
+    def show_filling(self, done: int | None = None, total: int | None = None) -> None:
+        raise NotImplementedError  # provided by MainScreen
 
     class IndexChecked(Message):
         def __init__(self, stale: bool) -> None:
@@ -100,6 +105,8 @@ class Indexer:
     # -- indexing -------------------------------------------------------------------------
 
     def on_indexer_index_checked(self, message: Indexer.IndexChecked) -> None:
+        self.checking = False
+        self.show_filling()
         if message.stale:
             self.start_indexing()
         else:
@@ -114,6 +121,7 @@ class Indexer:
         header = self.query_one(LibraryHeader)
         header.state = "indexing…"
         header.progress(0, None)
+        self.show_filling()
         self.index_library()
 
     def on_indexer_index_progress(self, message: Indexer.IndexProgress) -> None:
@@ -123,6 +131,7 @@ class Indexer:
         else:
             header.state = f"indexing {message.done:,}/{message.total:,}"
         header.progress(message.done, message.total)
+        self.show_filling(message.done, message.total)
 
     def on_indexer_index_batch_committed(self, _message: Indexer.IndexBatchCommitted) -> None:
         self.reload()

@@ -57,9 +57,9 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
                 tooltip="Back to the list; clear the search"),
         Binding("s", "sort", "Sort", id="main.sort",
                 tooltip="Sort by relevance or date (search), date or title (list)"),
-        Binding("u", "unread", "Unread only", id="main.unread",
+        Binding("u", "unread", "Unread", id="main.unread",
                 tooltip="Show only unread articles, or all again"),
-        Binding("m", "toggle_read", "Read/unread", id="main.toggle_read",
+        Binding("m", "toggle_read", "Read", id="main.toggle_read",
                 tooltip="Mark the article read or unread"),
         Binding("o", "open_url", "Open URL", show=False, id="main.open_url",
                 tooltip="Open the article's URL in the browser"),
@@ -181,10 +181,15 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
         if narrow == self.has_class("-narrow"):
             return
         self.set_class(narrow, "-narrow")
+        # At 90 columns the footer's keys fit only without the padding around them and without
+        # the palette's "^p Commands" (ctrl+p still opens it; help lists it).
+        footer = self.query_one(Footer)
+        footer.compact = narrow
+        footer.show_command_palette = not narrow
         if narrow and isinstance(self.focused, SourceList):
-            self.query_one(ArticleList).focus()
+            self.add_class("-choosing")  # the sources take the list's place
         if not narrow:
-            self.remove_class("-reading")
+            self.remove_class("-reading", "-choosing")
 
     @property
     def narrow(self) -> bool:
@@ -241,6 +246,10 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # (The mixins' handlers run too: the failure itself is reported by the app.)
         # A first list that failed to load must not say "Loading…" for ever.
+        if event.worker.group == "index-check" and event.state in (
+            WorkerState.ERROR, WorkerState.CANCELLED
+        ):
+            self.checking = False
         if event.state == WorkerState.ERROR and event.worker.group == "list" and (
             self._shown_key is None
         ):
@@ -286,6 +295,7 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
         self._say_list_status()
         if self._check_pending:
             self._check_pending = False
+            self.checking = True
             self.check_index()
 
     @on(SearchDone)
@@ -304,9 +314,25 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
         same = key == self._shown_key
         self._shown_key = key
         cursor = index_of(rows, current.id) if current and same else None
-        article_list.empty_text = empty if not self.unread_only else "No unread articles."
+        article_list.empty_text = self._empty_text(empty)
         article_list.show(rows, cursor=cursor or 0)
         self._schedule_preview(at_once=True)
+
+    def _empty_text(self, empty: str, done: int | None = None, total: int | None = None) -> str:
+        """What the empty list says: that it is filling while the library is being checked
+        or indexed (a first launch), else `empty`."""
+        if self.indexing:
+            progress = f" ({done:,} of {total:,} files)" if done is not None and total else ""
+            return f"Indexing the library{progress}: articles appear here as they are added…"
+        if self._check_pending or self.checking:
+            return "Looking for articles…"
+        return empty if not self.unread_only else "No unread articles."
+
+    def show_filling(self, done: int | None = None, total: int | None = None) -> None:
+        """Say, in an empty list, how far indexing has come."""
+        article_list = self.query_one(ArticleList)
+        if not len(article_list) and self._shown_key is not None:
+            article_list.empty_text = self._empty_text("No articles.", done, total)
 
     def _say_list_status(self) -> None:
         total = len(self.query_one(ArticleList))
@@ -322,6 +348,10 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
     def _say_search_status(self, results: Results, shown: int) -> None:
         text = Text(end="")
         text.append(f"{results.total:,} result{'' if results.total == 1 else 's'}")
+        if self.scope.name is not None:
+            # The selected source or outlet narrows the search too: say so, or "61 results"
+            # reads as the whole library's answer.
+            text.append(f" in {one_line(self.scope.name)}", style="bold")
         if shown < results.total:
             text.append(f" (showing {shown:,})")
         search_bar = self.query_one(SearchBar)
@@ -473,6 +503,8 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
     def scope_chosen(self, event: SourceList.ScopeChosen) -> None:
         event.stop()
         self.choose_scope(event.scope)
+        if self.has_class("-choosing"):
+            self._show_sources(False)
 
     def choose_scope(self, scope: Scope) -> None:
         """Narrow the list (or the search) to one source or outlet, or show all again."""
@@ -493,7 +525,11 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
 
     def _panes(self) -> list[str]:
         if self.narrow:
-            return ["#article"] if self.has_class("-reading") else ["#search", "#articles"]
+            # One pane at a time: tab goes between the sources and the list (with the search
+            # input when it is open); the article, once opened, until escape.
+            if self.has_class("-reading"):
+                return ["#article"]
+            return ["#sources", "#search", "#articles"]
         return ["#sources", "#search", "#articles", "#article"]
 
     def _cycle(self, step: int) -> None:
@@ -501,7 +537,15 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
         widgets = [self.query_one(p) for p in panes]
         focused = self.focused
         index = next((i for i, w in enumerate(widgets) if w is focused), -1)
-        widgets[(index + step) % len(widgets)].focus()
+        target = widgets[(index + step) % len(widgets)]
+        if self.narrow:
+            self.set_class(isinstance(target, SourceList), "-choosing")
+        target.focus()
+
+    def _show_sources(self, show: bool) -> None:
+        """In the narrow layout, show the sources in the list's place, or the list again."""
+        self.set_class(show, "-choosing")
+        (self.query_one(SourceList) if show else self.query_one(ArticleList)).focus()
 
     def action_next_pane(self) -> None:
         self._cycle(1)
@@ -526,7 +570,9 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
         self.query_one(SearchBar).value = text
 
     def action_back(self) -> None:
-        if self.narrow and self.has_class("-reading"):
+        if self.has_class("-choosing"):
+            self._show_sources(False)
+        elif self.narrow and self.has_class("-reading"):
             self.remove_class("-reading")
             self.query_one(ArticleList).focus()
         elif isinstance(self.focused, ArticleView):

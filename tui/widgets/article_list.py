@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -25,7 +26,8 @@ from newsreader.tui.text import from_segments, one_line
 from newsreader.tui.widgets.rows import Entry, EntryRows, Rows
 
 DATE_WIDTH = 10
-OUTLET_WIDTH = 18
+OUTLET_WIDTH = 24
+"""The outlet column's widest (a quarter of the row at most)."""
 UNREAD_MARK = "•"
 COMPARE_MARK = "◆"
 """Shown before the article marked (space) for comparison."""
@@ -111,6 +113,8 @@ class ArticleList(ScrollView, can_focus=True):
         """Tells read from unread articles: unread rows are bold and marked."""
         self.marked: str | None = None
         """The id of the article marked for comparison (shown with COMPARE_MARK)."""
+        self._columns_for: tuple[object, ...] | None = None
+        self._column_widths = (0, 0)
 
     # -- data -------------------------------------------------------------------------------
 
@@ -239,6 +243,25 @@ class ArticleList(ScrollView, can_focus=True):
         ]
         return Strip(segments, width).crop_extend(0, width, style)
 
+    def _columns(self, width: int) -> tuple[int, int]:
+        """The widths of the outlet and date columns for the rows in view: as wide as the
+        widest outlet shown (a quarter of the row at most), none for a column no row in view
+        fills, so titles get the rest (BBC files name no outlet: 30 of 66 cells were empty)."""
+        first = int(self.scroll_offset.y) // self.row_height
+        count = self.scrollable_content_region.height // self.row_height + 1
+        key = (id(self._rows), len(self._rows), first, count, width)
+        if key != self._columns_for:
+            outlet, dated = 0, False
+            for index in range(first, min(first + count, len(self._rows))):
+                entry = self._rows.get(index)
+                if entry is not None:
+                    outlet = max(outlet, cell_len(one_line(entry.outlet)))
+                    dated = dated or entry.date is not None
+            self._columns_for = key
+            self._column_widths = (min(outlet, OUTLET_WIDTH, max(0, width // 4)),
+                                   DATE_WIDTH if dated else 0)
+        return self._column_widths
+
     def _title_line(self, entry: Entry, width: int) -> Text:
         unread = not self.is_read(entry.id)
         meta_style = self.get_component_rich_style("article-list--meta", partial=True)
@@ -249,13 +272,21 @@ class ArticleList(ScrollView, can_focus=True):
         )
         marked = entry.id == self.marked
         mark_style = self.get_component_rich_style("article-list--marked", partial=True)
-        outlet = one_line(entry.outlet)
+        outlet_width, date_width = self._columns(width)
+        if width < 56:
+            outlet_width = 0  # a narrow row keeps its title and the date
+        outlet = Text(one_line(entry.outlet), end="")
+        outlet.truncate(outlet_width, overflow="ellipsis", pad=True)
         date = day_text(entry.date)
-        outlet_width = min(OUTLET_WIDTH, max(0, width // 4))
-        if len(outlet) > outlet_width:
-            outlet = outlet[: max(0, outlet_width - 1)] + "…" if outlet_width else ""
-        meta = f"  {outlet:<{outlet_width}}  {date:>{DATE_WIDTH}} " if width >= 56 else f" {date} "
-        title_width = max(1, width - 3 - len(meta))
+        meta = Text(end="")
+        if outlet_width:
+            meta.append("  ")
+            meta.append_text(outlet)
+        if date_width:
+            # (One space before the date when it stands alone: a narrow row needs every cell.)
+            meta.append(f"{'  ' if outlet_width else ' '}{date:>{date_width}}")
+        meta.append(" ")
+        title_width = max(1, width - 3 - meta.cell_len)
         title = Text(one_line(entry.title) or "(untitled)", style=title_style, end="")
         if entry.tell:  # a twin's path, kept whole: it is what tells the two rows apart
             tell = Text(f"  {one_line(entry.tell)}", style=meta_style, end="")
@@ -266,7 +297,7 @@ class ArticleList(ScrollView, can_focus=True):
             (COMPARE_MARK if marked else " ", mark_style),
             (f"{UNREAD_MARK} " if unread else "  ", title_style),
             title,
-            (meta, meta_style),
+            (meta.plain, meta_style),
             end="",
         )
 
