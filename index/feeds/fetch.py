@@ -15,8 +15,8 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +27,7 @@ from newsreader.index.feeds.fulltext import read_page as _read_page
 from newsreader.index.feeds.fulltext import wants_page
 from newsreader.index.feeds.http import Http, Limits, Reply
 from newsreader.index.feeds.parse import FeedEntry, FeedError, ParsedFeed, parse_feed
+from newsreader.index.feeds.records import FeedReport, FeedSpec, FetchSummary, Progress
 from newsreader.index.feeds.store import (
     FeedState,
     SourceStore,
@@ -42,81 +43,6 @@ FEED_ACCEPT = (
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 PAGES_IN_FLIGHT = 8
 STATE_SAVE_EVERY = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class FeedSpec:
-    """One feed to fetch, as the configuration names it."""
-
-    source: str
-    """The config source it belongs to."""
-    url: str
-    """The URL as configured (the key of its state, whatever redirects say later)."""
-    folder: str | None = None
-    """Its subfolder below the source's folder (OPML sources), None for a `feed:` source."""
-    outlet: str = ""
-    """The configured outlet (or OPML title); empty: the feed's own title."""
-    full_text: str = "auto"
-    group: str = ""
-    """The OPML folder it sits in ("News / World"), for the source list."""
-
-
-@dataclass(slots=True)
-class FeedReport:
-    """How one feed's fetch went (the `fetch --json` item of docs/ARCHITECTURE.md, plus `title`)."""
-
-    source: str
-    url: str
-    status: int | None = None
-    new: int = 0
-    updated: int = 0
-    error: str | None = None
-    title: str = ""
-    warning: str | None = None
-    """Something worth knowing that did not stop the feed (a malformed but readable feed, pages
-    that could not be fetched)."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "url": self.url,
-            "status": self.status,
-            "new": self.new,
-            "updated": self.updated,
-            "error": self.error,
-            "title": self.title,
-            "warning": self.warning,
-        }
-
-
-@dataclass(slots=True)
-class FetchSummary:
-    feeds: list[FeedReport] = field(default_factory=list)
-    took_ms: int = 0
-
-    @property
-    def new(self) -> int:
-        return sum(f.new for f in self.feeds)
-
-    @property
-    def updated(self) -> int:
-        return sum(f.updated for f in self.feeds)
-
-    @property
-    def failed(self) -> list[FeedReport]:
-        return [f for f in self.feeds if f.error]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "feeds": [f.to_json() for f in self.feeds],
-            "new": self.new,
-            "updated": self.updated,
-            "took_ms": self.took_ms,
-        }
-
-
-Progress = Callable[[int, int, FeedReport], None]
-"""Called after each feed: (feeds done, feeds in all, that feed's report)."""
 
 
 def fetch_feeds(
