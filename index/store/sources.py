@@ -14,8 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from newsreader.index.config import SourceConfig
-from newsreader.index.parsing import format_for
-from newsreader.index.parsing import path_text as _path_text
+from newsreader.index.model import path_text as _path_text
 
 KEY_SEPARATOR = "\x1f"
 
@@ -84,6 +83,13 @@ def scan(
 def _scan_source(
     source: SourceConfig, warn: Callable[[str], None], unreadable: set[str] | None
 ) -> Iterator[SourceFile]:
+    # The parsers' module is imported by the scan, not by this module: commands that only
+    # search import this one for missing_sources() and must not load every parser.
+    from newsreader.index.parsing.articles import format_for
+
+    # One format check per suffix, not a Path per file: a scan is stat calls plus Python
+    # per file, and a no-change update at 100,000 articles is mostly this loop.
+    formats: dict[str, bool] = {}
     root = Path(source.path)
     try:
         root_stat = os.stat(root)
@@ -139,7 +145,11 @@ def _scan_source(
                 continue
             if not stat.S_ISREG(st.st_mode) or not matcher.fullmatch(rel):
                 continue
-            if format_for(Path(entry.name), source.format) is None:
+            suffix = os.path.splitext(entry.name)[1]
+            known = formats.get(suffix)
+            if known is None:
+                known = formats[suffix] = format_for(Path(entry.name), source.format) is not None
+            if not known:
                 continue
             found.append(
                 SourceFile(source, Path(entry.path), _path_text(rel), st.st_mtime_ns, st.st_size)

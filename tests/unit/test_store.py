@@ -173,6 +173,27 @@ def test_new_file_is_added(library: Library, parser: FakeParser, lib_dir: Path) 
     assert library.count() == 4
 
 
+def test_read_indexed_is_whooshs_own_column_reading(
+    library: Library, parser: FakeParser, lib_dir: Path
+) -> None:
+    """The bulk column read gives what Whoosh's column readers give, document by document,
+    over several segments, one with deleted documents, and a non-ASCII key."""
+    library.update()
+    write(lib_dir / "é" / "d.txt", "Delta\nA new one.\n")
+    rewrite(lib_dir / "b.txt", "Beta rewritten\nNew body about tennis.\n")
+    library.update()
+    (lib_dir / "a.txt").unlink()
+    library.update()
+    ix = library._index()
+    with ix.reader() as reader:
+        leaves = [sub for sub, _ in reader.leaf_readers()]
+        assert len(leaves) > 1 and any(sub.has_deletions() for sub in leaves)
+        keys, fps = reader.column_reader("file_key"), reader.column_reader("fingerprint")
+        expected = {keys[d]: fps[d] for d in reader.all_doc_ids()}
+    assert ingest.read_indexed(ix) == expected
+    assert len(expected) == 3 and any("é" in key for key in expected)
+
+
 def test_a_file_with_fewer_entries_loses_the_old_ones(
     library: Library, parser: FakeParser, lib_dir: Path
 ) -> None:
