@@ -18,8 +18,7 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
 
-from newsreader.index.model import Date, iso_date
-from newsreader.index.parsing import path_text
+from newsreader.index.model import Date, iso_date, path_text
 from newsreader.index.search.query import degrade, prepare, suggest
 from newsreader.index.search.snippets import (
     Segment,
@@ -33,7 +32,7 @@ from newsreader.index.search.snippets import (
 )
 from newsreader.index.store.lock import StoreError
 from newsreader.index.store.schema import stored_date
-from newsreader.index.store.whoosh import engine
+from newsreader.index.store.whoosh import light
 
 __all__ = [
     "ArticleNotFound",
@@ -221,7 +220,7 @@ def _runner(
 ) -> Callable[[wq.Query], tuple[int, list[Hit]]]:
     def run(q: wq.Query) -> tuple[int, list[Hit]]:
         newest_by = "date" if sort == "date" else None
-        found = engine.top(searcher, q, limit=limit, filters=filters, newest_by=newest_by)
+        found = _top(searcher, q, limit=limit, filters=filters, newest_by=newest_by)
         if found is not None:
             total, scored = found
         else:
@@ -245,6 +244,21 @@ def _runner(
         return total, hits
 
     return run
+
+
+def _top(
+    searcher: Searcher, q: wq.Query, **kwargs: Any
+) -> tuple[int, list[tuple[int, float]]] | None:
+    """`engine.top`: in plain Python (`store.whoosh.light`) while this process has not loaded
+    numpy and the query's postings are few (a `search` command: numpy's import would cost more
+    than the query), else numpy's engine, imported here. None: Whoosh's matchers answer."""
+    if light.wanted():
+        found = light.top(searcher, q, **kwargs)
+        if found is not None:
+            return found
+    from newsreader.index.store.whoosh import engine
+
+    return engine.top(searcher, q, **kwargs)
 
 
 def _whoosh_top(
@@ -304,7 +318,7 @@ def _did_you_mean(
 
 
 def _finds_more(searcher: Searcher, q: wq.Query, filters: wq.Query | None, than: int) -> bool:
-    found = engine.top(searcher, q, limit=0, filters=filters)
+    found = _top(searcher, q, limit=0, filters=filters)
     if found is not None:
         return bool(found[0] > than)
     if than == 0:
@@ -348,7 +362,7 @@ def related(library: SearchLibrary, article_id: str, *, limit: int = 10) -> list
             [wq.Term("body", word, boost=weight) for word, weight in terms]
             + [wq.Term("title", word, boost=weight) for word, weight in terms]
         )
-        found = engine.top(searcher, q, limit=limit, exclude=(docnum,))
+        found = _top(searcher, q, limit=limit, exclude=(docnum,))
         if found is None:
             results = searcher.search(q, limit=max(1, limit), mask={docnum})
             scored = [(h.docnum, float(h.score or 0.0)) for h in results[: max(0, limit)]]

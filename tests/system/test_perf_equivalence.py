@@ -15,6 +15,7 @@ import pytest
 
 import newsreader.index.store.ingest as ingest
 import newsreader.index.store.whoosh.engine as engine
+import newsreader.index.store.whoosh.light as light
 import newsreader.index.store.whoosh.pool as pool
 from newsreader.index.config import SourceConfig, settings_for
 from newsreader.index.search.results import related, search
@@ -209,6 +210,52 @@ def test_fast_build_gives_the_same_answers(
             assert s.reader().frequency("spell_body", word) == r.reader().frequency(
                 "spell_body", word
             )
+
+
+def test_the_python_engine_gives_the_numpy_engines_answers(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # store.whoosh.light (what a process without numpy, the CLI, runs first): the same hits,
+    # totals, snippets, suggestions and related articles as the numpy engine, scores to the
+    # last bit (and so as Whoosh's own code, which the tests above hold the numpy engine to),
+    # over an index with deleted documents.
+    import shutil
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(corpus, folder)
+    fast = _build(folder, tmp_path / "index", fast=True)
+    files = sorted(folder.rglob("*.md"))
+    files[5].write_text(files[5].read_text(encoding="utf-8") + "\nOil prices, again.\n")
+    files[11].unlink()
+    _update(fast, fast=True)
+    with fast.searcher() as s:
+        assert s.reader().has_deletions()
+    numpy_answers = _answers(fast, digits=None)
+    ran: list[str] = []
+    top = light.top
+
+    def counted(searcher: object, q: object, **kwargs: object) -> object:
+        found = top(searcher, q, **kwargs)  # type: ignore[arg-type]
+        ran.append(type(q).__name__ if found is not None else "numpy")
+        return found
+
+    phrases: list[object] = []
+    phrase = light._Segment.phrase
+
+    def counted_phrase(self: light._Segment, q: object) -> object:
+        phrases.append(q)
+        return phrase(self, q)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(light, "top", counted)
+    monkeypatch.setattr(light._Segment, "phrase", counted_phrase)
+    monkeypatch.setattr(light, "MODE", "always")
+    _same(_answers(fast, digits=None), numpy_answers)
+    assert ran.count("numpy") == 0 and {"Or", "And", "_ArrayOr"} <= set(ran) and phrases
+    # Over its budget it hands the query to numpy's engine: the same answers again.
+    ran.clear()
+    monkeypatch.setattr(light, "BUDGET", 50)
+    _same(_answers(fast, digits=None), numpy_answers)
+    assert "numpy" in ran and len(set(ran)) > 1
 
 
 def test_fast_build_with_spills_gives_the_same_answers(

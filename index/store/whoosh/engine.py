@@ -37,14 +37,12 @@ from whoosh.util.numeric import byte_to_length
 
 from newsreader.index.store.whoosh import switch
 from newsreader.index.store.whoosh.codec import COMPRESSED, HAS_VALUES, HAS_WEIGHTS, BlockMatcher
+from newsreader.index.store.whoosh.shapes import Unsupported, usable
+from newsreader.index.store.whoosh.shapes import supported as _supported
 
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
-
-
-class Unsupported(Exception):
-    """A query shape this module does not run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +73,9 @@ def top(
     what Whoosh's sorting collector gives reversed, with index.search.results's date facet."""
     if not switch.ENABLED or not _supported(q) or (filters is not None and not _supported(filters)):
         return None
-    weighting = searcher.weighting
-    if type(weighting) is not scoring.BM25F or weighting._field_B:
+    if not usable(searcher):
         return None
+    weighting = searcher.weighting
     try:
         parts_ids: list[np.ndarray] = []
         parts_scores: list[np.ndarray] = []
@@ -119,38 +117,6 @@ def top(
         ids, scores = ids[near], scores[near]
     order = np.lexsort((ids, -scores))[:limit]
     return total, [(int(ids[i]), float(scores[i])) for i in order]
-
-
-def _supported(q: wq.Query) -> bool:
-    kind = type(q)
-    if kind is wq.Term:
-        return q.minquality in (0, None)
-    if kind is wq.Phrase:
-        return q.slop == 1
-    if kind is wq.And or kind is wq.AndNot:
-        return all(_supported(c) for c in q.children())
-    if kind is wq.Not:
-        return _supported(q.query)
-    if isinstance(q, wq.Or):
-        # Or, and subclasses that only choose how Whoosh matches (index.search.results._ArrayOr).
-        plain = kind is wq.Or or not any(k in kind.__dict__ for k in ("matcher", "_matcher"))
-        return (
-            plain
-            and not q.minmatch
-            and q.scale is None
-            and all(_supported(c) for c in q.children())
-        )
-    if isinstance(q, wq.NumericRange):  # date:2021, date:[a to b]
-        return True
-    if isinstance(q, wq.MultiTerm):
-        # Prefix, wildcard and fuzzy terms scored as the words they expand to. Prefix and
-        # Wildcard override MultiTerm.matcher only to match every document for "" and "*".
-        matcher = type(q).matcher
-        plain = matcher is wq.MultiTerm.matcher or (
-            matcher in (wq.Prefix.matcher, wq.Wildcard.matcher) and q.text not in ("", "*")
-        )
-        return plain and not q.constantscore
-    return False
 
 
 class _Segment:
