@@ -15,9 +15,8 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from newsreader.index.model import day_text, iso_date
 from newsreader.tui.terminal import inline, json_safe, printable
@@ -44,10 +43,25 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _version() -> str:
+    # importlib.metadata costs more than a search (it pulls in email and zipfile): only --version
+    # asks for it.
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("newsreader")
     except PackageNotFoundError:
         return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, with the version looked up only when it is asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> NoReturn:
+        print(f"newsreader {_version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the reader.",
     )
     parser.add_argument("--config", type=Path, metavar="PATH", help="the config file to use")
-    parser.add_argument("--version", action="version", version=f"newsreader {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     index = commands.add_parser("index", help="bring the index up to date")
@@ -165,6 +179,9 @@ def _run(args: argparse.Namespace) -> int:
         make_app(settings).run()
         return EXIT_OK
 
+    from newsreader.index.store.whoosh.startup import import_whoosh
+
+    import_whoosh()  # first, so that Whoosh is imported without what a command never uses
     from newsreader.index.store.library import IndexBusy, Library, StoreError
     from newsreader.index.store.sources import missing_sources, missing_warning
 

@@ -9,18 +9,14 @@ feed and key/theme keys could move out next.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 from platformdirs import user_config_path, user_data_path, user_state_path
-
-from newsreader.index.parsing.articles import FORMATS
 
 APP_NAME = "newsreader"
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -112,6 +108,10 @@ class Settings:
 
 def samples_dir() -> Path:
     """The sample library shipped with the package."""
+    # importlib.resources and hashlib (below) are imported by the function that uses them:
+    # every command loads the config, few need these (bench/bench_cli.py).
+    from importlib import resources
+
     return Path(str(resources.files("newsreader.samples")))
 
 
@@ -133,6 +133,8 @@ def find_config(explicit: Path | None = None) -> Path | None:
 
 def default_index_dir(config_path: Path | None) -> Path:
     """A per-user index folder, one per config file so two libraries never share an index."""
+    import hashlib
+
     resolved = config_path.resolve() if config_path else None
     key = str(resolved) if resolved else "built-in samples"
     digest = hashlib.sha1(key.encode()).hexdigest()[:12]
@@ -368,6 +370,10 @@ class _Validator:
             glob = self.string(fields["glob"], f"{key}.glob") if "glob" in fields else "**/*"
             fmt = None
             if "format" in fields:
+                # Imported here: every command loads the config, and the parsers' modules cost
+                # a search command a quarter of its imports (bench/bench_cli.py).
+                from newsreader.index.parsing.articles import FORMATS
+
                 fmt = self.string(fields["format"], f"{key}.format").lower()
                 if fmt not in FORMATS:
                     raise self.error(

@@ -54,3 +54,12 @@ def day_text(value: Date | None) -> str:
     """YYYY-MM-DD for a date or datetime (its day as stated, not converted), "" for None: the
     date every list, header and report shows."""
     return value.isoformat()[:10] if value is not None else ""
+
+
+def path_text(path: str) -> str:
+    """A file path as text Whoosh can store: bytes of a name that is not UTF-8 (which Python
+    keeps as lone surrogates) become "\\xe9" escapes, so two such names stay distinct."""
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")

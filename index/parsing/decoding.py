@@ -7,6 +7,8 @@ import codecs
 import html
 import re
 
+# path_text lives with the records, so that searching needs no parser module; named here too.
+from newsreader.index.model import path_text as path_text
 from newsreader.index.parsing.errors import ArticleError
 from newsreader.index.untrusted import UNSAFE, clean
 
@@ -29,15 +31,6 @@ codecs.register_error("newsreader.cp1252", _single_byte_fallback)
 # Control bytes that mark a binary file. ESC and BEL are left out: text full of terminal escape
 # sequences (a captured terminal session, a hostile article) is still text.
 _CONTROL_BYTES = bytes([*range(0x00, 0x07), 0x08, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
-
-
-def path_text(path: str) -> str:
-    """A file path as text Whoosh can store: bytes of a name that is not UTF-8 (which Python
-    keeps as lone surrogates) become "\\xe9" escapes, so two such names stay distinct."""
-    try:
-        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    except UnicodeEncodeError:
-        return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

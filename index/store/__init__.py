@@ -9,31 +9,35 @@
 - `whoosh`: the fast posting layout, the writer's posting pool and the query engine.
 """
 
-from newsreader.index.store.library import (
-    INDEX_NAME,
-    ArticleRow,
-    Library,
-    Progress,
-    SourceCount,
-    UpdateReport,
-)
-from newsreader.index.store.lock import LOCK_NAME, IndexBusy, StoreError, WriteLock
-from newsreader.index.store.schema import SCHEMA_VERSION, make_schema
-from newsreader.index.store.sources import SourceFile, scan
+from __future__ import annotations
 
-__all__ = [
-    "INDEX_NAME",
-    "LOCK_NAME",
-    "SCHEMA_VERSION",
-    "ArticleRow",
-    "IndexBusy",
-    "Library",
-    "Progress",
-    "SourceCount",
-    "SourceFile",
-    "StoreError",
-    "UpdateReport",
-    "WriteLock",
-    "make_schema",
-    "scan",
-]
+import importlib
+from typing import Any
+
+# What each exported name is read from. Looked up on first use (PEP 562), so that importing a
+# submodule (`store.whoosh.startup`, `store.lock`) does not import the library and Whoosh.
+_EXPORTS = {
+    "INDEX_NAME": "library",
+    "ArticleRow": "library",
+    "Library": "library",
+    "Progress": "library",
+    "SourceCount": "library",
+    "UpdateReport": "library",
+    "LOCK_NAME": "lock",
+    "IndexBusy": "lock",
+    "StoreError": "lock",
+    "WriteLock": "lock",
+    "SCHEMA_VERSION": "schema",
+    "make_schema": "schema",
+    "SourceFile": "sources",
+    "scan": "sources",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -30,23 +30,26 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.columns import VarBytesColumn
 from whoosh.filedb.filestore import RamStorage
 from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.searching import Searcher
 
 from newsreader.index.config import Settings
-from newsreader.index.model import Article, Date
-from newsreader.index.parsing import path_text
-from newsreader.index.store import ingest
+from newsreader.index.model import Article, Date, path_text
 from newsreader.index.store.lock import DEFAULT_TIMEOUT, LOCK_NAME, IndexBusy, StoreError, WriteLock
-from newsreader.index.store.schema import SCHEMA_VERSION, make_schema, stored_date
+from newsreader.index.store.schema import SCHEMA_VERSION, column_values, make_schema, stored_date
 from newsreader.index.store.sources import scan
 from newsreader.index.store.whoosh import patches
+
+# Writing (ingest: the parsers, multiprocessing, Whoosh's writers) is imported by the methods
+# that write or compare with the files: a search must not pay for it (a third of the `search`
+# command's imports, bench/bench_cli.py).
+if TYPE_CHECKING:
+    from newsreader.index.store import ingest
 
 __all__ = [
     "ArticleRow",
@@ -198,6 +201,8 @@ class Library:
         warn_: Callable[[str], None],
         first_batch: int | None = None,
     ) -> None:
+        from newsreader.index.store import ingest
+
         with WriteLock(self.index_dir, self.lock_timeout):
             _remove_tree(self.index_dir / f"{INDEX_NAME}.tmp")  # a killed writer's leftovers
             ix, indexed, report.rebuilt = self._open_for_write()
@@ -263,6 +268,8 @@ class Library:
 
     def _open_for_write(self) -> tuple[FileIndex, dict[str, str], str | None]:
         """The index to write to, its `file_key -> fingerprint`, and why it was recreated."""
+        from newsreader.index.store import ingest
+
         names = _listdir(self.index_dir)
         version = self._stored_version()
         reason: str | None = None
@@ -293,6 +300,8 @@ class Library:
                 path = self.index_dir / name
                 if path.is_file() and not path.is_symlink():
                     path.unlink(missing_ok=True)
+        from newsreader.index.store import ingest
+
         ix = whoosh_index.create_in(str(self.index_dir), make_schema(), indexname=INDEX_NAME)
         ingest.write_json_atomic(self.index_dir / META_NAME, {"schema_version": SCHEMA_VERSION})
         with self._guard:
@@ -318,6 +327,8 @@ class Library:
     def needs_update(self) -> bool:
         """Whether `update()` would change anything (stat-only: no article file is read).
         True when there is no usable index."""
+        from newsreader.index.store import ingest
+
         if not self.exists():
             return True
         try:
@@ -638,28 +649,13 @@ def _ordered_docnums(s: Searcher, q: wq.Query, column: str) -> list[int]:
         count = sub.doc_count_all()
         if not count:
             continue  # (an empty index's reader has no columns at all)
-        values.extend(_column_values(sub, column))
+        values.extend(column_values(sub, column))
         if sub.has_deletions():
             live.extend(base + d for d in sub.all_doc_ids())
         else:
             live.extend(range(base, base + count))
     docs = live if isinstance(q, wq.Every) else s.docs_for_query(q)
     return sorted(docs, key=values.__getitem__)
-
-
-def _column_values(sub: Any, column: str) -> list[Any]:
-    """Every document's value of `column` in one segment (deleted ones too), in docnum order."""
-    reader = sub.column_reader(column, translate=False)
-    if type(reader) is VarBytesColumn.Reader:
-        # Whoosh reads such a column value by value, a file read each (50 ms per 100,000); the
-        # values lie end to end in the file, so read them in one go and cut them apart. Its
-        # reader's fields are not public API: Whoosh is pinned to 2.7.4 (pyproject.toml), and
-        # tests/unit/test_store.py compares the result with Whoosh's own sort.
-        lengths, offsets = reader._lengths, reader._offsets
-        end = offsets[-1] + lengths[-1] if len(lengths) else 0
-        data = reader._dbfile.get(reader._basepos, end)
-        return [data[o : o + n] for o, n in zip(offsets, lengths, strict=True)]
-    return list(reader)
 
 
 def _generation_key(s: Searcher) -> tuple[object, ...] | None:

@@ -233,3 +233,42 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert info.value.code == 0
     assert capsys.readouterr().out.startswith("newsreader ")
+
+
+def test_a_search_command_loads_only_what_it_uses(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    # `search --json` in a fresh process (as a shell runs it): no UI framework, no numpy (the
+    # query runs in store.whoosh.light), no parsers, no urllib or word-forms module under
+    # Whoosh; and the same answer as this process, which has numpy's engine loaded.
+    import subprocess
+    import sys
+
+    import newsreader.index.store.whoosh.engine  # noqa: F401  (numpy loaded: its engine here)
+
+    assert run(capsys, config, "index")[0] == EXIT_OK
+    for query in ("ferry strike", '"ferry strike"', "ferry OR choir", "strike NOT island"):
+        code = (
+            "import io, json, sys\n"
+            "from contextlib import redirect_stdout\n"
+            "from newsreader.cli.main import main\n"
+            "out = io.StringIO()\n"
+            "with redirect_stdout(out):\n"
+            f"    code = main(['--config', {str(config)!r}, 'search', {query!r}, '--json'])\n"
+            "heavy = ('textual', 'rich', 'numpy', 'urllib.request', 'whoosh.lang.morph_en',\n"
+            "         'newsreader.index.parsing', 'multiprocessing', 'newsreader.tui.app')\n"
+            "loaded = sorted(h for h in heavy if h in sys.modules)\n"
+            "print(json.dumps({'code': code, 'loaded': loaded, 'out': out.getvalue()}))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        child = json.loads(done.stdout)
+        assert child["code"] == EXIT_OK and child["loaded"] == [], child
+        here = run_json(capsys, config, "search", query)
+        assert isinstance(here, dict)
+        there = json.loads(child["out"])
+        for answer in (here, there):
+            answer.pop("took_ms")
+        assert there == here
+        assert here["total"] >= 1
