@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsreader.index.config import Settings, SourceConfig
-from newsreader.index.feeds.fetch import FeedReport, FeedSpec, FetchSummary, Progress, fetch_feeds
+from newsreader.index.feeds.fetch import fetch_feeds
 from newsreader.index.feeds.http import Limits
 from newsreader.index.feeds.opml import OpmlError, Outline, read_opml, write_opml
+from newsreader.index.feeds.records import FeedReport, FeedSpec, FetchSummary, Progress
 from newsreader.index.feeds.store import FeedState, SourceStore, feed_key
 
 

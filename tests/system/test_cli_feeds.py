@@ -208,3 +208,13 @@ def test_no_feed_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "no feed sources in the config" in captured.err
     assert main(["--config", str(path), "opml"]) == EXIT_OK
     assert ET.fromstring(capsys.readouterr().out.encode()).find("body") is not None
+
+
+def test_fetch_while_another_fetch_runs_exits_1(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsreader.index.feeds.store import fetch_lock
+
+    with fetch_lock(tmp_path / "feeds"):
+        assert main(["--config", str(config), "fetch"]) == EXIT_FAILURE
+    assert "another fetch is writing to" in capsys.readouterr().err

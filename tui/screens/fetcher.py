@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.worker import get_current_worker
 
-from newsreader.index.feeds.fetch import FetchSummary
 from newsreader.index.feeds.library import FeedInfo, feed_infos, fetch_sources
+from newsreader.index.feeds.records import FetchSummary
 from newsreader.index.feeds.store import FetchBusy
 from newsreader.tui.text import one_line
 from newsreader.tui.widgets.source_list import FEED, SOURCE, Count, FeedRow, Scope, SourceList
