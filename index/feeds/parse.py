@@ -92,7 +92,10 @@ def _parse_xml_feed(data: bytes, *, url: str, content_type: str) -> ParsedFeed:
         )
     except RecursionError:
         raise FeedError("malformed feed: nested too deeply") from None
-    if not parsed.get("entries") and (parsed.get("bozo") or not parsed.get("version")):
+    # A wrong charset label that feedparser worked around leaves a readable (maybe empty) feed.
+    harmless = isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride)
+    broken = parsed.get("bozo") and not harmless
+    if not parsed.get("entries") and (broken or not parsed.get("version")):
         if not parsed.get("version") and re.search(rb"<html[\s>]", data[:4096], re.I):
             raise FeedError("not a feed: the server sent a web page")
         if parsed.get("bozo"):

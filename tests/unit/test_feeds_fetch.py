@@ -404,3 +404,11 @@ def test_state_file_damage_means_a_full_fetch(feed_server: FeedServer, tmp_path:
     [report] = _fetch(tmp_path, FeedSpec("h", url)).feeds
     assert (report.status, report.new, report.updated, report.error) == (200, 0, 0, None)
     assert os.path.getsize(tmp_path / "feeds" / "h" / STATE_NAME) > 20
+
+
+def test_an_empty_feed_with_a_wrong_charset_label_is_not_broken(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    url = feed_server.static("/empty.xml", rss20([], encoding="bogus"))
+    [report] = _fetch(tmp_path, FeedSpec("e", url)).feeds
+    assert (report.status, report.error, report.new) == (200, None, 0)
