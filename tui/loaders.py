@@ -89,6 +89,35 @@ def load_rows(
     return PagedRows(fetch, total, page_size=PAGE_SIZE, first_page=first)
 
 
+def scope_articles(library: Library, scope: Scope) -> list[tuple[str, str]]:
+    """(id, outlet) of every article in `scope`, for "mark all read"."""
+    return [
+        (r.id, getattr(r, "outlet", "") or "")
+        for r in library.list_articles(source=scope.source, outlet=scope.outlet, limit=None)
+    ]
+
+
+def next_unread(
+    library: Library, scope: Scope, sort: str, read: frozenset[str], after: int
+) -> int | None:
+    """The position in the browse list of `scope` (in `sort` order) of the first unread
+    article after position `after`, wrapping to the top; None when every article is read.
+    A page at a time: it stops at the first unread one."""
+    for start, stop in ((after + 1, None), (0, after + 1)):
+        offset = start
+        while stop is None or offset < stop:
+            limit = PAGE_SIZE if stop is None else min(PAGE_SIZE, stop - offset)
+            rows = library.list_articles(source=scope.source, outlet=scope.outlet, sort=sort,
+                                         offset=offset, limit=limit)
+            for n, row in enumerate(rows):
+                if row.id not in read:
+                    return offset + n
+            if len(rows) < limit:
+                break
+            offset += len(rows)
+    return None
+
+
 def _scope_count(library: Library, scope: Scope) -> int:
     if scope.source is not None:
         wanted = scope.source.casefold()

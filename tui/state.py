@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from newsreader.index.config import Settings
@@ -124,6 +124,18 @@ class ReadState:
             self._present.pop(article_id, None)
         self.save()
         return True
+
+    def set_all_read(self, articles: Iterable[tuple[str, str]]) -> int:
+        """Mark every (id, outlet) read and save once; how many were unread."""
+        changed = 0
+        for article_id, outlet in articles:
+            if article_id not in self._read:
+                self._read[article_id] = outlet
+                self._present[article_id] = keys_of(article_id, outlet)
+                changed += 1
+        if changed:
+            self.save()
+        return changed
 
     def toggle(self, article_id: str, *, outlet: str = "") -> bool:
         """Flip one article's state and save; returns the new state (True = read)."""

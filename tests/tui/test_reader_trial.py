@@ -396,3 +396,238 @@ async def test_first_launch_list_says_it_is_filling(
         looked.set()
         await settle(pilot)
         assert len(app.screen.query_one(ArticleList)) > 0
+
+
+# -- 12. rough edges: no "use_url failed", the mark after comparing, the related list ----------
+
+
+def toasts(app: NewsreaderApp) -> list[tuple[str, str]]:
+    """(title, message) of every notification shown so far and still up."""
+    return [(str(n.title), str(n.message)) for n in app._notifications]
+
+
+async def test_no_browser_is_a_clear_message(
+    reader: Callable[..., NewsreaderApp], settle: Settle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "open", lambda _url: False)
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        shown = toasts(app)
+        assert not any("failed" in title for title, _ in shown), shown
+        assert any("No web browser found to open https://valley.example/fares" in message
+                   for _, message in shown), shown
+
+
+async def test_the_mark_is_cleared_once_compared(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    from newsreader.tui.screens.compare import CompareScreen
+
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        pane = app.screen.query_one("#list-pane")
+        assert "marked" in str(pane.border_subtitle)
+        assert not any("Marked" in message for _, message in toasts(app))
+        await pilot.press("j", "c")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.marked is None
+        assert not any(line.startswith("◆") for line in list_lines(app))
+        assert not pane.border_subtitle
+
+
+async def test_related_list_names_its_article_and_shows_scores(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    from newsreader.tui.screens.related import RelatedScreen
+
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")  # on "Ferry fares rise again"
+        await settle(pilot)
+        assert isinstance(app.screen, RelatedScreen)
+        said = app.screen.query_one("#related-status").plain  # type: ignore[attr-defined]
+        assert said.startswith("Related to Ferry fares rise again · ")
+        assert "most alike first" in said
+        lines = [line for line in list_lines(app, "#related-list") if line.strip()]
+        assert lines and all("score " in line for line in lines), lines
+
+
+# -- 15. next unread (U), mark all read (A) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("page_size", [200, 2])  # 2: the list is paged, the search a worker's
+async def test_u_goes_to_the_next_unread_article(
+    reader: Callable[..., NewsreaderApp], settle: Settle, monkeypatch: pytest.MonkeyPatch,
+    page_size: int,
+) -> None:
+    from newsreader.tui import loaders
+
+    monkeypatch.setattr(loaders, "PAGE_SIZE", page_size)
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        article_list = app.screen.query_one(ArticleList)
+        # fares, storm, ferry-winter, lighthouse, ...: storm and ferry-winter read.
+        await pilot.press("j", "m", "j", "m", "g")
+        await pilot.press("U")
+        await settle(pilot)
+        assert article_list.cursor == 3
+        await pilot.press("U")
+        await settle(pilot)
+        assert article_list.cursor == 4
+        await pilot.press("G", "U")  # past the end: from the top again
+        await settle(pilot)
+        assert article_list.cursor == 0
+
+
+async def test_u_while_reading_opens_the_next_unread(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    from newsreader.tui.widgets.article_view import ArticleView
+
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "m", "g", "enter")  # storm read; open fares
+        await settle(pilot)
+        assert isinstance(app.focused, ArticleView)
+        await pilot.press("U")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        assert view.article is not None and view.article.id == "harbour/ferry-winter.json"
+        assert app.read_state.is_read("harbour/ferry-winter.json")
+
+
+async def test_a_marks_every_article_of_the_source_read_after_asking(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    from newsreader.tui.screens.confirm import ConfirmScreen
+
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("shift+tab", "j", "j", "enter")  # valley
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Mark 4 unread articles in valley read?" in str(
+            app.screen.query_one("#confirm-text").content  # type: ignore[attr-defined]
+        )
+        await pilot.press("n")  # no: nothing changes
+        assert not app.read_state.snapshot()
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        read = app.read_state.snapshot()
+        assert len(read) == 4 and all(i.startswith("valley/") for i in read)
+        assert not any(line.startswith(" •") for line in list_lines(app) if line.strip())
+
+
+async def test_a_in_a_search_marks_the_hits_read(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await search(pilot, settle, "ferry")
+        await pilot.press("enter", "A")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.read_state.snapshot() == {
+            "valley/fares.json", "harbour/ferry-winter.json", "harbour/storm.json"}
+
+
+# -- 16. save a compare report --------------------------------------------------------------------
+
+REPORT_A = (
+    "The harbour council voted on Tuesday to close the old ferry terminal at the end of March. "
+    "Seventy-five jobs will move to the new quay, the council said.\n\n"
+    '"We cannot keep two terminals open," said Mara Bell, the harbour master. '
+    "Passengers will board at the new quay from April.\n\n"
+    "The [bold]old terminal[/bold] opened in *1962* and #served the island for sixty years."
+)
+REPORT_B = (
+    "On Tuesday the harbour council voted to close the old ferry terminal at the end of March. "
+    "Sixty-two jobs will move to the new quay, according to the council.\n\n"
+    '"We cannot keep two terminals open," Mara Bell said. '
+    "Fares will not change this year.\n\n"
+    "Travellers from the valley will need a bus to reach the quay."
+)
+
+
+def report_articles() -> tuple[object, object]:
+    import datetime as dt
+
+    from newsreader.index.model import Article
+
+    a = Article(id="harbour/terminal.txt", title="Council closes the [old] # terminal",
+                body=REPORT_A, source="harbour", path="terminal.txt",
+                date=dt.date(2024, 3, 5), outlet="Harbour Gazette")
+    b = Article(id="valley/terminal.txt", title="Old ferry terminal to shut", body=REPORT_B,
+                source="valley", path="terminal.txt", date=dt.date(2024, 3, 6),
+                outlet="Valley Post")
+    return a, b
+
+
+def unmarkdown(text: str) -> str:
+    """What a Markdown document says, in words: escapes undone, bold and quote marks dropped."""
+    import re
+
+    text = re.sub(r"\\(.)", r"\1", text.replace("**", ""))
+    text = re.sub(r"(?m)^\s*(?:[->]|#+)\s*", "", text)
+    return " ".join(text.split())
+
+
+def test_the_markdown_report_says_what_the_cli_report_says() -> None:
+    from newsreader.cli.compare_report import report_lines
+    from newsreader.index.compare import compare
+    from newsreader.tui.compare_markdown import report_markdown
+
+    a, b = report_articles()
+    alignment = compare(a, b)  # type: ignore[arg-type]
+    assert alignment.shared and alignment.pairs and alignment.quotes
+    document = report_markdown(a, b, alignment)  # type: ignore[arg-type]
+    said = unmarkdown(document)
+    for line in report_lines(a, b, alignment, width=100_000):  # type: ignore[arg-type]
+        words = " ".join(line.split()).removeprefix("- ")
+        if words.startswith(("A ", "B ")) and "·" not in words and "[" not in words:
+            words = words[2:]  # the CLI's "A  title" is "**A** title" here
+        assert words in said, words
+    # Markdown in article text stays text: no heading, link or emphasis made of it.
+    assert "\\[bold\\]old terminal\\[/bold\\]" in document and "\\*1962\\*" in document
+    assert document.startswith("# Comparison: Council closes the \\[old\\] \\# terminal / ")
+
+
+async def test_w_on_the_compare_screen_saves_the_report(
+    reader: Callable[..., NewsreaderApp], settle: Settle, tmp_path: Path
+) -> None:
+    from newsreader.tui.screens.compare import CompareScreen
+
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_compare(pilot, settle)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("w")
+        await settle(pilot)
+        saved = list((tmp_path / "xdg" / "data" / "newsreader" / "reports").glob("*.md"))
+        assert len(saved) == 1
+        assert any(str(saved[0]) in message for _, message in toasts(app))
+        text = saved[0].read_text(encoding="utf-8")
+        assert text.startswith("# Comparison: Ferry fares rise again / Storm closes the harbour")
+        assert "**Similarity" in text

@@ -14,7 +14,7 @@ from textual import work
 from textual.message import Message
 
 from newsreader.tui.text import one_line
-from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.article_list import COMPARE_MARK, ArticleList
 from newsreader.tui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
@@ -106,7 +106,12 @@ class ArticleActions:
         else:
             self.app.call_from_thread(self.notify, f"Opening {url}", markup=False)
             if not webbrowser.open(url):
-                raise OSError("no web browser found")
+                # Not a failure of the reader (no browser on this machine, or none it can
+                # start from a terminal): say what to do rather than "use_url failed".
+                self.app.call_from_thread(
+                    self.notify, f"No web browser found to open {url}: press y to copy it.",
+                    title="Cannot open the address", severity="warning", markup=False,
+                )
 
     def action_related(self) -> None:
         from newsreader.tui.screens.related import RelatedScreen
@@ -124,13 +129,19 @@ class ArticleActions:
         entry = self.query_one(ArticleList).entry
         if entry is None:
             return
-        self.marked = None if self.marked == entry.id else entry.id
-        self.query_one(ArticleList).marked = self.marked
-        self.query_one(ArticleList).refresh_rows()
+        self._set_marked(None if self.marked == entry.id else entry.id)
+
+    def _set_marked(self, article_id: str | None) -> None:
+        """Mark `article_id` for comparison (None: no mark). The list pane's foot says what
+        to do next while an article is marked: a toast would stay over the compare screen."""
+        self.marked = article_id
+        article_list = self.query_one(ArticleList)
+        article_list.marked = article_id
+        article_list.refresh_rows()
         self.refresh_bindings()
-        if self.marked:
-            self.notify("Marked for comparison: move to another article and press c",
-                        timeout=3)
+        self.query_one("#list-pane").border_subtitle = (
+            f"{COMPARE_MARK} marked · move to another article, c compares" if article_id else ""
+        )
 
     def action_compare(self) -> None:
         current = self._current()
@@ -151,4 +162,5 @@ class ArticleActions:
             CompareScreen,  # written alongside; imported on use
         )
 
+        self._set_marked(None)  # compared: the mark has done its job
         self.app.push_screen(CompareScreen(self.nr_app.library, a, b))

@@ -270,6 +270,8 @@ class CompareScreen(Screen[None]):
             tooltip="Scroll both sides together, or each on its own",
         ),
         Binding("x", "swap", "Swap", id="compare.swap", tooltip="Swap the two sides"),
+        Binding("w", "save", "Save", id="compare.save",
+                tooltip="Save the comparison as a Markdown report (the file's path is shown)"),
         Binding(
             "escape",
             "close",
@@ -526,6 +528,30 @@ class CompareScreen(Screen[None]):
             self._render_all()
         self.call_after_refresh(self.pane_a.drive, y_b)
         self.call_after_refresh(self.pane_b.drive, y_a)
+
+    def action_save(self) -> None:
+        alignment = self.alignment
+        if alignment is None:
+            self.notify("Still comparing: save again in a moment.", timeout=3)
+            return
+        self._save(self.a, self.b, alignment)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _save(self, a: Article, b: Article, alignment: Alignment) -> None:
+        from newsreader.tui.compare_markdown import save_report
+
+        try:
+            path = save_report(a, b, alignment)
+        except OSError as exc:
+            self.app.call_from_thread(
+                self.notify, f"The report could not be saved: {exc.strerror or exc}",
+                severity="error", markup=False,
+            )
+            return
+        self.app.call_from_thread(
+            self.notify, f"Saved the report to {path}", title="Report saved", timeout=15,
+            markup=False,
+        )
 
     def action_close(self) -> None:
         self.app.pop_screen()

@@ -21,6 +21,7 @@ def sections() -> list[tuple[str, type[DOMNode]]]:
     key is listed, offered in the palette and can be rebound by its id."""
     from newsreader.tui.app import NewsreaderApp
     from newsreader.tui.screens.compare import ComparePane, CompareScreen
+    from newsreader.tui.screens.confirm import ConfirmScreen
     from newsreader.tui.screens.differences import DifferencesScreen
     from newsreader.tui.screens.main import MainScreen
     from newsreader.tui.screens.related import RelatedScreen
@@ -42,6 +43,7 @@ def sections() -> list[tuple[str, type[DOMNode]]]:
         ("Compare: each side", ComparePane),
         ("Where they differ", DifferencesScreen),
         ("Welcome screen", WelcomeScreen),
+        ("A question", ConfirmScreen),
         ("This help", HelpScreen),
     ]
 

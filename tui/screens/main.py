@@ -30,7 +30,7 @@ from newsreader.tui.text import one_line, pasted
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.article_view import ArticleView, Reading
 from newsreader.tui.widgets.footer import Footer
-from newsreader.tui.widgets.rows import Rows, index_of
+from newsreader.tui.widgets.rows import EntryRows, Rows, index_of
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.source_list import Count, Scope, SourceList
 from newsreader.tui.widgets.status import LibraryHeader, StatusLine
@@ -80,6 +80,11 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
                 tooltip="Mark the article to compare it with another"),
         Binding("c", "compare", "Compare", id="main.compare",
                 tooltip="Compare the marked article with this one"),
+        Binding("U", "next_unread", "Next unread", show=False, id="main.next_unread",
+                tooltip="Go to the next unread article in the list (and open it when reading)"),
+        Binding("A", "mark_all_read", "All read", show=False, id="main.mark_all_read",
+                tooltip="Mark every article in the list read (the source or search shown; "
+                "asks first)"),
     ]
 
     # -- messages from the workers ---------------------------------------------------------
@@ -101,6 +106,18 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
             self.key = key
             self.results = results
             self.rows = rows
+
+    class UnreadFound(Message):
+        def __init__(self, key: tuple[object, ...], index: int | None) -> None:
+            super().__init__()
+            self.key = key
+            self.index = index
+
+    class ScopeArticles(Message):
+        def __init__(self, key: tuple[object, ...], articles: list[tuple[str, str]]) -> None:
+            super().__init__()
+            self.key = key
+            self.articles = articles
 
     class ArticleLoaded(Message):
         def __init__(self, article_id: str, reading: Reading | None, opened: bool) -> None:
@@ -593,6 +610,87 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
     def action_unread(self) -> None:
         self.unread_only = not self.unread_only
         self.refresh_list()
+
+    # -- next unread, mark all read ----------------------------------------------------------
+
+    def action_next_unread(self) -> None:
+        article_list = self.query_one(ArticleList)
+        rows = article_list.rows
+        read = self.nr_app.read_state.snapshot()
+        if isinstance(rows, EntryRows):  # search hits or an unread-only list: all in memory
+            count = len(rows.entries)
+            order = [*range(article_list.cursor + 1, count), *range(article_list.cursor + 1)]
+            found = next((i for i in order if rows.entries[i].id not in read), None)
+            self._go_to_unread(found)
+        else:
+            self.find_unread(self._list_key(), read, article_list.cursor)
+
+    @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
+    def find_unread(self, key: tuple[object, ...], read: frozenset[str], after: int) -> None:
+        index = loaders.next_unread(self.nr_app.library, self.scope, self.list_sort, read, after)
+        self.post_message(self.UnreadFound(key, index))
+
+    @on(UnreadFound)
+    def unread_found(self, message: UnreadFound) -> None:
+        if message.key == self._shown_key:
+            self._go_to_unread(message.index)
+
+    def _go_to_unread(self, index: int | None) -> None:
+        if index is None:
+            self.notify("No unread articles here.", timeout=3)
+            return
+        article_list = self.query_one(ArticleList)
+        reading = isinstance(self.focused, ArticleView) or self.has_class("-reading")
+        article_list.cursor = index
+        entry = article_list.entry
+        if reading and entry is not None:
+            self._request_article(entry.id, opened=True)
+
+    def action_mark_all_read(self) -> None:
+        rows = self.query_one(ArticleList).rows
+        key = self._search_key() if self.query_text else self._list_key()
+        if self.query_text or isinstance(rows, EntryRows):
+            # What the list shows is what gets marked: the hits, or the unread-only list.
+            entries = rows.entries if isinstance(rows, EntryRows) else []
+            self.post_message(self.ScopeArticles(key, [(e.id, e.outlet) for e in entries]))
+        else:
+            self.load_scope_articles(key)
+
+    @work(thread=True, exclusive=True, group="mark-all", exit_on_error=False)
+    def load_scope_articles(self, key: tuple[object, ...]) -> None:
+        articles = loaders.scope_articles(self.nr_app.library, self.scope)
+        self.post_message(self.ScopeArticles(key, articles))
+
+    @on(ScopeArticles)
+    def scope_articles(self, message: ScopeArticles) -> None:
+        if message.key != (self._search_key() if self.query_text else self._list_key()):
+            return
+        state = self.nr_app.read_state
+        unread = [(i, outlet) for i, outlet in message.articles if not state.is_read(i)]
+        if not unread:
+            self.notify("Every article here is read already.", timeout=3)
+            return
+        where = "in all sources" if self.scope.name is None else f"in {one_line(self.scope.name)}"
+        if self.query_text:
+            where = f"found for {one_line(self.query_text)!r}"
+        question = Text(f"Mark {len(unread):,} unread article{'' if len(unread) == 1 else 's'} "
+                        f"{where} read?", end="")
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            state.set_all_read(unread)
+            self.query_one(ArticleList).refresh_rows()
+            self.show_counts()
+            if state.error:
+                self.notify(state.error, severity="warning", markup=False)
+                state.error = None
+            if self.unread_only:
+                self.refresh_list()
+
+        from newsreader.tui.screens.confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     # -- for the command palette ------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 
 from newsreader.index.search.results import related
 from newsreader.tui.screens.base import ReportsWorkerErrors
+from newsreader.tui.text import one_line
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.rows import Entry, EntryRows
 from newsreader.tui.widgets.status import StatusLine
@@ -34,8 +36,9 @@ class RelatedScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     ]
 
     class Loaded(Message):
-        def __init__(self, entries: list[Entry]) -> None:
+        def __init__(self, title: str, entries: list[Entry]) -> None:
             super().__init__()
+            self.title = title
             self.entries = entries
 
     class PairLoaded(Message):
@@ -60,20 +63,29 @@ class RelatedScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             yield ArticleList(is_read=self.nr_app.read_state.is_read, id="related-list")
 
     def on_mount(self) -> None:
-        self.query_one(ArticleList).focus()
+        article_list = self.query_one(ArticleList)
+        article_list.show_scores = True
+        article_list.focus()
         self.load()
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)
     def load(self) -> None:
-        hits = related(self.nr_app.library, self.article_id, limit=LIMIT)
-        self.post_message(self.Loaded([Entry.from_hit(h) for h in hits]))
+        library = self.nr_app.library
+        article = library.get(self.article_id)
+        hits = related(library, self.article_id, limit=LIMIT)
+        title = article.title if article is not None else self.article_id
+        self.post_message(self.Loaded(title, [Entry.from_hit(h) for h in hits]))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         found = len(message.entries)
-        self.query_one(StatusLine).say(
-            f"{found} related article{'' if found == 1 else 's'}" if found else "Nothing related."
-        )
+        # Which article these relate to (the list may have moved on behind the screen), and
+        # that they come most alike first, with the score `newsreader related` prints.
+        status = Text("Related to ", end="")
+        status.append(one_line(message.title) or "(untitled)", style="bold")
+        status.append(f" · {found} article{'' if found == 1 else 's'}, most alike first"
+                      if found else " · nothing related")
+        self.query_one(StatusLine).say(status)
         self.query_one(ArticleList).show(EntryRows(message.entries))
 
     @on(ArticleList.Opened)

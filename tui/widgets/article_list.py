@@ -113,6 +113,8 @@ class ArticleList(ScrollView, can_focus=True):
         """Tells read from unread articles: unread rows are bold and marked."""
         self.marked: str | None = None
         """The id of the article marked for comparison (shown with COMPARE_MARK)."""
+        self.show_scores = False
+        """Whether rows show their `score` (the related list does)."""
         self._columns_for: tuple[object, ...] | None = None
         self._column_widths = (0, 0)
 
@@ -285,6 +287,8 @@ class ArticleList(ScrollView, can_focus=True):
         if date_width:
             # (One space before the date when it stands alone: a narrow row needs every cell.)
             meta.append(f"{'  ' if outlet_width else ' '}{date:>{date_width}}")
+        if self.show_scores and entry.score is not None:
+            meta.append(f"  score {entry.score:5.2f}")
         meta.append(" ")
         title_width = max(1, width - 3 - meta.cell_len)
         title = Text(one_line(entry.title) or "(untitled)", style=title_style, end="")

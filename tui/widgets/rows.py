@@ -27,6 +27,9 @@ class Entry:
     url: str | None = None
     """Known for search hits; None means "ask the library"."""
     snippet: tuple[SegmentLike, ...] = ()
+    score: float | None = None
+    """How like the open article a related article is (`index.search` related's score, as
+    `newsreader related` prints it); None for other rows."""
     tell: str = ""
     """What tells this row from a neighbour with the same title from the same source (its
     path in the source: "tech/165.txt"); empty when nothing needs telling apart."""
@@ -59,6 +62,7 @@ class Entry:
             source=getattr(hit, "source", "") or "",
             url=getattr(hit, "url", None),
             snippet=tuple(getattr(hit, "snippet", ()) or ()),
+            score=getattr(hit, "score", None),
         )
 
 

@@ -1,0 +1,46 @@
+"""A yes/no question over the current screen (mark all read asks it first)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Dismisses with True for yes (y, enter), False for no (n, escape)."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > #confirm-body {
+        width: auto; max-width: 80%; height: auto;
+        border: round $accent; background: $surface; padding: 1 2;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes", tooltip="Yes, do it"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="No, leave it"),
+    ]
+
+    def __init__(self, question: Text) -> None:
+        super().__init__()
+        self.question = question
+        """Built from plain strings (it may name a source): never parsed as markup."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-body"):
+            text = self.question.copy()
+            text.append("\n\ny", style="bold")
+            text.append(" yes · ")
+            text.append("n", style="bold")
+            text.append(" no")
+            yield Static(text, id="confirm-text")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
