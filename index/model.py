@@ -59,6 +59,8 @@ def day_text(value: Date | None) -> str:
 def path_text(path: str) -> str:
     """A file path as text Whoosh can store: bytes of a name that is not UTF-8 (which Python
     keeps as lone surrogates) become "\\xe9" escapes, so two such names stay distinct."""
+    if path.isascii():  # nearly every name: nothing to escape (a scan calls this per file)
+        return path
     try:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:

@@ -216,7 +216,7 @@ def _parse_batch(jobs: list[_Job]) -> list[ParseResult]:
 
 def _job(sf: SourceFile) -> _Job:
     s = sf.source
-    return (str(sf.path), s.name, str(s.path), s.format, s.outlet, s.is_feed)
+    return (sf.location, s.name, str(s.path), s.format, s.outlet, s.is_feed)
 
 
 def parse_files(
@@ -481,7 +481,7 @@ def apply_plan(
                     else:
                         result.added_files += 1
                 if progress is not None:
-                    progress(done, total, str(sf.path))
+                    progress(done, total, sf.location)
                 if first_batch and not clear and done == next_batch and done < total:
                     # Whole files only: each is in its old or its new version at this commit.
                     next_batch *= BATCH_GROWTH
@@ -490,7 +490,7 @@ def apply_plan(
                     writer = open_writer(ix, procs)
                     searcher = writer.searcher()
                     if progress is not None:
-                        progress(done, total, str(sf.path), True)
+                        progress(done, total, sf.location, True)
             result.cancelled = cancel is not None and cancel.is_set()
         finally:
             if searcher is not None:

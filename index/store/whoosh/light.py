@@ -31,9 +31,10 @@ from newsreader.index.store.whoosh import switch
 from newsreader.index.store.whoosh.codec import COMPRESSED, HAS_VALUES, HAS_WEIGHTS, BlockMatcher
 from newsreader.index.store.whoosh.shapes import Unsupported, supported, usable
 
-BUDGET = 150_000
-"""Postings this engine decodes before handing the query to numpy's: in Python a posting
-costs ~0.2 us to score, numpy's import ~40 ms, so past ~150,000 numpy is the faster way."""
+BUDGET = 40_000
+"""Postings this engine decodes before handing the query to numpy's: in Python a posting costs
+~0.5-1 us to decode, score and combine, numpy's import ~40 ms and then ~0.1 us a posting, so
+past ~40,000 numpy is the faster way (bench/bench_cli.py; measured at 100,000 articles)."""
 
 MODE = "auto"
 """When `index.search.results` asks this engine first: "auto" while numpy is not loaded (a
@@ -75,7 +76,8 @@ def top(
         return None
     budget = BUDGET if budget is None else budget
     spent = [0]
-    rows: list[tuple[int, float, int]] = []  # (docnum, score, date key)
+    scores: dict[int, float] = {}  # docnum -> score, ascending docnums
+    dates: dict[int, int] = {}
     try:
         for leaf, offset in searcher.leaf_searchers():
             run = _Segment(searcher, leaf, spent, budget)
@@ -83,25 +85,37 @@ def top(
             if not found:
                 continue
             deleted = run.deleted()
-            allowed = run.evaluate(filters) if filters is not None else None
-            dates = run.dates(newest_by) if newest_by is not None else None
-            for d, score in found.items():
-                if d in deleted or (allowed is not None and d not in allowed):
-                    continue
-                rows.append((d + offset, score, dates[d] if dates is not None else 0))
+            if filters is not None:
+                allowed = run.evaluate(filters)
+                found = {d: s for d, s in found.items() if d in allowed and d not in deleted}
+            elif deleted:
+                found = {d: s for d, s in found.items() if d not in deleted}
+            if newest_by is not None:
+                column = run.dates(newest_by)
+                dates.update((d + offset, column[d]) for d in found)
+            if offset:
+                scores.update((d + offset, s) for d, s in found.items())
+            else:
+                scores.update(found)
     except Unsupported:
         return None
-    masked = set(exclude)
-    if masked:
-        rows = [r for r in rows if r[0] not in masked]
-    total = len(rows)
+    for d in exclude:
+        scores.pop(d, None)
+    total = len(scores)
     if limit <= 0 or not total:
         return total, []
+    # Only what can make the page is sorted (the limit-th best key, ties included), in
+    # engine.top's order: newest first, then the higher docnum; or best score, then docnum.
     if newest_by is not None:
-        rows.sort(key=lambda r: (-r[2], -r[0]))
-        return total, [(r[0], 0.0) for r in rows[:limit]]
-    rows.sort(key=lambda r: (-r[1], r[0]))
-    return total, [(r[0], r[1]) for r in rows[:limit]]
+        keyed = {d: dates[d] for d in scores}
+        cut = sorted(keyed.values())[total - limit] if total > limit else None
+        page = [d for d, v in keyed.items() if cut is None or v >= cut]
+        page.sort(key=lambda d: (-keyed[d], -d))
+        return total, [(d, 0.0) for d in page[:limit]]
+    cut = sorted(scores.values())[total - limit] if total > limit else None
+    near = [(d, s) for d, s in scores.items() if cut is None or s >= cut]
+    near.sort(key=lambda r: (-r[1], r[0]))
+    return total, near[:limit]
 
 
 class _Segment:
@@ -265,22 +279,20 @@ class _Segment:
             weights.byteswap()
         return ids.tolist(), weights.tolist(), found
 
-    def scorer(self, fieldname: str, btext: bytes) -> Any:
-        """Whoosh's BM25F scorer (`scoring.bm25`) as a function of (docnum, weight), with the
-        operations in `engine.scores`' order."""
+    def scores(self, fieldname: str, btext: bytes, postings: Iterable[tuple[int, float]]) -> Found:
+        """Whoosh's BM25F scorer (`scoring.bm25`) for (docnum, weight) postings, with the
+        operations in `engine.scores`' order. The length part of the denominator depends on
+        the document's length byte alone: computed once per byte value, the same floats."""
         field = self.schema[fieldname]
         if not field.scorable:
-            return lambda _d, tf: tf  # WeightScorer: the weight is the score
+            return dict(postings)  # WeightScorer: the weight is the score
         idf = self.parent.idf(fieldname, btext)
         avgfl = self.parent.avg_field_length(fieldname) or 1
         lengths = self._lengths(fieldname)
         B, K1 = self.B, self.K1
         k1_plus_1 = K1 + 1
-        one_minus_b = 1 - B
-        table = _LENGTHS
-        return lambda d, tf: (
-            idf * ((tf * k1_plus_1) / (tf + K1 * (one_minus_b + B * table[lengths[d]] / avgfl)))
-        )
+        norm = [K1 * ((1 - B) + B * fl / avgfl) for fl in _LENGTHS]
+        return {d: idf * ((w * k1_plus_1) / (w + norm[lengths[d]])) for d, w in postings}
 
     def _lengths(self, fieldname: str) -> bytes:
         cache = self.reader._perdoc.__dict__.setdefault("_newsreader_lengths", {})
@@ -300,8 +312,7 @@ class _Segment:
         if btext is None or (fieldname, btext) not in self.reader:
             return {}
         ids, tf, _ = self.postings(fieldname, btext)
-        score = self.scorer(fieldname, btext)
-        return _boosted({d: score(d, w) for d, w in zip(ids, tf, strict=True)}, boost)
+        return _boosted(self.scores(fieldname, btext, zip(ids, tf, strict=True)), boost)
 
     # ---- phrases -------------------------------------------------------------------------
 
@@ -344,10 +355,10 @@ class _Segment:
         matched = sorted(starts)
         total = dict.fromkeys(matched, 0.0)
         for btext, (ids, tf, _) in zip(terms, lists, strict=True):
-            score = self.scorer(q.fieldname, btext)
             weight = {d: w for d, w in zip(ids, tf, strict=True) if d in total}
+            scored = self.scores(q.fieldname, btext, ((d, weight[d]) for d in matched))
             for d in matched:
-                total[d] = total[d] + score(d, weight[d])
+                total[d] = total[d] + scored[d]
         return _boosted(total, q.boost)
 
 
