@@ -183,12 +183,51 @@ def render_paragraph(
     return out, moved
 
 
-def follow(points: list[tuple[float, float]], y: float) -> float:
-    """The scroll position of the other pane for `y` in the leader: linear between the anchor
-    `points` (leader, other), which rise in both."""
-    for (x0, y0), (x1, y1) in itertools.pairwise(points):
-        if y <= x1:
-            if x1 <= x0:
-                return y1
-            return y0 + (y1 - y0) * (max(y, x0) - x0) / (x1 - x0)
-    return points[-1][1]
+class SyncMap:
+    """Keeps two panes in step: scroll positions (a, b) as functions of one shared position t.
+
+    `points` are (a, b) scroll positions that show the same thing on both sides (the tops, each
+    passage at the same row, the ends), rising in both. Between two of them each side moves one
+    line per step of t until it has covered its own distance, then waits for the other: a key
+    moves each pane one line or not at all, never three lines for one (a side with more text
+    between two passages simply goes on alone for a while), and at every point the passages
+    are level.
+    """
+
+    def __init__(self, points: list[tuple[float, float]]) -> None:
+        self.points = points or [(0.0, 0.0)]
+        self.starts = [0.0]
+        for (a0, b0), (a1, b1) in itertools.pairwise(self.points):
+            self.starts.append(self.starts[-1] + max(a1 - a0, b1 - b0, 0.0))
+
+    @property
+    def length(self) -> float:
+        """The largest t."""
+        return self.starts[-1]
+
+    def at(self, t: float) -> tuple[float, float]:
+        """The (a, b) positions at shared position `t` (clamped to the map)."""
+        t = max(0.0, min(t, self.length))
+        for k, ((a0, b0), (a1, b1)) in enumerate(itertools.pairwise(self.points)):
+            if t <= self.starts[k + 1]:
+                u = t - self.starts[k]
+                return a0 + min(u, max(0.0, a1 - a0)), b0 + min(u, max(0.0, b1 - b0))
+        return self.points[-1]
+
+    def t_of(self, side: int, y: float, near: float) -> float:
+        """The shared position at which side `side` (0: a, 1: b) is at `y`, for a pane scrolled
+        by hand (the mouse, the scrollbar) from shared position `near`. Where the side stands
+        still at `y` while the other catches up, the far end of that stretch in the direction
+        of travel: the other side then comes level with the passage as this one reaches it."""
+        best: float | None = None
+        for k, (p0, p1) in enumerate(itertools.pairwise(self.points)):
+            lo, d = p0[side], max(0.0, p1[side] - p0[side])
+            if lo <= y <= lo + d:
+                first = self.starts[k] + (y - lo)
+                last = self.starts[k + 1] if y >= lo + d else first
+                t = last if near < first else first if near > last else near
+                if best is None or abs(t - near) < abs(best - near):
+                    best = t
+        if best is None:  # before the first point or past the last one
+            return 0.0 if y < self.points[0][side] else self.length
+        return best

@@ -17,7 +17,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from newsreader.index.model import Article
-from newsreader.tui.compare_marks import DEFAULT_PALETTE, Marks, follow, render_paragraph
+from newsreader.tui.compare_marks import DEFAULT_PALETTE, Marks, SyncMap, render_paragraph
 from newsreader.tui.screens.compare import ComparePane, CompareScreen
 
 WIRE_1 = (
@@ -396,15 +396,28 @@ async def test_synchronised_scrolling_lines_up_the_shared_passages() -> None:
         assert visible(a, stop.a[0]) and visible(b, stop.b[0])
 
 
-def test_follow_interpolates_between_anchors() -> None:
-
-    points = [(0.0, 0.0), (10.0, 30.0), (20.0, 35.0), (40.0, 55.0)]
-    assert follow(points, 0) == 0
-    assert follow(points, 5) == 15
-    assert follow(points, 10) == 30
-    assert follow(points, 30) == 45
-    assert follow(points, 99) == 55
-    assert follow([(0.0, 0.0), (0.0, 0.0)], 3) == 0
+def test_sync_map_moves_each_side_a_line_at_a_time_and_levels_the_points() -> None:
+    # Issue 10, item 11: between two points each side moves a line per step, then waits for
+    # the other (interpolating moved B three lines for each of A's).
+    sync = SyncMap([(0.0, 0.0), (10.0, 30.0), (20.0, 35.0), (40.0, 55.0)])
+    assert sync.length == 30 + 10 + 20
+    assert sync.at(0) == (0, 0)
+    assert sync.at(5) == (5, 5)
+    assert sync.at(10) == (10, 10)  # A has reached its point and waits for B
+    assert sync.at(30) == (10, 30)  # both at the point: level
+    assert sync.at(35) == (15, 35)
+    assert sync.at(40) == (20, 35)
+    assert sync.at(99) == (40, 55)
+    for t in range(60):  # one step moves each side one line at most
+        (a0, b0), (a1, b1) = sync.at(t), sync.at(t + 1)
+        assert 0 <= a1 - a0 <= 1 and 0 <= b1 - b0 <= 1
+    # Scrolling A by hand onto a line where it waits: coming down or up, B comes level with
+    # the point; from inside the stretch, B does not move.
+    assert sync.t_of(0, 10, near=3) == 30
+    assert sync.t_of(0, 10, near=50) == 30
+    assert sync.t_of(0, 10, near=25) == 25
+    assert sync.t_of(1, 35, near=0) == 40
+    assert SyncMap([(0.0, 0.0), (0.0, 0.0)]).at(3) == (0, 0)
 
 
 async def test_rows_after_moving_between_passages_are_the_rows_before() -> None:

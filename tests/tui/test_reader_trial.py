@@ -3,6 +3,7 @@ confused, on the test library of tests/tui/conftest.py."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -631,3 +632,87 @@ async def test_w_on_the_compare_screen_saves_the_report(
         text = saved[0].read_text(encoding="utf-8")
         assert text.startswith("# Comparison: Ferry fares rise again / Storm closes the harbour")
         assert "**Similarity" in text
+
+
+# -- 11. compare: passages level after ], sync moves both sides a line at a time ------------------
+
+SHARED_1 = "The ferry company said the new timetable would add two crossings on Sundays."
+SHARED_2 = "Councillors agreed to review the harbour fees again before the summer season."
+
+
+def filler(side: str, n: int) -> str:
+    """A paragraph only one side has, distinct from every other."""
+    words = ["gull", "tide", "rope", "keel", "buoy", "mast", "sail", "dock", "pier", "wave"]
+    return " ".join(f"{side}{w}{n}" for w in words * 3) + "."
+
+
+SYNC_A = "\n\n".join([*(filler("a", n) for n in range(3)), SHARED_1,
+                      *(filler("a", n) for n in range(3, 5)), SHARED_2, filler("a", 9)])
+SYNC_B = "\n\n".join([*(filler("b", n) for n in range(12)), SHARED_1, filler("b", 12),
+                      SHARED_2, *(filler("b", n) for n in range(13, 16))])
+
+
+def sync_app() -> object:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    from newsreader.index.model import Article
+    from newsreader.tui.screens.compare import CompareScreen
+
+    a = Article(id="t/a.txt", title="A", body=SYNC_A, source="t", path="a.txt")
+    b = Article(id="t/b.txt", title="B", body=SYNC_B, source="t", path="b.txt")
+
+    class SyncApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("underneath")
+
+        def on_mount(self) -> None:
+            self.push_screen(CompareScreen(None, a, b))
+
+    return SyncApp()
+
+
+def screen_rows(screen: object) -> tuple[float, float]:
+    """The screen rows (within each pane) where SHARED_1 starts on each side."""
+    pane_a, pane_b = screen.pane_a, screen.pane_b  # type: ignore[attr-defined]
+    row_a = pane_a.line_of(SYNC_A.index(SHARED_1)) - pane_a.scroll_y
+    row_b = pane_b.line_of(SYNC_B.index(SHARED_1)) - pane_b.scroll_y
+    return row_a, row_b
+
+
+async def test_after_next_both_passages_stand_on_the_same_row() -> None:
+    app = sync_app()
+    async with app.run_test(size=(160, 45)) as pilot:  # type: ignore[attr-defined]
+        await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+        await pilot.pause()
+        screen = app.screen  # type: ignore[attr-defined]
+        for _ in range(len(screen.stops)):
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            stop = screen.stops[screen.current]
+            a, b = screen.pane_a, screen.pane_b
+            assert a.line_of(stop.a[0]) - a.scroll_y == b.line_of(stop.b[0]) - b.scroll_y
+
+
+async def test_sync_keys_move_each_side_a_line_at_most_and_meet_at_passages() -> None:
+    app = sync_app()
+    async with app.run_test(size=(160, 45)) as pilot:  # type: ignore[attr-defined]
+        await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+        await pilot.pause()
+        screen = app.screen  # type: ignore[attr-defined]
+        a, b = screen.pane_a, screen.pane_b
+        assert screen.sync
+        margin = max(1, min(a.size.height, b.size.height) // 4)
+        positions = [(a.scroll_y, b.scroll_y)]
+        met = False
+        for _ in range(60):
+            await pilot.press("j")
+            positions.append((a.scroll_y, b.scroll_y))
+            row_a, row_b = screen_rows(screen)
+            met = met or (row_a == row_b == margin)
+        steps = [(a1 - a0, b1 - b0) for (a0, b0), (a1, b1) in itertools.pairwise(positions)]
+        assert all(0 <= da <= 1 and 0 <= db <= 1 for da, db in steps), steps
+        assert met  # SHARED_1 reached the margin row on both sides at the same time
+        for _ in range(60):
+            await pilot.press("k")
+        assert (a.scroll_y, b.scroll_y) == (0, 0)

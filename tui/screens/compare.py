@@ -39,7 +39,7 @@ from newsreader.tui.compare_marks import (
     Marks,
     Palette,
     Stop,
-    follow,
+    SyncMap,
     marks_of,
     render_paragraph,
     stops_of,
@@ -88,6 +88,19 @@ class ComparePane(ScrollView, can_focus=True):
         "compare-pane--differ",
     }
 
+    class ScrollAsked(Message):
+        """A scroll key on a pane whose scrolling the screen keeps in step with the other:
+        `how` is down, up, page_down, page_up, home or end."""
+
+        def __init__(self, pane: ComparePane, how: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.how = how
+
+        @property
+        def control(self) -> ComparePane:
+            return self.pane
+
     class Scrolled(Message):
         """The reader scrolled this pane (not the screen keeping it in step)."""
 
@@ -102,6 +115,8 @@ class ComparePane(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.driven_to: float | None = None
+        self.synced = False
+        """Set by the screen while sync is on: scroll keys then ask it (`ScrollAsked`)."""
         self.paras: list[tuple[int, str]] = []
         self.badges: list[tuple[int, int]] = []  # (body offset, badge length), sorted
         self.starts: list[int] = []  # where each paragraph begins in the shown text
@@ -118,6 +133,42 @@ class ComparePane(ScrollView, can_focus=True):
             return
         if round(old_value) != round(new_value):
             self.post_message(self.Scrolled(self))
+
+    @property
+    def end_y(self) -> float:
+        """The scroll position that shows the article's last line at the pane's foot (the
+        pane scrolls further, so that a passage near the end can stand level with the other
+        side's)."""
+        return float(max(0, len(self._rows) - self.scrollable_content_region.height))
+
+    def _ask(self, how: str) -> bool:
+        if self.synced:
+            self.post_message(self.ScrollAsked(self, how))
+        return self.synced
+
+    def action_scroll_down(self) -> None:
+        if not self._ask("down"):
+            super().action_scroll_down()
+
+    def action_scroll_up(self) -> None:
+        if not self._ask("up"):
+            super().action_scroll_up()
+
+    def action_page_down(self) -> None:
+        if not self._ask("page_down"):
+            super().action_page_down()
+
+    def action_page_up(self) -> None:
+        if not self._ask("page_up"):
+            super().action_page_up()
+
+    def action_scroll_home(self) -> None:
+        if not self._ask("home"):
+            super().action_scroll_home()
+
+    def action_scroll_end(self) -> None:
+        if not self._ask("end"):
+            self.scroll_to(y=self.end_y, animate=False)
 
     def drive(self, y: float) -> None:
         """Scroll to `y` at once, without this counting as the reader's scroll."""
@@ -177,6 +228,14 @@ class ComparePane(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if width != self._width:
             self._wrap(width)
+        else:
+            self._size_for_rows()
+
+    def _size_for_rows(self) -> None:
+        # A pane's height minus one blank rows after the end: the last passage can be scrolled
+        # up to the row where the other side shows it.
+        extra = max(0, self.scrollable_content_region.height - 1)
+        self.virtual_size = Size(self._width, len(self._rows) + extra)
 
     def _wrap(self, width: int) -> None:
         self._strips = {}
@@ -195,7 +254,7 @@ class ComparePane(ScrollView, can_focus=True):
                     at += len(row.plain)
                     self._rows.append(_row(row))
                 position += len(line) + 1
-        self.virtual_size = Size(self._width, len(self._rows))
+        self._size_for_rows()
         self.refresh()
 
     def _restyle(self) -> None:
@@ -306,7 +365,9 @@ class CompareScreen(Screen[None]):
         self.computed: Alignment | None = None
         self.failure: str | None = None  # why the alignment could not be computed
         self.stops: list[Stop] = []
-        self._anchor_cache: tuple[object, list[tuple[float, float]]] | None = None
+        self._anchor_cache: tuple[object, SyncMap] | None = None
+        self.sync_t = 0.0
+        """The shared scroll position while sync is on (see `SyncMap`)."""
 
     # --- what is shown ----------------------------------------------------------------------
 
@@ -343,6 +404,7 @@ class CompareScreen(Screen[None]):
         self.app.theme_changed_signal.subscribe(self, lambda _: self._render_all())
         self._layout_for(self.app.size.width)
         self.pane_a.focus()
+        self._update_sync(self.sync)
         self._align(self.first, self.second)
         # Ordinary articles align in a few milliseconds: show them once, aligned. Long ones
         # show their text first and their marks when the worker is done.
@@ -448,8 +510,18 @@ class CompareScreen(Screen[None]):
     def watch_current(self) -> None:
         self._render_all()
 
-    def watch_sync(self) -> None:
+    def watch_sync(self, sync: bool) -> None:
+        self._update_sync(sync)
         self._update_summary()
+
+    def _update_sync(self, sync: bool) -> None:
+        """Hand the scroll keys to the screen (sync on) or back to each pane; turned on, the
+        shared position starts where A is, and B comes level with it."""
+        self.pane_a.synced = self.pane_b.synced = sync
+        if sync:
+            map_ = self._sync_map()
+            self.sync_t = map_.t_of(0, self.pane_a.scroll_y, self.sync_t)
+            self.pane_b.drive(map_.at(self.sync_t)[1])
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -474,10 +546,28 @@ class CompareScreen(Screen[None]):
         if not 0 <= self.current < len(self.stops):
             return
         stop = self.stops[self.current]
-        for pane, (start, _) in ((self.pane_a, stop.a), (self.pane_b, stop.b)):
-            row = pane.line_of(start)
-            if row is not None:
-                pane.drive(row - max(1, pane.size.height // 4))
+        self._show_level(stop.a[0], stop.b[0])
+
+    def _show_level(self, start_a: int, start_b: int) -> None:
+        """Scroll both panes so that body offsets `start_a` and `start_b` stand on the same row,
+        a quarter down the pane (higher when one of them is nearer the top than that)."""
+        row_a, row_b = self.pane_a.line_of(start_a), self.pane_b.line_of(start_b)
+        if row_a is None or row_b is None:
+            return
+        row = min(self._margin(), row_a, row_b)
+        y_a, y_b = float(row_a - row), float(row_b - row)
+        self.pane_a.drive(y_a)
+        self.pane_b.drive(y_b)
+        sync = self._sync_map()
+        # Where the shared position puts both sides here (exactly, when the passage is one of
+        # the map's points), so that the next key moves on from this place.
+        t = sync.t_of(0, y_a, self.sync_t)
+        if sync.at(t)[1] != y_b:
+            t = sync.t_of(1, y_b, t)
+        self.sync_t = t
+
+    def _margin(self) -> int:
+        return max(1, min(self.pane_a.size.height, self.pane_b.size.height) // 4)
 
     def action_differences(self) -> None:
         alignment = self.alignment
@@ -499,10 +589,7 @@ class CompareScreen(Screen[None]):
                 self.current = n
                 self.call_after_refresh(self._scroll_to_current)
                 return
-        for pane, start in ((self.pane_a, place.a_start), (self.pane_b, place.b_start)):
-            row = pane.line_of(start)
-            if row is not None:
-                self.call_after_refresh(pane.drive, row - max(1, pane.size.height // 4))
+        self.call_after_refresh(self._show_level, place.a_start, place.b_start)
 
     def action_toggle_sync(self) -> None:
         self.sync = not self.sync
@@ -528,6 +615,12 @@ class CompareScreen(Screen[None]):
             self._render_all()
         self.call_after_refresh(self.pane_a.drive, y_b)
         self.call_after_refresh(self.pane_b.drive, y_a)
+        self.call_after_refresh(self._resync)
+
+    def _resync(self) -> None:
+        """Take the shared position from where the panes stand (after a swap)."""
+        if self.sync:
+            self.sync_t = self._sync_map().t_of(0, self.pane_a.scroll_y, self.sync_t)
 
     def action_save(self) -> None:
         alignment = self.alignment
@@ -558,47 +651,69 @@ class CompareScreen(Screen[None]):
 
     # --- synchronised scrolling -------------------------------------------------------------
 
+    @on(ComparePane.ScrollAsked)
+    def _scroll_both(self, message: ComparePane.ScrollAsked) -> None:
+        """A scroll key with sync on moves the shared position: each pane one line (or a page)
+        or, while the other side catches up on text this one lacks, not at all."""
+        sync = self._sync_map()
+        page = max(1, min(self.pane_a.size.height, self.pane_b.size.height) - 1)
+        steps = {"down": 1, "up": -1, "page_down": page, "page_up": -page}
+        if message.how == "home":
+            t = 0.0
+        elif message.how == "end":
+            t = sync.starts[-2] if len(sync.starts) > 1 else sync.length  # both ends at the foot
+        else:
+            t = self.sync_t + steps.get(message.how, 0)
+        self.sync_t = max(0.0, min(t, sync.length))
+        y_a, y_b = sync.at(self.sync_t)
+        self.pane_a.drive(y_a)
+        self.pane_b.drive(y_b)
+
     @on(ComparePane.Scrolled)
     def _follow(self, message: ComparePane.Scrolled) -> None:
+        """The reader scrolled one pane by other means (the mouse, the scrollbar): the other
+        follows to where the shared position puts it."""
         if not self.sync:
             return
         leader = message.pane
-        other = self.pane_b if leader is self.pane_a else self.pane_a
-        if leader.max_scroll_y <= 0 or other.max_scroll_y <= 0:
-            return
-        points = self._anchors()
-        if leader is self.pane_b:
-            points = [(b, a) for a, b in points]
-        other.drive(follow(points, leader.scroll_y))
+        side = 0 if leader is self.pane_a else 1
+        sync = self._sync_map()
+        self.sync_t = sync.t_of(side, leader.scroll_y, self.sync_t)
+        other = self.pane_b if side == 0 else self.pane_a
+        other.drive(sync.at(self.sync_t)[1 - side])
 
-    def _anchors(self) -> list[tuple[float, float]]:
-        """Scroll positions of A and B that show the same thing: the tops, each shared passage
-        or pair at the same row of both panes (where they come in the same order), the ends.
-        Cached until the text or the layout changes."""
+    def _sync_map(self) -> SyncMap:
+        """The shared position's map (see `SyncMap`): the tops, each shared passage or pair at
+        the same row of both panes (where they come in the same order), the two ends at the
+        panes' feet, then the blank rows after them. Cached until the text or the layout
+        changes."""
         a, b = self.pane_a, self.pane_b
         key = (a.size, b.size, a.max_scroll_y, b.max_scroll_y, self.swapped, len(self.stops))
         if self._anchor_cache is not None and self._anchor_cache[0] == key:
             return self._anchor_cache[1]
         points: list[tuple[float, float]] = [(0.0, 0.0)]
-        top_a, top_b = float(a.max_scroll_y), float(b.max_scroll_y)
-        margin = max(1, min(a.size.height, b.size.height) // 4)
+        margin = self._margin()
         for stop in self.stops:
             row_a, row_b = a.line_of(stop.a[0]), b.line_of(stop.b[0])
             if row_a is None or row_b is None:
                 continue
-            y_a = min(float(row_a - margin), top_a)
-            y_b = min(float(row_b - margin), top_b)
+            y_a, y_b = float(row_a - margin), float(row_b - margin)
             # The tops stay lined up; passages that B has in another order are skipped, so that
-            # anchors rise on both sides.
+            # the points rise on both sides.
             if y_a <= 0 or y_b <= 0:
                 continue
             if y_a >= points[-1][0] and y_b >= points[-1][1] and (y_a, y_b) != points[-1]:
                 points.append((y_a, y_b))
-        if points[-1] != (top_a, top_b):
-            points.append((top_a, top_b))
-        self._anchor_cache = (key, points)
-        return points
-
+        last = points[-1]
+        ends = (max(a.end_y, last[0]), max(b.end_y, last[1]))
+        if ends != last:
+            points.append(ends)
+        bottoms = (max(float(a.max_scroll_y), ends[0]), max(float(b.max_scroll_y), ends[1]))
+        if bottoms != ends:
+            points.append(bottoms)
+        sync = SyncMap(points)
+        self._anchor_cache = (key, sync)
+        return sync
 
 def _row(text: Text) -> Text:
     """One wrapped row as drawn: no line end, no trailing space (which would carry the colour
