@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--json", action="store_true", help="print JSON")
 
     commands.add_parser("opml", help="print an OPML 2.0 file of every feed source")
+
+    from newsreader.cli import stories
+
+    stories.add_parsers(commands, _positive)
     return parser
 
 
@@ -426,6 +430,23 @@ def cmd_opml(library: Library, args: argparse.Namespace) -> int:
     return feeds.opml(library, args)
 
 
+def cmd_stories(library: Library, args: argparse.Namespace) -> int:
+    from newsreader.cli import stories
+
+    _ready(library)
+    return stories.cmd_stories(library, args, _print_json)
+
+
+def cmd_story(library: Library, args: argparse.Namespace) -> int:
+    from newsreader.cli import stories
+
+    _ready(library)
+    try:
+        return stories.cmd_story(library, args, _print_json)
+    except LookupError as exc:
+        raise UsageError(str(exc)) from None
+
+
 COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "index": cmd_index,
     "search": cmd_search,
@@ -435,6 +456,8 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "sources": cmd_sources,
     "fetch": cmd_fetch,
     "opml": cmd_opml,
+    "stories": cmd_stories,
+    "story": cmd_story,
 }
 
 

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -50,6 +51,7 @@ from newsreader.index.store.whoosh import patches
 # command's imports, bench/bench_cli.py).
 if TYPE_CHECKING:
     from newsreader.index.store import ingest
+    from newsreader.index.stories.store import SyncReport
 
 __all__ = [
     "ArticleRow",
@@ -106,6 +108,8 @@ class UpdateReport:
     rebuilt: str | None = None
     warnings: list[str] = field(default_factory=list)
     cancelled: bool = False
+    stories: SyncReport | None = None
+    """What bringing the stories up to date did (None: not run, the update was cancelled)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +210,7 @@ class Library:
         with WriteLock(self.index_dir, self.lock_timeout):
             _remove_tree(self.index_dir / f"{INDEX_NAME}.tmp")  # a killed writer's leftovers
             ix, indexed, report.rebuilt = self._open_for_write()
+            generation_before = ix.latest_generation()
             clear = False
             if rebuild and report.rebuilt is None:
                 report.rebuilt = "requested"
@@ -249,6 +254,39 @@ class Library:
                         self.index_dir / ingest.SKIPPED_NAME,
                         {"version": 1, "files": result.skipped},
                     )
+            if not report.cancelled:
+                touched = {sf.key for sf in plan.read} | set(plan.delete) | plan.replace
+                report.stories = self._sync_stories(
+                    ix, generation_before, touched, bool(report.rebuilt), warn_
+                )
+
+    def _sync_stories(
+        self,
+        ix: FileIndex,
+        generation_before: int,
+        touched: set[str],
+        rebuilt: bool,
+        warn_: Callable[[str], None],
+    ) -> SyncReport | None:
+        """Stories follow the index at index time (under the write lock), so that neither the
+        reader nor `newsreader stories` ever computes them."""
+        # Imported here: index.stories reads the index through this package (a cycle at import).
+        from newsreader.index.stories.store import StoryIndex
+
+        stories = StoryIndex(self.index_dir)
+        with ix.searcher() as searcher:
+            generation = ix.latest_generation()
+            try:
+                return stories.sync(
+                    searcher,
+                    touched=touched,
+                    generation_before=generation_before,
+                    generation=generation,
+                    rebuilt=rebuilt,
+                )
+            except sqlite3.Error as exc:
+                warn_(f"stories not updated ({stories.path}: {exc})")
+                return None
 
     def _prepare_dir(self) -> None:
         folder = self.index_dir.resolve()

@@ -347,3 +347,53 @@ class BlockMatcher(W3LeafMatcher):
                 self._atend = True
                 return
             self._goto(self._nextoffset)
+
+
+def field_postings(reader: Any, fieldname: str) -> Iterator[tuple[bytes, Any, Any]]:
+    """(term, document numbers as uint32, weights as float32) of every term of `fieldname` in
+    one segment reader, deleted documents included, as numpy arrays: the term dictionary read
+    in order (no hash lookup per term) and each term's blocks from one read. For readers that
+    need a whole field at once (clustering stories); None when the segment is not in this
+    module's layout (the caller then reads term by term)."""
+    import numpy as np  # only the readers of whole fields need it
+
+    terms = getattr(reader, "_terms", None)
+    codec = getattr(reader, "_codec", None)
+    if not isinstance(codec, NewsCodec) or not hasattr(terms, "items_from"):
+        raise NotImplementedError("segment not in this codec's layout")
+    postfile = terms._postfile
+    fieldmap = terms._fieldmap
+    if fieldname not in fieldmap:
+        return
+    for (field, btext), info in terms.items_from(fieldname, b""):
+        if field != fieldname:
+            return
+        if info.is_inlined():
+            ids_, weights_, _values = info.inlined_postings()
+            yield btext, np.array(ids_, dtype=np.uint32), np.array(weights_, dtype=np.float32)
+            continue
+        offset, length = info.extent()
+        if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length in a 1-tuple
+            length = length[0]
+        data = bytes(postfile.get(offset, length))
+        if data[:4] != MAGIC:
+            raise ValueError(f"posting list at {offset}: bad block tag")
+        at = 4
+        ids: list[Any] = []
+        weights: list[Any] = []
+        while at < len(data):
+            (size,) = _LENGTH.unpack_from(data, at)
+            last = size < 0
+            size = -size if last else size
+            count, _maxid, _maxw, flags, _mn, _mx = _INFO.unpack_from(data, at + 4)
+            start = at + 4 + _INFO.size
+            ids.append(np.frombuffer(data, dtype="<u4", count=count, offset=start))
+            if flags & HAS_WEIGHTS:
+                at_weights = start + 4 * count
+                weights.append(np.frombuffer(data, dtype="<f4", count=count, offset=at_weights))
+            else:
+                weights.append(np.ones(count, dtype=np.float32))
+            at += 4 + size
+            if last:
+                break
+        yield btext, np.concatenate(ids), np.concatenate(weights)

@@ -22,7 +22,7 @@ its arrays; split, each part would need the others' internals.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ from whoosh.util.numeric import byte_to_length
 
 from newsreader.index.store.whoosh import switch
 from newsreader.index.store.whoosh.codec import COMPRESSED, HAS_VALUES, HAS_WEIGHTS, BlockMatcher
+from newsreader.index.store.whoosh.codec import field_postings as codec_field_postings
 from newsreader.index.store.whoosh.shapes import Unsupported, usable
 from newsreader.index.store.whoosh.shapes import supported as _supported
 
@@ -117,6 +118,49 @@ def top(
         ids, scores = ids[near], scores[near]
     order = np.lexsort((ids, -scores))[:limit]
     return total, [(int(ids[i]), float(scores[i])) for i in order]
+
+
+def field_postings(
+    searcher: Searcher, fieldname: str
+) -> Iterator[tuple[bytes, np.ndarray, np.ndarray]]:
+    """(term, live document numbers, weights) of every term of a field, segment by segment
+    (a term of two segments comes twice), a whole posting list at a time: what clustering
+    stories reads to build every article's term vector without reading a stored field."""
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        deleted = (
+            np.fromiter(reader.segment().deleted_docs(), dtype=np.int64)
+            if reader.has_deletions()
+            else None
+        )
+        try:
+            terms = list(codec_field_postings(reader, fieldname))
+        except NotImplementedError:  # another layout: Whoosh's matchers, term by term
+            terms = _matcher_postings(reader, fieldname)
+        for btext, ids, weights in terms:
+            ids = ids.astype(np.int64)
+            weights = weights.astype(np.float64)
+            if deleted is not None:
+                keep = ~np.isin(ids, deleted)
+                ids, weights = ids[keep], weights[keep]
+            if len(ids):
+                yield btext, ids + offset, weights
+
+
+def _matcher_postings(reader: Any, fieldname: str) -> list[tuple[bytes, np.ndarray, np.ndarray]]:
+    out = []
+    if fieldname not in reader.indexed_field_names():
+        return out
+    for btext in reader.lexicon(fieldname):
+        m = reader.postings(fieldname, btext)
+        ids = np.fromiter(m.all_ids(), dtype=np.int64)
+        m = reader.postings(fieldname, btext)
+        weights = []
+        while m.is_active():
+            weights.append(m.weight())
+            m.next()
+        out.append((btext, ids, np.array(weights, dtype=np.float64)))
+    return out
 
 
 class _Segment:
