@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsreader.index.compare.alignment import Alignment, Span, compare
+from newsreader.index.compare import Alignment, Span, compare
 from newsreader.index.model import Article, iso_date
 
 EARLIER = 4

@@ -1,4 +1,9 @@
-"""Bringing the stories file up to date article by article (see index.stories.store)."""
+"""Bringing the stories file up to date article by article (see index.stories.store).
+
+Size: one class, `Work`, whose steps (remove, add, attach undated articles, re-link stories)
+share its connection and its record of touched stories; its engine queries (`_candidates`)
+could move out if another part wants them.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from newsreader.index.parsing.articles import path_text
+from newsreader.index.parsing import path_text
 from newsreader.index.store.whoosh import engine
 from newsreader.index.stories import clustering
 from newsreader.index.stories.clustering import Params

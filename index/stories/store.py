@@ -23,6 +23,9 @@ Story ids: a new story's id is a hash of its first article's id; a story keeps i
 keeps most of its articles: when stories merge, the one that brings the most articles keeps its
 id; when one splits, the part with the most of its articles keeps it. A from-scratch run gives
 each new story the id of the old story most of whose articles it holds.
+
+Size: the StoryIndex class (its reads and the two ways it writes); the from-scratch writer
+(`_write_scratch`) is the part to move out next.
 """
 
 from __future__ import annotations
@@ -131,7 +134,10 @@ class StoryIndex:
             args.append(limit)
         with self._reader() as db:
             rows = db.execute(sql, args).fetchall()
-            return [self._story(db, *row, with_articles=articles) for row in rows]
+            return [
+                self._story(db, n, sid, title, size, with_articles=articles)
+                for n, sid, title, size in rows
+            ]
 
     def story(self, story_id: str) -> Story:
         """One story with its articles in date order; StoryNotFound for an unknown id (or a
@@ -143,7 +149,8 @@ class StoryIndex:
                     (story_id,),
                 ).fetchone()
                 if row is not None:
-                    return self._story(db, *row)
+                    n, sid, title, size = row
+                    return self._story(db, n, sid, title, size)
         raise StoryNotFound(story_id)
 
     def story_of(self, article_id: str) -> str | None:

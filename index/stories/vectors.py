@@ -79,7 +79,9 @@ def weigh(tf: Mapping[bytes, float], df: Mapping[bytes, int], total: int) -> Vec
 
 
 def _top(keys: np.ndarray, weights: np.ndarray) -> Vector:
-    # Heaviest first, ties by key, so the cut at TOP_TERMS is the same on every run.
+    # Heaviest first, ties by key, so the cut at TOP_TERMS is the same on every run; weighed in
+    # float32 as library_vectors keeps them, so both cut at the same words.
+    weights = weights.astype(np.float32).astype(np.float64)
     order = np.lexsort((keys, -weights))[:TOP_TERMS]
     keys, weights = keys[order], weights[order]
     norm = float(np.sqrt(np.sum(weights * weights)))
@@ -141,52 +143,61 @@ def library_vectors(searcher: Searcher) -> LibraryVectors:
         for btext, ids, weights in engine.field_postings(searcher, fieldname):
             if btext in _STOP_TERMS:
                 continue
-            per_term.setdefault(btext, []).append((np.searchsorted(live, ids), weights * scale))
+            rows = np.searchsorted(live, ids).astype(np.int32)
+            per_term.setdefault(btext, []).append((rows, (weights * scale).astype(np.float32)))
             seen[btext] = seen.get(btext, 0) + len(ids)
         for btext, count in seen.items():
             df[btext] = max(df.get(btext, 0), count)
     if not per_term or not n:
-        return LibraryVectors(
-            live, sparse.csr_matrix((n, 0), dtype=np.float32), np.zeros(0, np.int64)
-        )
+        empty = sparse.csr_matrix((n, 0), dtype=np.float32)
+        return LibraryVectors(live, empty, np.zeros(0, np.int64))
     # Columns in term-key order, so that ties in weight fall to the lower key as in `_top`.
     terms = sorted(per_term, key=term_key)
     keys = np.array([term_key(t) for t in terms], dtype=np.int64)
-    rows: list[np.ndarray] = []
+    columns: list[np.ndarray] = []
     values: list[np.ndarray] = []
     indptr = np.zeros(len(terms) + 1, dtype=np.int64)
     for column, term in enumerate(terms):
-        parts = per_term[term]
+        parts = per_term.pop(term)
         if len(parts) == 1:
             r, tf = parts[0]
         else:  # the term is in titles and bodies (or in several segments): add them up
             r, inverse = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
             tf = np.bincount(inverse, weights=np.concatenate([p[1] for p in parts]))
         idf = np.log(n / max(df[term], 1))
-        rows.append(r)
-        values.append((1.0 + np.log(tf)) * idf)
+        columns.append(r.astype(np.int32))
+        values.append(((1.0 + np.log(tf)) * idf).astype(np.float32))
         indptr[column + 1] = indptr[column] + len(r)
-    del per_term
     by_term = sparse.csc_matrix(
-        (np.concatenate(values), np.concatenate(rows), indptr), shape=(n, len(terms))
+        (np.concatenate(values), np.concatenate(columns), indptr), shape=(n, len(terms))
     )
-    del rows, values
+    del columns, values
     matrix = by_term.tocsr()  # rows now hold their columns (keys) in ascending order
     del by_term
-    matrix.data[matrix.data < 0] = 0.0
-    # Top TOP_TERMS per row, heaviest first, ties by key: a stable sort of -weight within rows.
-    row_of = np.repeat(np.arange(n), np.diff(matrix.indptr))
-    order = np.lexsort((-matrix.data, row_of))
-    rank = np.arange(len(order)) - matrix.indptr[row_of[order]]
-    keep_sorted = (rank < TOP_TERMS) & (matrix.data[order] > 0)
-    keep = np.zeros(len(order), dtype=bool)
-    keep[order[keep_sorted]] = True
-    weights = np.where(keep, matrix.data, 0.0)
-    norms = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=n))
-    norms[norms == 0] = 1.0
-    matrix.data = (weights / norms[row_of]).astype(np.float32)
-    matrix.eliminate_zeros()
+    _keep_top(matrix)
     return LibraryVectors(live, sparse.csr_matrix(matrix, dtype=np.float32), keys)
+
+
+def _keep_top(matrix: sparse.csr_matrix) -> None:
+    """In place: each row keeps its TOP_TERMS heaviest positive weights (ties: the lower
+    column, i.e. the lower key, as `_top` cuts), then is scaled to unit length."""
+    data, indptr = matrix.data, matrix.indptr
+    np.maximum(data, 0.0, out=data)
+    for row in range(matrix.shape[0]):
+        start, end = indptr[row], indptr[row + 1]
+        d = data[start:end]
+        if end - start > TOP_TERMS:
+            cut = np.partition(d, -TOP_TERMS)[-TOP_TERMS]
+            above = d > cut
+            room = TOP_TERMS - int(above.sum())
+            tied = np.flatnonzero(d == cut)
+            keep = above
+            keep[tied[:room]] = True
+            d[~keep] = 0.0
+        norm = float(np.sqrt(np.dot(d, d)))
+        if norm:
+            d /= norm
+    matrix.eliminate_zeros()
 
 
 def stack(vectors: Iterable[Vector]) -> tuple[sparse.csr_matrix, np.ndarray]:

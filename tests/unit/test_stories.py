@@ -236,3 +236,21 @@ def test_story_of_an_article(library: Library) -> None:
     some = next(iter(found))
     assert index.story_of(some) == found[some]
     assert index.story_of("lab/nope.json") is None
+
+
+def test_vectors_from_postings_equal_vectors_from_text(library: Library) -> None:
+    """From scratch reads vectors from the postings, article by article from the text: the
+    same words and weights either way, so the two paths cluster alike."""
+    import numpy as np
+
+    from newsreader.index.stories.vectors import TOP_TERMS, article_vector, library_vectors
+
+    with library.searcher() as searcher:
+        bulk = library_vectors(searcher)
+        for row, docnum in enumerate(bulk.docnums):
+            fields = searcher.stored_fields(int(docnum))
+            vector, words = article_vector(searcher, fields["title"], fields["body"])
+            assert np.array_equal(vector.terms, bulk.vector(row).terms), fields["id"]
+            assert np.allclose(vector.weights, bulk.vector(row).weights, atol=1e-5)
+            assert 0 < len(words) <= TOP_TERMS
+            assert abs(float(np.sum(vector.weights.astype(float) ** 2)) - 1.0) < 1e-4

@@ -357,8 +357,8 @@ def field_postings(reader: Any, fieldname: str) -> Iterator[tuple[bytes, Any, An
     module's layout (the caller then reads term by term)."""
     import numpy as np  # only the readers of whole fields need it
 
-    terms = getattr(reader, "_terms", None)
-    codec = getattr(reader, "_codec", None)
+    terms: Any = getattr(reader, "_terms", None)
+    codec: Any = getattr(reader, "_codec", None)
     if not isinstance(codec, NewsCodec) or not hasattr(terms, "items_from"):
         raise NotImplementedError("segment not in this codec's layout")
     postfile = terms._postfile

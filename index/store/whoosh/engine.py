@@ -148,7 +148,7 @@ def field_postings(
 
 
 def _matcher_postings(reader: Any, fieldname: str) -> list[tuple[bytes, np.ndarray, np.ndarray]]:
-    out = []
+    out: list[tuple[bytes, np.ndarray, np.ndarray]] = []
     if fieldname not in reader.indexed_field_names():
         return out
     for btext in reader.lexicon(fieldname):
