@@ -149,9 +149,9 @@ else:
     queries = json.loads(sys.argv[3]); runs = int(sys.argv[4]); times = []
     for text, spec in queries:
         for _ in range(runs):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             run(text, fuzzy_of(spec))
-            times.append((time.perf_counter() - t) * 1000)
+            times.append(((time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000))
     print(json.dumps(times))
 """
 
@@ -161,13 +161,13 @@ db = notmuch2.Database(sys.argv[1], mode=notmuch2.Database.MODE.READ_ONLY)
 queries = json.loads(sys.argv[2]); runs = int(sys.argv[3]); times = []
 for text in queries:
     for _ in range(runs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         total = db.count_messages(text)
         top = []
         for i, m in enumerate(db.messages(text, sort=notmuch2.Database.SORT.NEWEST_FIRST)):
             if i == 20: break
             top.append((m.messageid, m.header("subject")))
-        times.append((time.perf_counter() - t) * 1000)
+        times.append(((time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000))
 print(json.dumps(times))
 """
 
@@ -197,32 +197,40 @@ def rg_word(q: str) -> str:
 # ---- running ---------------------------------------------------------------------------------
 
 
-def timed_process(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
-    """(wall ms, peak RSS MB) of one process. Started through GNU time, whose %M is the
+def timed_process(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, float]:
+    """(wall ms, CPU ms, peak RSS MB) of one process. Started through GNU time, whose %M is the
     command's own peak: a child forked from this (larger) process would report this process's
     size as its own peak."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
         t = time.perf_counter()
         code = subprocess.call(
-            ["/usr/bin/time", "-q", "-f", "%x %M", "-o", out.name, *cmd],
+            ["/usr/bin/time", "-q", "-f", "%x %M %U %S", "-o", out.name, *cmd],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         wall = (time.perf_counter() - t) * 1000
-        status, peak_kb = out.read().split()[-2:]
+        status, peak_kb, user, system = out.read().split()[-4:]
     if int(status) not in ok:
         raise SystemExit(f"failed ({status}, {code}): {' '.join(cmd)}")
-    return wall, int(peak_kb) / 1024
+    return wall, (float(user) + float(system)) * 1000, int(peak_kb) / 1024
 
 
 def commands(make: Any, runs: int, ok: tuple[int, ...] = (0,)) -> dict[str, float]:
     walls: list[float] = []
+    cpus: list[float] = []
     rss: list[float] = []
     for _ in range(runs):
         for q in all_queries():
-            wall, peak = timed_process(make(q), ok)
+            wall, cpu, peak = timed_process(make(q), ok)
             walls.append(wall)
+            cpus.append(cpu)
             rss.append(peak)
-    return {"cmd_p50": statistics.median(walls), "cmd_p95": pct(walls, 95), "rss": max(rss)}
+    return {
+        "cmd_p50": statistics.median(walls),
+        "cmd_p95": pct(walls, 95),
+        "cmd_cpu_p50": statistics.median(cpus),
+        "cmd_cpu_p95": pct(cpus, 95),
+        "rss": max(rss),
+    }
 
 
 def folder_mb(folder: Path) -> float:
@@ -230,6 +238,9 @@ def folder_mb(folder: Path) -> float:
 
 
 def peer_newsreader(args: argparse.Namespace) -> dict[str, Any]:
+    # In-process is the reader's case: a long-lived process with numpy's engine loaded (a
+    # fresh `search` command answers from store.whoosh.light instead; its column measures that).
+    import newsreader.index.store.whoosh.engine  # noqa: F401
     from newsreader.index.config import load_settings
     from newsreader.index.search.results import search
     from newsreader.index.store.library import Library
@@ -244,13 +255,16 @@ def peer_newsreader(args: argparse.Namespace) -> dict[str, Any]:
     row["index_mb"] = folder_mb(Path(settings.index_dir))
     search(lib, "warmup")
     times: list[float] = []
+    cpus: list[float] = []
     for _ in range(args.runs):
         for q in all_queries():
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             search(lib, q, limit=20)
             times.append((time.perf_counter() - t) * 1000)
+            cpus.append((time.process_time() - c) * 1000)
     lib.close()
     row |= {"q_p50": statistics.median(times), "q_p95": pct(times, 95)}
+    row |= {"q_cpu_p50": statistics.median(cpus), "q_cpu_p95": pct(cpus, 95)}
     exe = shutil.which("newsreader", path=str(Path(sys.executable).parent)) or "newsreader"
     row |= commands(
         lambda q: [exe, "--config", str(args.config), "search", q, "--json", "--limit", "20"],
@@ -275,13 +289,23 @@ def peer_tantivy(args: argparse.Namespace, articles: Path) -> dict[str, Any]:
         [py, "-c", TANTIVY_QUERY, str(folder), "loop", json.dumps(forms), str(args.runs)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    times = json.loads(done.stdout)
-    row |= {"q_p50": statistics.median(times), "q_p95": pct(times, 95)}
+    row |= in_process(json.loads(done.stdout))
     row |= commands(
         lambda q: [py, "-c", TANTIVY_QUERY, str(folder), "one", *map(_json1, tantivy_form(q))],
         args.runs,
     )
     return row
+
+
+def in_process(pairs: list[list[float]]) -> dict[str, float]:
+    walls = [w for w, _ in pairs]
+    cpus = [c for _, c in pairs]
+    return {
+        "q_p50": statistics.median(walls),
+        "q_p95": pct(walls, 95),
+        "q_cpu_p50": statistics.median(cpus),
+        "q_cpu_p95": pct(cpus, 95),
+    }
 
 
 def _json1(value: Any) -> str:
@@ -311,8 +335,7 @@ def peer_notmuch(args: argparse.Namespace, articles: Path) -> dict[str, Any]:
          str(args.runs)],
         capture_output=True, text=True, check=True, env=env,
     )  # fmt: skip
-    times = json.loads(done.stdout)
-    row |= {"q_p50": statistics.median(times), "q_p95": pct(times, 95)}
+    row |= in_process(json.loads(done.stdout))
     os.environ["NOTMUCH_CONFIG"] = str(config)
     row |= commands(
         lambda q: ["notmuch", "search", "--format=json", "--limit=20", notmuch_form(q)],
@@ -371,15 +394,22 @@ def _rg_version() -> str:
 
 def markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| | build | index | query p50 / p95 (in-process) | one `search` command, wall p50 / p95 "
-        "| RSS, one command | load |",
+        "| | build | index | query p50 / p95 in-process: wall (CPU) "
+        "| one `search` command p50 / p95: wall (CPU) | RSS, one command | load |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         build = f"{r['build_s']:.0f} s" if "build_s" in r else "-"
         index = f"{r['index_mb']:,.0f} MB" if "index_mb" in r else "-"
-        query = f"{r['q_p50']:.1f} / {r['q_p95']:.1f} ms" if "q_p50" in r else "-"
-        cmd = f"{r['cmd_p50']:.0f} / {r['cmd_p95']:.0f} ms"
+        query = (
+            f"{r['q_p50']:.1f} / {r['q_p95']:.1f} ms ({r['q_cpu_p50']:.1f} / {r['q_cpu_p95']:.1f})"
+            if "q_p50" in r
+            else "-"
+        )
+        cmd = (
+            f"{r['cmd_p50']:.0f} / {r['cmd_p95']:.0f} ms "
+            f"({r['cmd_cpu_p50']:.0f} / {r['cmd_cpu_p95']:.0f})"
+        )
         lines.append(
             f"| {r['name']} | {build} | {index} | {query} | {cmd} | {r['rss']:.0f} MB "
             f"| {r['load']:.1f} |"
