@@ -108,12 +108,12 @@ def top(
     # engine.top's order: newest first, then the higher docnum; or best score, then docnum.
     if newest_by is not None:
         keyed = {d: dates[d] for d in scores}
-        cut = sorted(keyed.values())[total - limit] if total > limit else None
-        page = [d for d, v in keyed.items() if cut is None or v >= cut]
+        newest = sorted(keyed.values())[total - limit] if total > limit else None
+        page = [d for d, v in keyed.items() if newest is None or v >= newest]
         page.sort(key=lambda d: (-keyed[d], -d))
         return total, [(d, 0.0) for d in page[:limit]]
-    cut = sorted(scores.values())[total - limit] if total > limit else None
-    near = [(d, s) for d, s in scores.items() if cut is None or s >= cut]
+    best = sorted(scores.values())[total - limit] if total > limit else None
+    near = [(d, s) for d, s in scores.items() if best is None or s >= best]
     near.sort(key=lambda r: (-r[1], r[0]))
     return total, near[:limit]
 
