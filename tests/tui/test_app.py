@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -14,6 +16,7 @@ from textual.widgets import Static
 
 from newsreader.index.config import Settings, SourceConfig
 from newsreader.index.search.results import Segment
+from newsreader.index.store.library import Progress, UpdateReport
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.screens.help import HelpScreen
 from newsreader.tui.screens.main import MainScreen
@@ -571,14 +574,32 @@ async def test_first_launch_lists_fill_in_batch_by_batch(
 
     monkeypatch.setattr(indexer, "FIRST_BATCH", 2)
     seen: list[str] = []
+    # The test library indexes in milliseconds: on a loaded machine the indexer thread used to
+    # finish the whole library before the list's loader thread ran, so the batch's reload read
+    # every article. The indexer waits after its first commit until the list has been reloaded
+    # (whatever that reload shows), as a big library's indexer is still busy at that point.
+    reloaded = threading.Event()
 
     def hook(message: object) -> None:
         if isinstance(message, MainScreen.RowsLoaded):
             seen.append(f"rows:{len(message.rows)}")
+            if "IndexBatchCommitted" in seen:
+                reloaded.set()
         elif isinstance(message, (indexer.Indexer.IndexBatchCommitted, indexer.Indexer.IndexDone)):
             seen.append(type(message).__name__)
 
     app = new_app(make_settings(tmp_path))  # no index yet
+    update = app.library.update
+
+    def held_update(*, progress: Callable[[Progress], None], **kwargs: Any) -> UpdateReport:
+        def progress_then_wait(p: Progress) -> None:
+            progress(p)
+            if p.committed:
+                reloaded.wait(timeout=60)  # only a broken reload waits this long
+
+        return update(progress=progress_then_wait, **kwargs)
+
+    monkeypatch.setattr(app.library, "update", held_update)
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await settle(pilot)
         assert app.screen.query_one(LibraryHeader).articles == total
