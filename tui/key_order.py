@@ -78,6 +78,11 @@ class KeyOrder:
         self._lost_timer: Timer | None = None
         self._routed_at = 0.0
 
+    @property
+    def busy(self) -> bool:
+        """Whether a key is on its way to the widgets or held until the one before it is done."""
+        return self._in_flight is not None or bool(self._held)
+
     async def arrived(self, event: Arrival) -> None:
         """A key or paste from the terminal: route it now, or after the one on its way."""
         self._held.append(event)
