@@ -115,7 +115,25 @@ def build_parser() -> argparse.ArgumentParser:
     from newsreader.cli import stories
 
     stories.add_parsers(commands, _positive)
+
+    serve = commands.add_parser("serve", help="serve the reader to a web browser")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default 127.0.0.1: this machine only)",
+    )
+    serve.add_argument("--port", type=_port, default=8000, help="default 8000; 0 picks one")
     return parser
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number 0-65535, got {value}")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -144,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)  # (a server's lines must not wait in a pipe's buffer)
 
 
 def _fail(message: str) -> None:
@@ -181,6 +203,15 @@ def _run(args: argparse.Namespace) -> int:
         from newsreader.tui.app import make_app
 
         make_app(settings).run()
+        return EXIT_OK
+
+    if args.command == "serve":
+        from newsreader.cli.serve import ServeError, serve
+
+        try:
+            serve(settings, args.host, args.port, say=_say, warn=_warn)
+        except ServeError as exc:
+            raise UsageError(str(exc)) from None
         return EXIT_OK
 
     from newsreader.index.store.whoosh.startup import import_whoosh

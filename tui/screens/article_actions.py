@@ -105,7 +105,11 @@ class ArticleActions:
             self.app.call_from_thread(self.notify, f"Copied {url}", markup=False)
         else:
             self.app.call_from_thread(self.notify, f"Opening {url}", markup=False)
-            if not webbrowser.open(url):
+            if self.app.is_web:
+                # In a browser (`newsreader serve`): the user's browser opens it, in a new tab;
+                # webbrowser.open would start a browser on the server.
+                self.app.call_from_thread(self.app.open_url, url)
+            elif not webbrowser.open(url):
                 # Not a failure of the reader (no browser on this machine, or none it can
                 # start from a terminal): say what to do rather than "use_url failed".
                 self.app.call_from_thread(
