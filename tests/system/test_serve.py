@@ -140,6 +140,7 @@ def test_the_page_loads_nothing_from_other_sites(server: str) -> None:
     page = httpx.get(server, timeout=30)
     assert page.status_code == 200
     assert "<title>Tern library</title>" in page.text
+    assert "Opening Tern library…" in page.text  # until the reader's first screen is in
     addresses = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)""", page.text)
     assert addresses and all(a.startswith("/static/") for a in addresses)
     ws = re.search(r'data-session-websocket-url="([^"]+)"', page.text)
@@ -182,6 +183,9 @@ def test_the_reader_in_the_browser_searches_and_highlights(
     screen.wait_for(lambda s: "Sources" in s.text() and "All" in s.text(), "the source list")
     # The first tab on a new library indexes it first (a header says so), then the lists fill.
     screen.wait_for(lambda s: "Cider orchards" in s.text(), "the article list")
+    page.wait_for_selector("body.-drawn", timeout=WAIT * 1000)
+    assert not page.locator(".notice.starting").is_visible()
+    assert page.locator("#terminal").evaluate("e => getComputedStyle(e).opacity") == "1"
     text = screen.text()
     assert "harbour" in text and "valley" in text
     assert "Night ferry to Tern Island" in text and "Cider orchards" in text
