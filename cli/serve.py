@@ -63,6 +63,20 @@ def is_loopback(host: str) -> bool:
     )
 
 
+def host_allowed(requested: str, served: str) -> bool:
+    """For a server on a loopback address: whether to answer a request whose Host header names
+    `requested`. Only loopback addresses, `localhost` and the name the server was started with:
+    a name is never resolved here, since resolving to 127.0.0.1 is exactly what an attacker's
+    name does in a DNS rebinding attack."""
+    name = requested.strip("[]").lower()
+    if name in LOOPBACK_NAMES or name == served.strip("[]").lower():
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def exposure_warning(host: str, port: int) -> str:
     """What a server that other machines can reach means for the library."""
     return (
@@ -125,7 +139,7 @@ def make_server(settings: Settings, host: str, port: int) -> Any:
         handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
     ) -> web.StreamResponse:
         requested = urlsplit(f"//{request.host}").hostname or ""
-        if loopback and not is_loopback(requested):
+        if loopback and not host_allowed(requested, host):
             raise web.HTTPForbidden(
                 text=f"This reader answers on {_url_host(host)}:{port} and localhost only.\n"
             )

@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -161,10 +162,14 @@ def test_another_site_cannot_open_a_reader(server: str) -> None:
         f"{server}ws", headers={**upgrade, "Origin": "https://news.example"}, timeout=30
     )
     assert foreign.status_code == 403
-    # DNS rebinding: another site's name, resolving to 127.0.0.1, in the Host header.
-    rebound = httpx.get(server, headers={"Host": f"attacker.example:{urlsplit(server).port}"},
-                        timeout=30)
-    assert rebound.status_code == 403
+    # DNS rebinding: another site's name, resolving to 127.0.0.1, in the Host header. This
+    # machine's own name is such a name on many machines (/etc/hosts): it is not resolved either.
+    port = urlsplit(server).port
+    for name in ("attacker.example", socket.gethostname()):
+        rebound = httpx.get(server, headers={"Host": f"{name}:{port}"}, timeout=30)
+        assert rebound.status_code == 403, name
+    for name in ("localhost", "127.0.0.1", "127.0.0.2"):
+        assert httpx.get(server, headers={"Host": f"{name}:{port}"}, timeout=30).status_code == 200
 
 
 # --- in the browser --------------------------------------------------------------------------
