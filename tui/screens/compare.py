@@ -410,6 +410,12 @@ class CompareScreen(Screen[None]):
         # show their text first and their marks when the worker is done.
         self.set_timer(PLAIN_AFTER, self._show_plain)
 
+    def on_unmount(self) -> None:
+        # Textual's signal keeps a subscriber until it next publishes (a theme change), and the
+        # callback it stores refers to this screen: without this, every compare screen closed
+        # stayed in memory with both articles and their marked-up text (issue 19).
+        self.app.theme_changed_signal.unsubscribe(self)
+
     def _show_plain(self) -> None:
         if self.computed is None:
             self._render_all()
