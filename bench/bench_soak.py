@@ -19,12 +19,14 @@ rounds the open article's related list (`r`) is shown and one of them opened; ev
   (each step waits for the app's workers, no fixed sleeps). At round 1, 10 and every `--every`
   rounds it prints the process's resident memory and the number of live objects of the app's
   own classes and of Textual's (widgets, workers, messages, timers, strips), the Whoosh
-  searchers left open, and the entries of the caches the app keeps.
+  searchers left open (with one per segment of a searcher over several), and the entries of
+  the caches the app keeps; at the end, which `lru_cache`s filled since round 10.
 - `pty`: the installed `newsreader` command in a pseudo-terminal (the true process, drawing to
   a real terminal), keys written as a terminal sends them; a step ends when the screen has been
   quiet for `--quiet` seconds. Prints the process's RSS (no object counts: another process).
-- `library`: the CLI side, `index.search.search()` on one `Library`, `--rounds` times (use
-  10000), the same queries, printing RSS, open searchers and the Library's cached entries.
+- `library`: the CLI side, `newsreader.index.search.search()` on one `Library`, `--rounds`
+  times (use 10000), the same queries, printing RSS, open searchers (a searcher of several
+  segments counts one per segment too), the Library's cached entries and idle searchers.
 
 The machine is shared: the load average is printed with each line.
 """
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import functools
 import gc
 import os
 import random
@@ -47,7 +50,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 SOURCE = "corpus"
@@ -112,8 +114,8 @@ def checkpoints(rounds: int, every: int) -> set[int]:
 
 def prepare(args: argparse.Namespace) -> Any:
     """Settings for LIBRARY with its index up to date (made first when asked)."""
-    from index.config import SourceConfig, settings_for
-    from index.store import Library
+    from newsreader.index.config import SourceConfig, settings_for
+    from newsreader.index.store import Library
 
     library: Path = args.library
     if args.make_from is not None and not (library.exists() and any(library.iterdir())):
@@ -179,7 +181,7 @@ def cache_sizes(app: Any) -> dict[str, int]:
     library = app.library
     sizes = {"lib.cache": len(library._cache), "lib.idle": len(library._idle)}
     try:
-        from tui.widgets.article_list import ArticleList
+        from newsreader.tui.widgets.article_list import ArticleList
 
         rows = app.screen_stack[0 if len(app.screen_stack) == 1 else 1].query_one(
             ArticleList
@@ -190,25 +192,45 @@ def cache_sizes(app: Any) -> dict[str, int]:
     return sizes
 
 
+def lru_entries() -> collections.Counter[str]:
+    """Entries of every `functools.lru_cache` in the loaded modules (Rich's, Textual's, the
+    project's): bounded caches that fill as new text is drawn, so RSS rises until they are
+    full. Shown in the summary to tell them from a leak."""
+    found: collections.Counter[str] = collections.Counter()
+    for name, module in list(sys.modules.items()):
+        for attr, value in list(vars(module).items()):
+            candidates = [(attr, value)]
+            if isinstance(value, type) and value.__module__ == name:
+                candidates += [(f"{attr}.{k}", v) for k, v in vars(value).items()]
+            for label, fn in candidates:
+                fn = getattr(fn, "__func__", fn)  # a classmethod's function
+                if isinstance(fn, functools._lru_cache_wrapper):
+                    found[f"{name}.{label}"] = fn.cache_info().currsize
+    return found
+
+
 class Report:
     """Prints one line per checkpoint and, at the end, RSS against the round-100 figure."""
 
-    def __init__(self, kinds: bool) -> None:
+    def __init__(self, kinds: bool, extra: str = "") -> None:
         self.started = time.perf_counter()
         self.rss: dict[int, float] = {}
         self.first_own: collections.Counter[str] | None = None
         self.last_own: collections.Counter[str] | None = None
+        self.first_lru: collections.Counter[str] | None = None
         self.kinds = kinds
         head = f"{'round':>6} {'s':>6} {'load':>5} {'RSS MB':>7} {'peak':>6}"
         if kinds:
             head += (f" {'widgets':>7} {'detach':>6} {'workers':>7} {'msgs':>5} {'timers':>6}"
                      f" {'strips':>6} {'search':>6} {'own':>6}  caches")
-        print(head, flush=True)
+        print(head + extra, flush=True)
 
     def line(self, n: int, now: float, peak: float, kinds: dict[str, int] | None = None,
-             own: collections.Counter[str] | None = None, caches: dict[str, int] | None = None
-             ) -> None:
+             own: collections.Counter[str] | None = None, caches: dict[str, int] | None = None,
+             extra: str = "") -> None:
         self.rss[n] = now
+        if self.first_lru is None and n >= 10:
+            self.first_lru = lru_entries()
         text = (f"{n:>6} {time.perf_counter() - self.started:>6.0f} {load():>5.2f} {now:>7.1f}"
                 f" {peak:>6.1f}")
         if kinds is not None and own is not None:
@@ -219,7 +241,7 @@ class Report:
                      f" {kinds['messages']:>5} {kinds['timers']:>6} {kinds['strips']:>6}"
                      f" {kinds['searchers']:>6} {sum(own.values()):>6}  ")
             text += " ".join(f"{k}={v}" for k, v in (caches or {}).items())
-        print(text, flush=True)
+        print(text + extra, flush=True)
 
     def summary(self, peak: float) -> None:
         base = self.rss.get(100) or self.rss.get(10)
@@ -228,6 +250,10 @@ class Report:
             print(f"RSS after round {last_round}: {self.rss[last_round]:.1f} MB, "
                   f"{self.rss[last_round] / base:.2f}x the RSS after round "
                   f"{100 if 100 in self.rss else 10} ({base:.1f} MB); peak {peak:.1f} MB")
+        if self.first_lru is not None:
+            grew = lru_entries() - self.first_lru
+            print("lru_cache entries added since round 10 (bounded caches filling):",
+                  ", ".join(f"{k} +{v}" for k, v in grew.most_common(10)) or "none")
         if self.first_own is not None and self.last_own is not None:
             grew = self.last_own - self.first_own
             print("app objects that grew since round 10:",
@@ -265,8 +291,8 @@ class Tracer:
 
 
 def run_pilot(settings: Any, args: argparse.Namespace) -> None:
-    from index.store import Library
-    from tui.app import make_app
+    from newsreader.index.store import Library
+    from newsreader.tui.app import make_app
 
     app = make_app(settings)
     packages = tuple({type(app).__module__.split(".")[0], Library.__module__.split(".")[0]})
@@ -396,14 +422,13 @@ class _suppress:
 def run_library(settings: Any, args: argparse.Namespace) -> None:
     from whoosh.searching import Searcher
 
-    from index.search import search
-    from index.store import Library
+    from newsreader.index.search import search
+    from newsreader.index.store import Library
 
     library = Library(settings)
-    report = Report(kinds=False)
+    report = Report(kinds=False, extra=f" {'search':>6} {'cache':>5} {'idle':>4}")
     marks = checkpoints(args.rounds, args.every)
     stream = queries()
-    print("(columns after peak: open searchers, the Library's cached entries, idle searchers)")
     for n in range(1, args.rounds + 1):
         search(library, next(stream), limit=args.limit)
         if n in marks:
@@ -411,9 +436,8 @@ def run_library(settings: Any, args: argparse.Namespace) -> None:
             open_searchers = sum(
                 1 for o in gc.get_objects() if isinstance(o, Searcher) and not o.is_closed
             )
-            report.line(n, *rss_mb())
-            print(f"{'':>33} {open_searchers:>3} {len(library._cache):>3} "
-                  f"{len(library._idle):>3}", flush=True)
+            report.line(n, *rss_mb(), extra=f" {open_searchers:>6} {len(library._cache):>5}"
+                                            f" {len(library._idle):>4}")
     report.summary(rss_mb()[1])
     library.close()
 

@@ -17,7 +17,7 @@ class Footer(TextualFooter):
     files each key among the footer's watchers, and Textual only drops closed watchers when
     `compact` changes (never, here; Textual issue #6666, open in 8.2.8). Without that, every
     rebuild kept ~10 dead keys and their styles and caches: 5-6 MB per 30 searches measured on
-    the BBC library (2025-06), most of the reader's growth in issue 19."""
+    the BBC library (2026-12), most of the reader's growth in issue 19."""
 
     _rebuild_queued = False
     _shown: tuple[object, ...] | None = None

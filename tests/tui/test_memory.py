@@ -6,24 +6,25 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.message import Message
+from textual.pilot import Pilot
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker
-from tui_support import indexed_settings, new_app
 from whoosh.searching import Searcher
 
-from index.config import SourceConfig, settings_for
-from index.search import search
-from index.store import Library
-from tui.app import NewsreaderApp
-from tui.screens.compare import CompareScreen
-from tui.screens.main import MainScreen
-from tui.screens.related import RelatedScreen
-from tui.widgets.footer import Footer
+from newsreader.index.config import Settings, SourceConfig, settings_for
+from newsreader.index.search import search
+from newsreader.index.store import Library
+from newsreader.tui.app import NewsreaderApp
+from newsreader.tui.screens.compare import CompareScreen
+from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.screens.related import RelatedScreen
+from newsreader.tui.widgets.footer import Footer
 
 SIZE = (100, 30)
 """The wide layout (three panes) at its smallest: drawing is most of a round's time."""
@@ -48,9 +49,9 @@ def _no_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEWSREADER_CONFIG", raising=False)
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    """One step's workers done and its messages handled (one pass of tui_support's settle:
-    here no worker's result starts another)."""
+async def settle(pilot: Pilot[None]) -> None:
+    """One step's workers done and its messages handled (one pass of the `settle` fixture's
+    loop: here no worker's result starts another, and drawing is most of a round's time)."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -97,6 +98,8 @@ def grown(before: Counter[str], after: Counter[str]) -> dict[str, tuple[int, int
 
 async def test_hundreds_of_searches_and_opens_hold_no_more_than_the_first_few(
     tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
 ) -> None:
     app = new_app(indexed_settings(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
@@ -131,7 +134,11 @@ async def test_hundreds_of_searches_and_opens_hold_no_more_than_the_first_few(
     assert not grown(before, after), grown(before, after)
 
 
-async def test_the_footer_frees_the_keys_it_replaces(tmp_path: Path) -> None:
+async def test_the_footer_frees_the_keys_it_replaces(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+) -> None:
     """Each focus change rebuilds the footer's keys; the replaced keys must not stay
     reachable from the footer (Textual keeps data-bound widgets among its watchers)."""
     app = new_app(indexed_settings(tmp_path))
