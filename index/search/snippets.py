@@ -316,9 +316,14 @@ def matched_tokens(
         analyzer = searcher.schema[fieldname].analyzer
         return {d: [t for t in tokenize(texts[d], analyzer) if t[3] in words] for d in docs}
     out: dict[int, list[Token]] = {d: [] for d in docs}
+    # The reader's postings, not the searcher's: positions need no score, and Searcher.postings
+    # first builds a BM25 scorer, whose idf is log(N / (df + 1)) for the word whether the index
+    # holds it or not: log(0), "math domain error", on an index of no documents (an empty
+    # library, or the empty index a reader falls back to), and every search failed there.
+    reader = searcher.reader()
     for word in words:
         try:
-            m = searcher.postings(fieldname, word)
+            m = reader.postings(fieldname, word)
         except TermNotFound:
             continue
         for d in docs:

@@ -419,6 +419,12 @@ class Library:
         newest = max(tocs, key=lambda n: int(n[len(INDEX_NAME) + 2 : -4]))
         try:
             st = os.stat(self.index_dir / newest)
+        except FileNotFoundError:
+            # A commit landed between the listing and this stat: it wrote a newer TOC, then
+            # deleted this one. The index is there; only its generation is unknown here, so a
+            # key no idle searcher has, and a new searcher opens on the newest generation.
+            # (None here searched the empty index: 0 articles, and a failed search.)
+            return (newest, object())
         except OSError:
             return None
         return (newest, st.st_ino, st.st_size, st.st_mtime_ns)

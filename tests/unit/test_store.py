@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 
 import newsreader.index.parsing.articles as articles
+import newsreader.index.store.library as store_library
 from newsreader.index.config import SourceConfig, settings_for
 from newsreader.index.model import Article
+from newsreader.index.search.results import search
 from newsreader.index.store import ingest
 from newsreader.index.store.library import (
     ArticleRow,
@@ -234,6 +236,48 @@ def test_readers_see_the_old_index_until_a_rebuild_commits(
     library.update(rebuild=True, progress=lambda p: seen.append(other.count()))
     assert seen == [3, 3, 3]
     assert other.count() == 3
+
+
+def test_a_commit_between_a_readers_listing_and_its_stat_is_read_not_an_empty_index(
+    library: Library, parser: FakeParser, lib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A reader names the generation it reads by listing the index folder, then stat-ing the
+    # newest TOC. Another process's commit landing between the two writes a newer TOC and
+    # deletes that one. The reader took that for "no index" and searched an empty one: a count
+    # of 0, and every search failed with "cannot read the index (ValueError: math domain
+    # error)" (test_crash's reader during an index run, once under load). The commit is made
+    # to land exactly there.
+    library.update()
+    other = Library(library.settings, workers=0)
+    real = store_library._listdir
+    armed: list[bool] = []
+
+    def listing(folder: Path) -> list[str]:
+        names = real(folder)
+        if armed and folder == library.index_dir:
+            armed.clear()
+            other.update()  # commits the next generation, deleting the TOC in `names`
+        return names
+
+    monkeypatch.setattr(store_library, "_listdir", listing)
+    write(lib_dir / "d.txt", "Delta title\nDelta body about harbours.\n")
+    armed.append(True)
+    assert library.count() == 4
+    assert not armed  # the commit did land between the listing and the stat
+    write(lib_dir / "e.txt", "Epsilon title\nEpsilon body about lighthouses.\n")
+    armed.append(True)
+    found = search(library, "lighthouses")
+    assert not armed
+    assert [h.id for h in found.hits] == ["news/e.txt"]
+    assert library.count() == 5
+
+
+def test_searching_before_any_index_finds_nothing(library: Library) -> None:
+    # The empty index stands in (0 documents): searching it failed on log(0) while reading
+    # snippet positions, and said the index was damaged.
+    for query in ("harbour", '"harbour closed"', "harb*", "harbour NOT storm", "title:x"):
+        found = search(library, query)
+        assert (found.total, found.hits) == (0, []), query
 
 
 def test_progress_reports_each_parsed_file(library: Library, parser: FakeParser) -> None:
