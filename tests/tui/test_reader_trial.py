@@ -538,6 +538,24 @@ async def test_a_marks_every_article_of_the_source_read_after_asking(
         assert not any(line.startswith(" •") for line in list_lines(app) if line.strip())
 
 
+async def test_the_mark_all_question_is_drawn_on_the_screen(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    # The dialog's box had an auto width around a text of width 1fr: an empty 6x4 box was all
+    # a user saw (found trying the reader in tmux), while the widget still held the question.
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        text = app.screen.query_one("#confirm-text")
+        question = str(text.content)  # type: ignore[attr-defined]
+        assert question.startswith("Mark ")
+        lines = [strip.text for strip in text.render_lines(text.size.region)]
+        assert text.size.width >= len(question.splitlines()[0])
+        assert any("Mark " in line for line in lines) and any("y yes" in line for line in lines)
+
+
 async def test_a_in_a_search_marks_the_hits_read(
     reader: Callable[..., NewsreaderApp], settle: Settle
 ) -> None:

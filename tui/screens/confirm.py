@@ -21,6 +21,10 @@ class ConfirmScreen(ModalScreen[bool]):
         width: auto; max-width: 80%; height: auto;
         border: round $accent; background: $surface; padding: 1 2;
     }
+    /* A text of the default width (1fr) in a box of width auto is 0 wide: the box showed
+       empty. As wide as the question, wrapped within the box's 80% (60vw leaves the border
+       and padding room down to 30 columns). */
+    ConfirmScreen #confirm-text { width: auto; max-width: 60vw; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
