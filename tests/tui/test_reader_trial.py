@@ -355,6 +355,26 @@ async def test_narrow_footer_shows_every_key_at_90_columns(
             assert key in shown, shown
 
 
+async def test_narrow_footer_fits_after_a_resize_from_wide(
+    reader: Callable[..., NewsreaderApp], settle: Settle
+) -> None:
+    # Found trying the reader in tmux: narrowed from 160 to 90 columns, the footer kept
+    # "^p Commands" and cut "? Help" off until the focus next moved.
+    from textual.widgets._footer import FooterKey
+
+    app = reader()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.resize_terminal(90, 30)
+        await settle(pilot)
+        keys = list(app.screen.query(FooterKey))
+        shown = {key.key_display for key in keys if key.region.right <= 90 and key.region.width}
+        for key in ("/", "c", "q", "?"):
+            assert key in shown, shown
+        # The palette's key is docked right, over the last keys.
+        assert not any(key.action == "command_palette" for key in keys)
+
+
 # -- 10. first launch: the list says it is filling ----------------------------------------------
 
 

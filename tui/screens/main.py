@@ -203,6 +203,9 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
         footer = self.query_one(Footer)
         footer.compact = narrow
         footer.show_command_palette = not narrow
+        # Neither is a recomposing reactive: without this the footer kept "^p Commands" over
+        # its last keys after a resize from wide to narrow, until the bindings next changed.
+        footer.refresh(recompose=True)
         if narrow and isinstance(self.focused, SourceList):
             self.add_class("-choosing")  # the sources take the list's place
         if not narrow:
