@@ -46,11 +46,15 @@ def changes(
     """(article rows to remove, index document numbers to add) for the files `keys` (None:
     every file), comparing the fingerprints the stories file and the index have."""
     reader = searcher.reader()
-    col_key = reader.column_reader("file_key")
-    col_fp = reader.column_reader("fingerprint")
     index_files: dict[str, tuple[str, list[int]]] = {}
-    if keys is None:
-        docnums: Iterable[int] = reader.all_doc_ids()
+    empty = reader.doc_count_all() == 0
+    # An index without documents has no columns: Whoosh's EmptyReader raises on reading one.
+    col_key: Any = {} if empty else reader.column_reader("file_key")
+    col_fp: Any = {} if empty else reader.column_reader("fingerprint")
+    if empty:
+        docnums: Iterable[int] = ()
+    elif keys is None:
+        docnums = reader.all_doc_ids()
     else:
         docnums = [
             d for key in sorted(keys) for d in searcher.document_numbers(file_key=path_text(key))

@@ -254,3 +254,17 @@ def test_vectors_from_postings_equal_vectors_from_text(library: Library) -> None
             assert np.allclose(vector.weights, bulk.vector(row).weights, atol=1e-5)
             assert 0 < len(words) <= TOP_TERMS
             assert abs(float(np.sum(vector.weights.astype(float) ** 2)) - 1.0) < 1e-4
+
+
+def test_an_empty_library_updates_again_and_again(tmp_path: Path) -> None:
+    # An empty index's reader has no columns: the second update once died reading them.
+    (tmp_path / "lab").mkdir()
+    library = make_library(tmp_path)
+    for _ in range(3):
+        report = library.update()
+        assert report.stories is not None
+        assert (report.stories.added, report.stories.removed) == (0, 0)
+    assert partition(library) == {}
+    write_library(tmp_path / "lab", keep={0, 1})
+    report = library.update()
+    assert report.stories is not None and report.stories.added == 2
