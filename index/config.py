@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 from platformdirs import user_config_path, user_data_path, user_state_path
+
+from newsreader.index.config_yaml import MAPPING, SCALAR, SEQUENCE, Node, YamlError, compose
 
 APP_NAME = "newsreader"
 MAX_CONFIG_BYTES = 1024 * 1024
-# Anchors/aliases are legitimate YAML, but a handful is all a config needs; more is an alias bomb.
-MAX_ALIASES = 64
 
 
 class ConfigError(Exception):
@@ -203,30 +202,11 @@ def load_config_file(path: Path) -> Settings:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{shown}: not UTF-8 (byte {exc.start})") from None
-    root = _compose(text, shown)
-    return _Validator(path, shown).settings(root)
-
-
-def _compose(text: str, shown: str) -> yaml.Node | None:
-    """The YAML node tree (safe loader only), keeping line numbers for error messages."""
     try:
-        aliases = 0
-        # Count aliases while parsing, before any node is built: a bomb never gets to be built.
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                aliases += 1
-                if aliases > MAX_ALIASES:
-                    line = event.start_mark.line + 1 if event.start_mark else 0
-                    raise ConfigError(f"{shown}:{line}: too many YAML aliases")
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{shown}:{mark.line + 1}" if mark else shown
-        problem = exc.problem or exc.context or "invalid YAML"
-        col = f" (column {mark.column + 1})" if mark else ""
-        raise ConfigError(f"{where}: YAML syntax error: {problem}{col}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{shown}: YAML error: {exc}") from None
+        root = compose(text, shown)  # from the cache when this text was read before
+    except YamlError as exc:
+        raise ConfigError(str(exc)) from None
+    return _Validator(path, shown).settings(root)
 
 
 class _Validator:
@@ -244,16 +224,16 @@ class _Validator:
         self.path = path
         self.shown = shown
 
-    def error(self, node: yaml.Node | None, key: str, message: str) -> ConfigError:
-        line = f":{node.start_mark.line + 1}" if node is not None else ""
+    def error(self, node: Node | None, key: str, message: str) -> ConfigError:
+        line = f":{node.line}" if node is not None else ""
         return ConfigError(f"{self.shown}{line}: {key}: {message}")
 
-    def mapping(self, node: yaml.Node, key: str, allowed: tuple[str, ...]) -> dict[str, yaml.Node]:
-        if not isinstance(node, yaml.MappingNode):
+    def mapping(self, node: Node, key: str, allowed: tuple[str, ...]) -> dict[str, Node]:
+        if node.kind != MAPPING:
             raise self.error(node, key, f"expected a mapping, found {_kind(node)}")
-        items: dict[str, yaml.Node] = {}
+        items: dict[str, Node] = {}
         for knode, vnode in node.value:
-            name = knode.value if isinstance(knode, yaml.ScalarNode) else None
+            name = knode.value if knode.kind == SCALAR else None
             where = f"{key}.{name}" if key else str(name)
             if name not in allowed:
                 choices = ", ".join(allowed)
@@ -263,18 +243,18 @@ class _Validator:
             items[name] = vnode
         return items
 
-    def string(self, node: yaml.Node, key: str, *, empty: bool = False) -> str:
-        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+    def string(self, node: Node, key: str, *, empty: bool = False) -> str:
+        if node.kind != SCALAR or node.tag != "tag:yaml.org,2002:str":
             raise self.error(node, key, f"expected a string, found {_kind(node)}")
         value = str(node.value)
         if not empty and not value.strip():
             raise self.error(node, key, "must not be empty")
         return value
 
-    def folder(self, node: yaml.Node, key: str) -> Path:
+    def folder(self, node: Node, key: str) -> Path:
         return (self.base / Path(self.string(node, key)).expanduser()).resolve()
 
-    def settings(self, root: yaml.Node | None) -> Settings:
+    def settings(self, root: Node | None) -> Settings:
         if root is None:
             raise self.error(None, "sources", "the config file is empty")
         top = self.mapping(root, "", self.TOP_KEYS)
@@ -318,20 +298,20 @@ class _Validator:
             **extra,  # type: ignore[arg-type]  # validated field by field above
         )
 
-    def boolean(self, node: yaml.Node, key: str) -> bool:
-        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:bool":
+    def boolean(self, node: Node, key: str) -> bool:
+        if node.kind != SCALAR or node.tag != "tag:yaml.org,2002:bool":
             raise self.error(node, key, f"expected true or false, found {_kind(node)}")
-        return bool(yaml.safe_load(node.value))
+        return bool(node.value)  # read as PyYAML reads it (yes/no/on/off too)
 
-    def feed_url(self, node: yaml.Node, key: str) -> str:
+    def feed_url(self, node: Node, key: str) -> str:
         url = self.string(node, key).strip()
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             raise self.error(node, key, f"expected an http:// or https:// URL, found {url!r}")
         return url
 
-    def sources(self, node: yaml.Node, feeds_dir: Path) -> list[SourceConfig]:
-        if not isinstance(node, yaml.SequenceNode):
+    def sources(self, node: Node, feeds_dir: Path) -> list[SourceConfig]:
+        if node.kind != SEQUENCE:
             raise self.error(node, "sources", f"expected a list, found {_kind(node)}")
         result: list[SourceConfig] = []
         seen: set[str] = set()
@@ -388,7 +368,7 @@ class _Validator:
         return result
 
     def feed_source(
-        self, name: str, kind: str, fields: dict[str, yaml.Node], key: str, feeds_dir: Path
+        self, name: str, kind: str, fields: dict[str, Node], key: str, feeds_dir: Path
     ) -> SourceConfig:
         for only in ("glob", "format"):
             if only in fields:
@@ -416,8 +396,8 @@ class _Validator:
             raise self.error(fields["opml"], f"{key}.opml", f"not a file: {opml}")
         return feed_source(name, feeds_dir, opml=opml, outlet=outlet, full_text=full_text)
 
-    def keys(self, node: yaml.Node, where: dict[str, str]) -> dict[str, str]:
-        if not isinstance(node, yaml.MappingNode):
+    def keys(self, node: Node, where: dict[str, str]) -> dict[str, str]:
+        if node.kind != MAPPING:
             raise self.error(node, "keys", f"expected a mapping, found {_kind(node)}")
         keys: dict[str, str] = {}
         for knode, vnode in node.value:
@@ -428,15 +408,15 @@ class _Validator:
             where[f"keys.{binding}"] = self.at(knode)
         return keys
 
-    def at(self, node: yaml.Node) -> str:
+    def at(self, node: Node) -> str:
         """`<file>:<line>` of a node, for checks made later (see `Settings.where`)."""
-        return f"{self.shown}:{node.start_mark.line + 1}"
+        return f"{self.shown}:{node.line}"
 
 
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
+def _kind(node: Node) -> str:
+    if node.kind == MAPPING:
         return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
+    if node.kind == SEQUENCE:
         return "a list"
     tag = node.tag.rsplit(":", 1)[-1]
     names = {"str": "a string", "int": "a number", "float": "a number", "bool": "true/false"}

@@ -240,7 +240,8 @@ def test_a_search_command_loads_only_what_it_uses(
 ) -> None:
     # `search --json` in a fresh process (as a shell runs it): no UI framework, no numpy (the
     # query runs in store.whoosh.light), no parsers, no urllib or word-forms module under
-    # Whoosh; and the same answer as this process, which has numpy's engine loaded.
+    # Whoosh, no PyYAML (the config's tree is in the cache since `index` read it); and the same
+    # answer as this process, which has numpy's engine loaded.
     import subprocess
     import sys
 
@@ -256,7 +257,8 @@ def test_a_search_command_loads_only_what_it_uses(
             "with redirect_stdout(out):\n"
             f"    code = main(['--config', {str(config)!r}, 'search', {query!r}, '--json'])\n"
             "heavy = ('textual', 'rich', 'numpy', 'urllib.request', 'whoosh.lang.morph_en',\n"
-            "         'newsreader.index.parsing', 'multiprocessing', 'newsreader.tui.app')\n"
+            "         'newsreader.index.parsing', 'multiprocessing', 'newsreader.tui.app',\n"
+            "         'yaml')\n"
             "loaded = sorted(h for h in heavy if h in sys.modules)\n"
             "print(json.dumps({'code': code, 'loaded': loaded, 'out': out.getvalue()}))\n"
         )
