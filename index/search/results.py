@@ -122,6 +122,8 @@ class Results:
 
 @dataclass(frozen=True, slots=True)
 class RelatedHit:
+    """One article of `related`: what the CLI prints and the reader lists."""
+
     id: str
     title: str
     outlet: str

@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -114,6 +113,8 @@ class UpdateReport:
 
 @dataclass(frozen=True, slots=True)
 class SourceCount:
+    """A source and how many articles of it the index holds."""
+
     name: str
     path: Path
     count: int
@@ -270,7 +271,10 @@ class Library:
     ) -> SyncReport | None:
         """Stories follow the index at index time (under the write lock), so that neither the
         reader nor `newsreader stories` ever computes them."""
-        # Imported here: index.stories reads the index through this package (a cycle at import).
+        # Imported here: index.stories reads the index through this package (a cycle at import);
+        # sqlite3 (11 M instructions to import) is not for a search command to pay.
+        import sqlite3
+
         from newsreader.index.stories.store import StoryIndex
 
         stories = StoryIndex(self.index_dir)

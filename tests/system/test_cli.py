@@ -240,8 +240,9 @@ def test_a_search_command_loads_only_what_it_uses(
 ) -> None:
     # `search --json` in a fresh process (as a shell runs it): no UI framework, no numpy (the
     # query runs in store.whoosh.light), no parsers, no urllib or word-forms module under
-    # Whoosh, no PyYAML (the config's tree is in the cache since `index` read it); and the same
-    # answer as this process, which has numpy's engine loaded.
+    # Whoosh, no PyYAML (the config's tree is in the cache since `index` read it), no inspect
+    # (cli/__init__.py: a dataclass without a docstring would load it); and the same answer
+    # as this process, which has numpy's engine loaded.
     import subprocess
     import sys
 
@@ -258,7 +259,7 @@ def test_a_search_command_loads_only_what_it_uses(
             f"    code = main(['--config', {str(config)!r}, 'search', {query!r}, '--json'])\n"
             "heavy = ('textual', 'rich', 'numpy', 'urllib.request', 'whoosh.lang.morph_en',\n"
             "         'newsreader.index.parsing', 'multiprocessing', 'newsreader.tui.app',\n"
-            "         'yaml')\n"
+            "         'yaml', 'inspect')\n"
             "loaded = sorted(h for h in heavy if h in sys.modules)\n"
             "print(json.dumps({'code': code, 'loaded': loaded, 'out': out.getvalue()}))\n"
         )
