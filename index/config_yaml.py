@@ -19,7 +19,7 @@ import json
 import os
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import yaml
@@ -37,8 +37,12 @@ class Node:
     list of nodes, a scalar's its text (a boolean's: True or False, as PyYAML reads it)."""
 
     __slots__ = ("kind", "line", "tag", "value")
+    kind: str
+    tag: str
+    value: Any  # (one of four shapes, told apart by `kind`)
+    line: int
 
-    def __init__(self, kind: str, tag: str, value: object, line: int) -> None:
+    def __init__(self, kind: str, tag: str, value: Any, line: int) -> None:
         self.kind = kind
         self.tag = tag
         self.value = value
@@ -103,18 +107,18 @@ def _to_plain(node: Node | None) -> object:
     if node is None:
         return None
     if node.kind == MAPPING:
-        value: object = [[_to_plain(k), _to_plain(v)] for k, v in node.value]  # type: ignore[attr-defined]
+        value: object = [[_to_plain(k), _to_plain(v)] for k, v in node.value]
     elif node.kind == SEQUENCE:
-        value = [_to_plain(n) for n in node.value]  # type: ignore[attr-defined]
+        value = [_to_plain(n) for n in node.value]
     else:
         value = node.value
     return [node.kind, node.tag, value, node.line]
 
 
-def _from_plain(plain: object) -> Node | None:
+def _from_plain(plain: Any) -> Node | None:
     if plain is None:
         return None
-    kind, tag, value, line = plain  # type: ignore[misc]
+    kind, tag, value, line = plain
     if kind == MAPPING:
         value = [(_from_plain(k), _from_plain(v)) for k, v in value]
     elif kind == SEQUENCE:
@@ -160,6 +164,6 @@ def _plain_node(node: yaml.Node, loader: yaml.SafeLoader) -> Node:
     if isinstance(node, yaml.SequenceNode):
         return Node(SEQUENCE, node.tag, [_plain_node(n, loader) for n in node.value], line)
     value: object = node.value
-    if node.tag == _BOOL:
+    if node.tag == _BOOL and isinstance(node, yaml.ScalarNode):
         value = loader.construct_yaml_bool(node)  # yes/no/on/off as PyYAML reads them
     return Node(SCALAR, node.tag, value, line)
