@@ -2,20 +2,29 @@
 
 All feeds of a run share one asyncio loop and one HTTP client: connections are bounded overall
 and per host (`Limits`), and a slow or broken feed only ever costs its own report. Parsing runs
-in threads so that downloads go on meanwhile. Nothing here raises for a feed's trouble: it ends
-up in that feed's `error`, and the feed's articles stay as they are.
+in threads so that downloads go on meanwhile, and with many feeds in worker processes (Python
+runs one thread at a time: feedparser was 40% of a fetch's CPU, bench/bench_feeds.py). Nothing
+here raises for a feed's trouble: it ends up in that feed's `error`, and the feed's articles
+stay as they are.
+
+Size: one run, from the HTTP reply to the entry files, in one place; the parser processes
+(`_parser_pool`, `_Run._parse`) are the part to move out next.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import hashlib
 import json
+import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +32,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from newsreader.index.children import die_with_parent
 from newsreader.index.feeds.fulltext import read_page as _read_page
 from newsreader.index.feeds.fulltext import wants_page
 from newsreader.index.feeds.http import Http, Limits, Reply
@@ -43,6 +53,11 @@ FEED_ACCEPT = (
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 PAGES_IN_FLIGHT = 8
 STATE_SAVE_EVERY = 1.0
+PARSE_POOL_MIN_FEEDS = 16
+"""From this many feeds in a run on, feeds are parsed in worker processes (spawned when the
+first feed body arrives: a run where every feed answers 304 starts none). Below, starting a
+worker (importing feedparser) costs more than it saves."""
+PARSE_WORKERS_MAX = 4
 
 
 def fetch_feeds(
@@ -90,6 +105,9 @@ class _Run:
         self.page_slots = asyncio.Semaphore(PAGES_IN_FLIGHT)
         self.saved: dict[str, float] = {}
         self.unsaved: set[str] = set()
+        self.parsers: ProcessPoolExecutor | None = None
+        self.parse_workers = 0
+        self.parsing = 0  # feeds in the workers now
 
     def _save_state(self, source: str, *, force: bool = False) -> None:
         """Save a source's feed states at most every STATE_SAVE_EVERY seconds (and at the end
@@ -114,6 +132,17 @@ class _Run:
 
     async def all(self, transport: httpx.AsyncBaseTransport | None) -> list[FeedReport]:
         reports = [FeedReport(s.source, s.url) for s in self.specs]
+        self.parsers, self.parse_workers = _parser_pool(len(self.specs))
+        try:
+            await self._all(transport, reports)
+        finally:
+            if self.parsers is not None:
+                self.parsers.shutdown(wait=True, cancel_futures=True)
+        return reports
+
+    async def _all(
+        self, transport: httpx.AsyncBaseTransport | None, reports: list[FeedReport]
+    ) -> None:
         async with Http(self.limits, transport) as http:
             self.http = http
             tasks = [
@@ -132,7 +161,6 @@ class _Run:
             elif (exc := task.exception()) is not None:
                 # A bug must cost one feed, not the run: say what it was.
                 report.error = f"internal error: {type(exc).__name__}: {exc}"
-        return reports
 
     async def _watch_cancel(self, tasks: list[asyncio.Task[None]]) -> None:
         assert self.cancel is not None
@@ -205,9 +233,10 @@ class _Run:
         self, spec: FeedSpec, report: FeedReport, reply: Reply, store: SourceStore, state: FeedState
     ) -> None:
         try:
+            parsed = await self._parse(reply)
             # Parsing and comparing with the stored files is CPU and disk work: one thread hop
             # per feed, not one per entry (15,000 hops cost seconds on a busy machine).
-            feed, pending = await asyncio.to_thread(_plan, spec, reply, store)
+            feed, pending = await asyncio.to_thread(_plan, spec, reply, store, parsed)
         except FeedError as exc:
             report.error = state.error = str(exc)
             return
@@ -230,6 +259,28 @@ class _Run:
         state.etag = reply.headers.get("etag")
         state.last_modified = reply.headers.get("last-modified")
         state.error = None
+
+    async def _parse(self, reply: Reply) -> ParsedFeed | None:
+        """The feed, parsed by a worker process if one is free; None when none is (then
+        `_plan` parses it in its thread). Workers take what they can and this process the
+        rest: a queue for the workers would leave this process waiting, its downloads done,
+        on a machine busy with other work. Raises FeedError as `parse_feed` does."""
+        pool = self.parsers
+        if pool is None or self.parsing >= self.parse_workers:
+            return None
+        ctype = reply.headers.get("content-type", "")
+        job = functools.partial(parse_feed, reply.body, url=reply.url, content_type=ctype)
+        self.parsing += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, job)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): the rest of the run parses in threads.
+            if self.parsers is pool:
+                self.parsers = None
+                pool.shutdown(wait=False, cancel_futures=True)
+            return None
+        finally:
+            self.parsing -= 1
 
     async def _entry(
         self, spec: FeedSpec, p: _Pending, outlet: str
@@ -299,10 +350,33 @@ class _Pending:
     digest: str
 
 
-def _plan(spec: FeedSpec, reply: Reply, store: SourceStore) -> tuple[ParsedFeed, list[_Pending]]:
-    """Parse a feed and keep the entries whose stored file is missing or differs (by the hash
-    of what the feed said), plus those whose page could not be read last time."""
-    feed = parse_feed(reply.body, url=reply.url, content_type=reply.headers.get("content-type", ""))
+def _parser_pool(feeds: int) -> tuple[ProcessPoolExecutor | None, int]:
+    """Worker processes for parsing and how many, one per core but the one this process works
+    on (which parses too, and has the HTTP, the entries and the files to do), or (None, 0)
+    when they would not pay."""
+    workers = min(PARSE_WORKERS_MAX, (os.cpu_count() or 1) - 1)
+    if feeds < PARSE_POOL_MIN_FEEDS or workers < 1:
+        return None, 0
+    # Spawned, not forked: the reader fetches from a thread, and a forked child would inherit
+    # its locks and open files (as the indexer's workers, index.store.ingest).
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
+    return pool, workers
+
+
+def _plan(
+    spec: FeedSpec, reply: Reply, store: SourceStore, feed: ParsedFeed | None = None
+) -> tuple[ParsedFeed, list[_Pending]]:
+    """Parse a feed (unless a worker has: `feed`) and keep the entries whose stored file is
+    missing or differs (by the hash of what the feed said), plus those whose page could not
+    be read last time."""
+    if feed is None:
+        ctype = reply.headers.get("content-type", "")
+        feed = parse_feed(reply.body, url=reply.url, content_type=ctype)
     folder = store.folder(spec.folder)
     try:
         existing = set(os.listdir(folder))  # one listing instead of a failed open per new entry

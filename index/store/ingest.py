@@ -3,7 +3,7 @@
 Only `index.store.library` calls this, with the write lock held.
 
 Size: the write path in one place (plan, parse workers, the writer and its batches);
-the process plumbing (ParallelWriter, die_with_parent) could move out next.
+the process plumbing (ParallelWriter) could move out next (die_with_parent is in index.children).
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import datetime as dt
 import json
 import multiprocessing
 import os
-import signal
-import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -28,6 +26,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 import newsreader.index.parsing.articles as articles
+from newsreader.index.children import die_with_parent
 from newsreader.index.model import Article
 from newsreader.index.parsing import ArticleError
 from newsreader.index.store.schema import column_values
@@ -268,23 +267,6 @@ def parse_files(
 
 
 # ---- child processes -------------------------------------------------------------------------
-
-
-def die_with_parent(parent: int) -> None:
-    """Make this child process end when the process that started it dies (kill -9 included).
-
-    Worker processes block on a queue whose both ends they hold, so they would otherwise wait
-    forever as orphans after their parent is killed."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
 
 
 class _SpawnedSubWriter(SubWriterTask):

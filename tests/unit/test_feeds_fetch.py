@@ -11,7 +11,12 @@ import pytest
 from feed_docs import Item, atom, json_feed, long_paragraphs, rss091, rss10, rss20
 from feed_server import FeedServer, redirect, send
 
-from newsreader.index.feeds.fetch import FeedSpec, FetchSummary, fetch_feeds
+from newsreader.index.feeds.fetch import (
+    PARSE_POOL_MIN_FEEDS,
+    FeedSpec,
+    FetchSummary,
+    fetch_feeds,
+)
 from newsreader.index.feeds.http import Limits
 from newsreader.index.feeds.store import STATE_NAME
 
@@ -412,3 +417,85 @@ def test_an_empty_feed_with_a_wrong_charset_label_is_not_broken(
     url = feed_server.static("/empty.xml", rss20([], encoding="bogus"))
     [report] = _fetch(tmp_path, FeedSpec("e", url)).feeds
     assert (report.status, report.error, report.new) == (200, None, 0)
+
+
+def _many_feeds(feed_server: FeedServer) -> list[FeedSpec]:
+    """PARSE_POOL_MIN_FEEDS feeds of every format, and broken ones, in one source."""
+    specs = []
+    for n in range(PARSE_POOL_MIN_FEEDS):
+        items = _items(3, prefix=f"feed{n}")
+        doc, kind = [(rss20(items), "application/rss+xml"), (atom(items), "application/atom+xml"),
+                     (json_feed(items), "application/feed+json")][n % 3]  # fmt: skip
+        specs.append(FeedSpec("many", feed_server.static(f"/f{n}", doc, content_type=kind)))
+    specs.append(FeedSpec("many", feed_server.static("/bad", "<rss><channel><title>x</titl<<")))
+    specs.append(FeedSpec("many", feed_server.static("/empty", "")))
+    return specs
+
+
+def test_many_feeds_are_parsed_in_worker_processes_with_the_same_result(
+    feed_server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.index.feeds.fetch as fetch
+
+    specs = _many_feeds(feed_server)
+    pools: list[object] = []
+    real_pool = fetch._parser_pool
+
+    def counted(feeds: int) -> object:
+        pool, workers = real_pool(feeds)
+        pools.append(pool)
+        return pool, workers
+
+    by_worker: list[object] = []
+    real_parse = fetch._Run._parse
+
+    async def parse(run: object, reply: object) -> object:
+        feed = await real_parse(run, reply)  # type: ignore[arg-type]
+        by_worker.append(feed)
+        return feed
+
+    monkeypatch.setattr(fetch, "_parser_pool", counted)
+    monkeypatch.setattr(fetch._Run, "_parse", parse)
+    monkeypatch.setattr(fetch.os, "cpu_count", lambda: 2)  # a worker even on a 1-core runner
+    in_workers = fetch_feeds(specs, tmp_path / "a")
+    assert len(pools) == 1 and pools[0] is not None  # (and shut down: no process is left)
+    # The first feed to arrive finds the worker free (those arriving while it is busy are
+    # parsed here: how many depends on timing, so no count of those).
+    assert any(feed is not None for feed in by_worker)
+    monkeypatch.setattr(fetch, "PARSE_POOL_MIN_FEEDS", len(specs) + 1)
+    in_threads = fetch_feeds(specs, tmp_path / "b")
+    assert pools[1] is None
+    ours = [(r.url, r.status, r.new, r.error, r.warning) for r in in_workers.feeds]
+    assert ours == [(r.url, r.status, r.new, r.error, r.warning) for r in in_threads.feeds]
+    assert ours[-2][3] is not None and ours[-2][3].startswith("malformed feed:")
+    assert ours[-1][3] == "empty response"
+
+    def same(record: dict[str, object]) -> dict[str, object]:
+        return {k: v for k, v in record.items() if k != "first_seen"}
+
+    a, b = _entries(tmp_path / "a" / "many"), _entries(tmp_path / "b" / "many")
+    assert len(a) == 3 * PARSE_POOL_MIN_FEEDS
+    assert {k: same(v) for k, v in a.items()} == {k: same(v) for k, v in b.items()}
+
+
+def test_a_parser_process_that_dies_leaves_the_rest_to_threads(
+    feed_server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.index.feeds.fetch as fetch
+
+    monkeypatch.setattr(fetch.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(fetch, "parse_feed", _die_on_the_first_call)
+    summary = fetch_feeds(_many_feeds(feed_server), tmp_path / "feeds")
+    assert [r.error for r in summary.feeds[:PARSE_POOL_MIN_FEEDS]] == [None] * PARSE_POOL_MIN_FEEDS
+    assert sum(r.new for r in summary.feeds) == 3 * PARSE_POOL_MIN_FEEDS
+
+
+def _die_on_the_first_call(data: bytes, *, url: str, content_type: str = "") -> object:
+    """parse_feed, except in a worker process, which it kills (as the OOM killer would)."""
+    import multiprocessing
+
+    from newsreader.index.feeds.parse import parse_feed
+
+    if multiprocessing.parent_process() is not None:
+        os._exit(1)
+    return parse_feed(data, url=url, content_type=content_type)
