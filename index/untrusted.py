@@ -39,8 +39,17 @@ UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff\u202a-\u202
 """A character `clean` removes (after line breaks became "\\n" and escapes were dropped)."""
 
 
+_ANY = re.compile(UNSAFE.pattern.removesuffix("]") + "\u2028\u2029]")
+"""Any character one of the three steps of `clean` acts on (UNSAFE holds every other line
+break and the ESC that starts an escape sequence)."""
+
+
 def clean(text: str) -> str:
     """`text` with line breaks made "\\n", escape sequences and unsafe characters dropped."""
+    if _ANY.search(text) is None:
+        # Nearly all text: one scan instead of three substitutions that change nothing (they
+        # were a third of the time the indexer takes to read a feed entry's file).
+        return text
     return UNSAFE.sub("", _ESCAPES.sub("", _BREAKS.sub("\n", text)))
 
 

@@ -269,3 +269,23 @@ def test_compare_of_an_article_with_itself_shares_everything() -> None:
     assert result.similarity == 1.0
     shared = [w for p in result.shared for w in normalize_words(p.a.text)]
     assert shared == normalize_words(text)
+
+
+# Text with every kind of character `clean` acts on, among plain ones.
+_HOSTILE_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("ab \n\t\r\x0b\x0c\x85\u2028\u2029\x1b[]0;m\x07\\\x9b\ufeff\u202e\u2066é"),
+        st.characters(),
+    ),
+    max_size=60,
+)
+
+
+@given(_HOSTILE_TEXT)
+def test_clean_is_its_three_steps_whatever_the_text(text: str) -> None:
+    # clean() returns text with none of its characters as it is, without the three steps:
+    # the answer must be the three steps' answer for every text.
+    from newsreader.index import untrusted as u
+
+    steps = u.UNSAFE.sub("", u._ESCAPES.sub("", u._BREAKS.sub("\n", text)))
+    assert u.clean(text) == steps
