@@ -258,7 +258,7 @@ class Library:
             if not report.cancelled:
                 touched = {sf.key for sf in plan.read} | set(plan.delete) | plan.replace
                 report.stories = self._sync_stories(
-                    ix, generation_before, touched, bool(report.rebuilt), warn_
+                    ix, generation_before, touched, bool(report.rebuilt), warn_, cancel
                 )
 
     def _sync_stories(
@@ -268,6 +268,7 @@ class Library:
         touched: set[str],
         rebuilt: bool,
         warn_: Callable[[str], None],
+        cancel: threading.Event | None = None,
     ) -> SyncReport | None:
         """Stories follow the index at index time (under the write lock), so that neither the
         reader nor `newsreader stories` ever computes them."""
@@ -287,6 +288,7 @@ class Library:
                     generation_before=generation_before,
                     generation=generation,
                     rebuilt=rebuilt,
+                    cancel=cancel,
                 )
             except sqlite3.Error as exc:
                 warn_(f"stories not updated ({stories.path}: {exc})")

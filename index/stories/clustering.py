@@ -24,11 +24,14 @@ corpus (one story of exactly the five); see /work/notes and the README's Stories
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
+
+from newsreader.index.stories.vectors import Cancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +57,23 @@ class Clusters:
     story: np.ndarray
 
 
-def cluster(matrix: sparse.csr_matrix, days: np.ndarray, params: Params = PARAMS) -> Clusters:
+def cluster(
+    matrix: sparse.csr_matrix,
+    days: np.ndarray,
+    params: Params = PARAMS,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Clusters:
     """Events and stories of the articles whose unit vectors are the rows of `matrix` and whose
     dates are `days` (days as floats, NaN when undated). Article order decides nothing but
     ties between equally similar best matches of an undated article (the earlier row wins)."""
     n = matrix.shape[0]
     matrix = sparse.csr_matrix(matrix, dtype=np.float32)
     dated = ~np.isnan(days)
-    event = _components(n, *_dated_pairs(matrix, days, params))
+    event = _components(n, *_dated_pairs(matrix, days, params, cancelled))
     # Every undated article is an event of its own.
-    story_of_event = _story_links(matrix, days, event, params)
+    if cancelled():
+        raise Cancelled
+    story_of_event = _story_links(matrix, days, event, params, cancelled)
     story = story_of_event[event]
     undated = np.flatnonzero(~dated)
     with_dates = np.flatnonzero(dated)
@@ -75,7 +85,10 @@ def cluster(matrix: sparse.csr_matrix, days: np.ndarray, params: Params = PARAMS
 
 
 def _dated_pairs(
-    matrix: sparse.csr_matrix, days: np.ndarray, params: Params
+    matrix: sparse.csr_matrix,
+    days: np.ndarray,
+    params: Params,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i, j) of dated articles at most `event_days` apart with cosine >= the event
     threshold, found a chunk of rows at a time against the rows dated within the window."""
@@ -86,6 +99,8 @@ def _dated_pairs(
     found_a: list[np.ndarray] = []
     found_b: list[np.ndarray] = []
     for start in range(0, len(order), _CHUNK):
+        if cancelled():
+            raise Cancelled
         stop = min(start + _CHUNK, len(order))
         reach = int(
             np.searchsorted(sorted_days, sorted_days[stop - 1] + params.event_days, "right")
@@ -128,7 +143,11 @@ def spans(days: np.ndarray, labels: np.ndarray, count: int) -> tuple[np.ndarray,
 
 
 def _story_links(
-    matrix: sparse.csr_matrix, days: np.ndarray, event: np.ndarray, params: Params
+    matrix: sparse.csr_matrix,
+    days: np.ndarray,
+    event: np.ndarray,
+    params: Params,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> np.ndarray:
     """The story label of each event: events linked by their centroids (module docstring)."""
     count = int(event.max()) + 1 if len(event) else 0
@@ -136,12 +155,16 @@ def _story_links(
         return np.zeros(0, np.int64)
     lo, hi = spans(days, event, count)
     cents = centroids(matrix, event, count)
-    a, b = event_pairs(cents, lo, hi, params)
+    a, b = event_pairs(cents, lo, hi, params, cancelled)
     return _components(count, a, b)
 
 
 def event_pairs(
-    cents: sparse.csr_matrix, lo: np.ndarray, hi: np.ndarray, params: Params
+    cents: sparse.csr_matrix,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    params: Params,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of dated events (rows of `cents`, spans `lo`..`hi`) that belong to one story."""
     order = np.flatnonzero(~np.isnan(lo))
@@ -151,6 +174,8 @@ def event_pairs(
     found_a: list[np.ndarray] = []
     found_b: list[np.ndarray] = []
     for start in range(0, len(order), _CHUNK):
+        if cancelled():
+            raise Cancelled
         stop = min(start + _CHUNK, len(order))
         # An event starting later than every end in this chunk plus the window links to none.
         reach = int(np.searchsorted(s_lo, np.max(s_hi[start:stop]) + params.story_days, "right"))

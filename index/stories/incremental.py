@@ -108,7 +108,7 @@ class Work:
         self.searcher = searcher
         self.params = params
         self.touched: set[int] = set()
-        self.used = {sid for (sid,) in db.execute("SELECT id FROM stories")}
+        self.used: set[str] = set()  # ids given in this run (the file has the others)
         self.has_undated = bool(
             db.execute("SELECT 1 FROM articles WHERE day IS NULL LIMIT 1").fetchone()
         )
@@ -421,11 +421,14 @@ class Work:
         self.touched.discard(0)
 
     def _new_story(self, first_article: str) -> int:
-        sid = fresh_id(first_article, self.used)
+        sid = fresh_id(first_article, self.used, self._taken)
         cur = self.db.execute("INSERT INTO stories VALUES (NULL, ?, 0, 0, '', NULL, NULL)", (sid,))
         n = int(cur.lastrowid or 0)
         self.touched.add(n)
         return n
+
+    def _taken(self, sid: str) -> bool:
+        return self.db.execute("SELECT 1 FROM stories WHERE id = ?", (sid,)).fetchone() is not None
 
     def _insert_event(self, story: int, lo: float, hi: float, size: int, total: Vector) -> _Event:
         cur = self.db.execute(

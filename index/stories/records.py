@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,7 +114,7 @@ def sort_key(value: Any) -> tuple[str, Any]:
     return (type(value).__name__, value)
 
 
-def fresh_id(first_article: str, used: set[str]) -> str:
+def fresh_id(first_article: str, used: set[str], taken: Callable[[str], bool] | None = None) -> str:
     """A new story's id: 8 base32 characters of a hash of its first article's id (then of the
     id and a counter while that is taken), the same on every machine."""
     salt = 0
@@ -122,7 +122,7 @@ def fresh_id(first_article: str, used: set[str]) -> str:
         text = first_article if not salt else f"{first_article}\0{salt}"
         digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=5).digest()
         sid = base64.b32encode(digest).decode("ascii").lower()
-        if sid not in used:
+        if sid not in used and (taken is None or not taken(sid)):
             used.add(sid)
             return sid
         salt += 1

@@ -36,7 +36,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +62,7 @@ from newsreader.index.stories.records import (
     read_doc,
     refresh_stories,
 )
-from newsreader.index.stories.vectors import Vector, library_vectors
+from newsreader.index.stories.vectors import Cancelled, Vector, library_vectors
 
 STORIES_NAME = "newsreader-stories.sqlite"
 SCRATCH_SHARE = 0.05
@@ -81,6 +81,7 @@ class SyncReport:
     removed: int = 0
     scratch: str | None = None
     seconds: float = 0.0
+    cancelled: bool = False
 
 
 class StoryIndex:
@@ -91,6 +92,7 @@ class StoryIndex:
         self.path = self.folder / STORIES_NAME
         self.params = params
         self._lock = threading.Lock()
+        self._cancelled: Callable[[], bool] = _never
 
     # ---- reading -----------------------------------------------------------------------------
 
@@ -204,14 +206,20 @@ class StoryIndex:
         generation_before: int | None = None,
         generation: int | None = None,
         rebuilt: bool = False,
+        cancel: threading.Event | None = None,
     ) -> SyncReport:
         """Bring the stories up to date with the index `searcher` reads. `touched`: the file
         keys the index update added, changed or deleted, valid when the stories were in step
         with generation `generation_before` (else every file is compared). The caller holds
-        the index's write lock."""
+        the index's write lock. When `cancel` is set, stops soon and writes nothing (the
+        report says `cancelled`; the next sync finds the stories behind the index)."""
         started = time.perf_counter()
         with self._lock:
-            report = self._sync(searcher, touched, generation_before, generation, rebuilt)
+            self._cancelled = cancel.is_set if cancel is not None else _never
+            try:
+                report = self._sync(searcher, touched, generation_before, generation, rebuilt)
+            except Cancelled:
+                report = SyncReport(cancelled=True)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -249,10 +257,12 @@ class StoryIndex:
                 )
             report = SyncReport(added=len(add), removed=len(remove))
             work = Work(db, searcher, self.params)
-            with db:
+            with db:  # one transaction: Cancelled (or a crash) leaves the file as it was
                 for n in sorted(remove):
+                    self._check()
                     work.remove(n)
                 for docnum in sorted(add, key=lambda d: add[d]):
+                    self._check()
                     doc = read_doc(searcher, docnum)
                     if doc is not None:
                         work.add(doc)
@@ -262,6 +272,10 @@ class StoryIndex:
                         "INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),)
                     )
             return report
+
+    def _check(self) -> None:
+        if self._cancelled():
+            raise Cancelled
 
     def _open_for_write(self) -> sqlite3.Connection | None:
         """The stories file for an incremental update, None when there is none usable."""
@@ -301,11 +315,13 @@ class StoryIndex:
 
     def _from_scratch(self, searcher: Searcher, generation: int | None, reason: str) -> SyncReport:
         old = self._old_ids()
-        lv = library_vectors(searcher)
+        lv = library_vectors(searcher, self._cancelled)
         keys = lv.keys
         docs: list[Doc] = []
         rows: list[int] = []
         for row, docnum in enumerate(lv.docnums):
+            if row % 1000 == 0:
+                self._check()
             doc = read_doc(searcher, int(docnum), vector=lv.vector(row))
             if doc is not None:
                 docs.append(doc)
@@ -321,6 +337,7 @@ class StoryIndex:
             leftover.unlink(missing_ok=True)
         tmp = self.folder / f"{STORIES_NAME}.{os.getpid()}.tmp"
         db = sqlite3.connect(tmp)
+        done = False
         try:
             db.executescript(SCHEMA)
             meta = {"version": str(VERSION), "params": repr(self.params)}
@@ -328,10 +345,13 @@ class StoryIndex:
                 meta["generation"] = str(generation)
             db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
             if docs and matrix is not None:
-                _write_scratch(db, docs, matrix, keys, days, self.params, old)
+                _write_scratch(db, docs, matrix, keys, days, self.params, old, self._cancelled)
             db.commit()
+            done = True
         finally:
             db.close()
+            if not done:
+                tmp.unlink(missing_ok=True)
         os.replace(tmp, self.path)
         return SyncReport(added=len(docs), scratch=reason)
 
@@ -347,10 +367,11 @@ def _write_scratch(
     days: np.ndarray,
     params: Params,
     old: dict[str, tuple[str, int]],
+    cancelled: Callable[[], bool],
 ) -> None:
     """Cluster `docs` (rows of `matrix`, whose columns are the term keys `keys`) and write
     articles, events and stories."""
-    found = clustering.cluster(matrix, days, params)
+    found = clustering.cluster(matrix, days, params, cancelled)
     n_events = int(found.event.max()) + 1
     n_stories = int(found.story.max()) + 1
     members: dict[int, list[int]] = defaultdict(list)
@@ -437,3 +458,7 @@ def _label_sums(
         start, end = sums.indptr[e], sums.indptr[e + 1]
         out.append(Vector(keys[sums.indices[start:end]], sums.data[start:end].astype(np.float32)))
     return out
+
+
+def _never() -> bool:
+    return False

@@ -15,7 +15,7 @@ times (and with different vocabularies) stay comparable.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +33,10 @@ TITLE_WEIGHT = 2.5
 FIELDS = ("title", "body")
 
 _STOP_TERMS = frozenset(t.text.encode("utf-8") for word in STOPWORDS for t in TEXT_ANALYZER(word))
+
+
+class Cancelled(Exception):
+    """The caller's cancel event was set: stop, write nothing."""
 
 
 def term_key(term: bytes) -> int:
@@ -127,7 +131,9 @@ class LibraryVectors:
         )
 
 
-def library_vectors(searcher: Searcher) -> LibraryVectors:
+def library_vectors(
+    searcher: Searcher, cancelled: Callable[[], bool] = lambda: False
+) -> LibraryVectors:
     """The vectors of every live document of the index, read from the postings a whole posting
     list at a time (no stored field is read): what clustering from scratch starts from. Built a
     term (column) at a time, so no step sorts all the postings at once."""
@@ -140,7 +146,9 @@ def library_vectors(searcher: Searcher) -> LibraryVectors:
     for fieldname in FIELDS:
         scale = (TITLE_WEIGHT if fieldname == "title" else 1.0) / boosts[fieldname]
         seen: dict[bytes, int] = {}
-        for btext, ids, weights in engine.field_postings(searcher, fieldname):
+        for k, (btext, ids, weights) in enumerate(engine.field_postings(searcher, fieldname)):
+            if k % 4096 == 0 and cancelled():
+                raise Cancelled
             if btext in _STOP_TERMS:
                 continue
             rows = np.searchsorted(live, ids).astype(np.int32)

@@ -268,3 +268,21 @@ def test_an_empty_library_updates_again_and_again(tmp_path: Path) -> None:
     write_library(tmp_path / "lab", keep={0, 1})
     report = library.update()
     assert report.stories is not None and report.stories.added == 2
+
+
+def test_a_cancelled_sync_writes_nothing(library: Library) -> None:
+    """The reader cancels indexing when it quits: clustering stops soon and leaves the stories
+    file as it was (from scratch and article by article alike)."""
+    import threading
+
+    index = StoryIndex(library.index_dir)
+    before = partition(library)
+    cancel = threading.Event()
+    cancel.set()
+    with library.searcher() as searcher:
+        report = index.sync(searcher, rebuilt=True, cancel=cancel)
+        assert report.cancelled
+        report = index.sync(searcher, touched=None, cancel=cancel)
+    assert report.cancelled or (report.added, report.removed) == (0, 0)
+    assert partition(library) == before
+    assert not list(library.index_dir.glob("*.tmp"))
