@@ -88,9 +88,12 @@ def step_update(config: Path, count: int, remove: bool) -> dict[str, object]:
     }
 
 
-def _child(*args: str) -> dict[str, object]:
+def _child(config: str, *step: str) -> dict[str, object]:
     out = subprocess.run(
-        [sys.executable, __file__, "--step", *args], capture_output=True, text=True, check=False
+        [sys.executable, __file__, config, "--step", *step],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if out.returncode:
         raise SystemExit(out.stderr[-2000:])

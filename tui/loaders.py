@@ -13,8 +13,10 @@ from newsreader.index.store.library import Library
 from newsreader.tui.text import clean, one_line
 from newsreader.tui.widgets.article_view import Reading
 from newsreader.tui.widgets.rows import Entry, EntryRows, PagedRows, Rows, tell_twins
-from newsreader.tui.widgets.source_list import Scope
+from newsreader.tui.widgets.source_list import Scope, StoryRow
 
+STORIES_SHOWN = 50
+"""Stories in the source list: the newest told by at least two outlets."""
 PAGE_SIZE = 200
 """Rows fetched from the index at a time as the list scrolls."""
 SEARCH_LIMIT = 200
@@ -44,6 +46,17 @@ def load_counts(library: Library, read: frozenset[str] = frozenset()) -> Counts:
         read=library.read_keys(read),
         asked=read,
     )
+
+
+def load_stories(library: Library) -> list[StoryRow]:
+    """The source list's Stories section: read from the stories file the index update keeps
+    (nothing is clustered here)."""
+    from newsreader.index.stories import StoryIndex
+
+    found = StoryIndex(library.index_dir).stories(
+        min_outlets=2, limit=STORIES_SHOWN, articles=False
+    )
+    return [StoryRow(s.id, s.headline, len(s.outlets)) for s in found]
 
 
 def scope_total(counts: Counts | None, scope: Scope) -> int | None:

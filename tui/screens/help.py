@@ -23,8 +23,10 @@ def sections() -> list[tuple[str, type[DOMNode]]]:
     from newsreader.tui.screens.compare import ComparePane, CompareScreen
     from newsreader.tui.screens.confirm import ConfirmScreen
     from newsreader.tui.screens.differences import DifferencesScreen
+    from newsreader.tui.screens.exclusive import ExclusiveScreen
     from newsreader.tui.screens.main import MainScreen
     from newsreader.tui.screens.related import RelatedScreen
+    from newsreader.tui.screens.story import StoryScreen
     from newsreader.tui.screens.welcome import WelcomeScreen
     from newsreader.tui.widgets.article_list import ArticleList
     from newsreader.tui.widgets.article_view import ArticleView
@@ -39,6 +41,8 @@ def sections() -> list[tuple[str, type[DOMNode]]]:
         ("Search input", SearchBar),
         ("Sources", SourceList),
         ("Related articles", RelatedScreen),
+        ("A story", StoryScreen),
+        ("Only here (a story)", ExclusiveScreen),
         ("Compare screen", CompareScreen),
         ("Compare: each side", ComparePane),
         ("Where they differ", DifferencesScreen),

@@ -32,7 +32,7 @@ from newsreader.tui.widgets.article_view import ArticleView, Reading
 from newsreader.tui.widgets.footer import Footer
 from newsreader.tui.widgets.rows import EntryRows, Rows, index_of
 from newsreader.tui.widgets.search_bar import SearchBar
-from newsreader.tui.widgets.source_list import Count, Scope, SourceList
+from newsreader.tui.widgets.source_list import Count, Scope, SourceList, StoryRow
 from newsreader.tui.widgets.status import LibraryHeader, StatusLine
 
 if TYPE_CHECKING:
@@ -93,6 +93,11 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
         def __init__(self, counts: loaders.Counts) -> None:
             super().__init__()
             self.counts = counts
+
+    class StoriesLoaded(Message):
+        def __init__(self, stories: list[StoryRow]) -> None:
+            super().__init__()
+            self.stories = stories
 
     class RowsLoaded(Message):
         def __init__(self, key: tuple[object, ...], rows: Rows) -> None:
@@ -242,6 +247,11 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
         read = self.nr_app.read_state.snapshot()
         self.post_message(self.CountsLoaded(loaders.load_counts(self.nr_app.library, read)))
 
+    @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
+    def load_stories(self) -> None:
+        # After the counts (see counts_loaded): the first screen never waits for stories.
+        self.post_message(self.StoriesLoaded(loaders.load_stories(self.nr_app.library)))
+
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def load_rows(self, key: tuple[object, ...], read: frozenset[str] | None) -> None:
         _, scope, sort, _ = key
@@ -282,6 +292,7 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
         self.nr_app.read_state.sync_present(message.counts.read, message.counts.asked)
         self.query_one(LibraryHeader).articles = message.counts.total
         self.show_counts()
+        self.load_stories()  # the index may have changed: so may the stories
         if self.query_text == "" and self._shown_key == self._list_key():
             self._say_list_status()  # (not before the list is in: it would say "0 articles")
 
@@ -525,6 +536,19 @@ class MainScreen(Fetcher, Indexer, ArticleActions, ReportsWorkerErrors, Screen[N
         self.choose_scope(event.scope)
         if self.has_class("-choosing"):
             self._show_sources(False)
+
+    @on(StoriesLoaded)
+    def stories_loaded(self, message: StoriesLoaded) -> None:
+        self.query_one(SourceList).set_stories(message.stories)
+
+    @on(SourceList.StoryChosen)
+    def story_chosen(self, event: SourceList.StoryChosen) -> None:
+        event.stop()
+        from newsreader.tui.screens.story import StoryScreen  # imported on use
+
+        if self.has_class("-choosing"):
+            self._show_sources(False)
+        self.app.push_screen(StoryScreen(event.story_id), self._related_closed)
 
     def choose_scope(self, scope: Scope) -> None:
         """Narrow the list (or the search) to one source or outlet, or show all again."""

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from newsreader.tui.text import one_line
 
 ALL = "all"
+STORY = "story"
 SOURCE = "source"
 OUTLET = "outlet"
 FEED = "feed"
@@ -73,8 +74,18 @@ class FeedRow:
     depth: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """One line of the Stories section: a story's id, headline and number of outlets."""
+
+    id: str
+    headline: str
+    outlets: int
+
+
 class SourceList(OptionList):
-    """Pick what the article list shows; posts `ScopeChosen` on enter or click."""
+    """Pick what the article list shows; posts `ScopeChosen` on enter or click (or
+    `StoryChosen` for an entry of the Stories section)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="sources.down",
@@ -98,9 +109,32 @@ class SourceList(OptionList):
         def control(self) -> SourceList:
             return self.source_list
 
+    class StoryChosen(Message):
+        """The user chose a story of the Stories section."""
+
+        def __init__(self, source_list: SourceList, story_id: str) -> None:
+            super().__init__()
+            self.source_list = source_list
+            self.story_id = story_id
+
+        @property
+        def control(self) -> SourceList:
+            return self.source_list
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._shape: tuple[tuple[str | None, ...], ...] | None = None
+        self._stories: tuple[StoryRow, ...] = ()
+        self._last: tuple[Count, Sequence[Count], Sequence[Count], Sequence[FeedRow]] | None = None
+
+    def set_stories(self, stories: Sequence[StoryRow]) -> None:
+        """Show these stories (newest first) in the Stories section, after the outlets."""
+        stories = tuple(stories)
+        if stories == self._stories:
+            return
+        self._stories = stories
+        if self._last is not None:
+            self.set_counts(*self._last)
 
     def set_counts(
         self,
@@ -111,11 +145,13 @@ class SourceList(OptionList):
     ) -> None:
         """Show these counts, keeping the highlighted entry where it was. `sources` are the
         folder sources; `feeds` the Feeds section (feed sources and their OPML folders)."""
+        self._last = (total, sources, outlets, feeds)
         feed_ids = [self._feed_id(row) for row in feeds]
         shape = (
             tuple(s.name for s in sources),
             tuple(o.name for o in outlets),
             tuple(feed_ids),
+            tuple(f"{s.id}\0{s.headline}\0{s.outlets}" for s in self._stories),
         )
         prompts = {ALL: self._prompt("All", total)}
         prompts.update({f"{SOURCE}:{s.name}": self._prompt(s.name, s) for s in sources})
@@ -151,6 +187,9 @@ class SourceList(OptionList):
             options.append(Option(Text("Outlets", style="bold"), disabled=True))
             options += [Option(prompts[f"{OUTLET}:{o.name}"], id=f"{OUTLET}:{o.name}")
                         for o in outlets]
+        if self._stories:
+            options.append(Option(Text("Stories", style="bold"), disabled=True))
+            options += [Option(self._story_prompt(s), id=f"{STORY}:{s.id}") for s in self._stories]
         self.clear_options()
         self.add_options(options)
         try:
@@ -173,6 +212,13 @@ class SourceList(OptionList):
             text.append(FAILED_MARK, style="bold red")
         return text
 
+    @staticmethod
+    def _story_prompt(story: StoryRow) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(f"{story.outlets} ", style="bold")
+        text.append(one_line(story.headline) or "(untitled)")
+        return text
+
     def select_scope(self, scope: Scope) -> None:
         """Move the highlight to `scope` (if listed)."""
         with contextlib.suppress(OptionDoesNotExist):
@@ -180,5 +226,8 @@ class SourceList(OptionList):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id:
-            self.post_message(self.ScopeChosen(self, Scope.from_option_id(event.option.id)))
+        option_id = event.option.id
+        if option_id and option_id.startswith(f"{STORY}:"):
+            self.post_message(self.StoryChosen(self, option_id.partition(":")[2]))
+        elif option_id:
+            self.post_message(self.ScopeChosen(self, Scope.from_option_id(option_id)))

@@ -1,0 +1,101 @@
+"""What each article of a story reports that the others do not (`index.stories.coverage`):
+computed in a worker, one article at a time, since each needs a few comparisons."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from newsreader.index.stories.coverage import exclusive
+from newsreader.tui.screens.base import ReportsWorkerErrors
+from newsreader.tui.text import one_line
+from newsreader.tui.widgets.status import StatusLine
+
+if TYPE_CHECKING:
+    from newsreader.index.compare import Span
+    from newsreader.index.stories import Story
+    from newsreader.tui.app import NewsreaderApp
+
+
+class ExclusiveScreen(ReportsWorkerErrors, ModalScreen[None]):
+    """For each article of the story, in date order: the sentences only it reports."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,e", "close", "Close", id="exclusive.close", tooltip="Back to the story"),
+        Binding("j,down", "scroll_down", "Down", show=False, id="exclusive.down",
+                tooltip="Scroll down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="exclusive.up", tooltip="Scroll up"),
+    ]
+
+    class Found(Message):
+        def __init__(self, found: dict[str, tuple[Span, ...]]) -> None:
+            super().__init__()
+            self.found = found
+
+    def __init__(self, story: Story) -> None:
+        super().__init__()
+        self.story = story
+
+    @property
+    def nr_app(self) -> NewsreaderApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="exclusive-body") as body:
+            body.border_title = "Only here: what each article reports that the others do not"
+            body.border_subtitle = "escape back"
+            yield StatusLine(
+                f"comparing the {self.story.count} articles…", id="exclusive-status"
+            )
+            yield VerticalScroll(Static(id="exclusive-text"), id="exclusive-scroll")
+
+    def on_mount(self) -> None:
+        self.query_one("#exclusive-scroll").focus()
+        self.find()
+
+    @work(thread=True, exclusive=True, group="exclusive", exit_on_error=False)
+    def find(self) -> None:
+        library = self.nr_app.library
+        articles = [a for a in (library.get(s.id) for s in self.story.articles) if a is not None]
+        self.post_message(self.Found(exclusive(articles)))
+
+    @on(Found)
+    def found(self, message: Found) -> None:
+        out = Text(end="")
+        for article in self.story.articles:
+            spans = message.found.get(article.id)
+            if spans is None:
+                continue
+            when = article.date.isoformat()[:10] if article.date is not None else "undated"
+            outlet = article.outlet or article.id.split("/", 1)[0]
+            out.append(f"{one_line(outlet)} · {when}\n", style="bold")
+            out.append(f"{one_line(article.title)}\n", style="italic")
+            if not spans:
+                out.append("  nothing the other reports do not say\n", style="dim")
+            for span in spans:
+                out.append("  • ")
+                out.append(one_line(span.text))
+                out.append("\n")
+            out.append("\n")
+        self.query_one("#exclusive-text", Static).update(out)
+        self.query_one(StatusLine).say(
+            f"{sum(1 for s in message.found.values() if s)} of {len(message.found)} articles "
+            "report something the others do not"
+        )
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#exclusive-scroll", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#exclusive-scroll", VerticalScroll).scroll_up()

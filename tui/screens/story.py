@@ -1,0 +1,227 @@
+"""One story: its coverage timeline (which outlet reported when, the first report marked) and
+its articles. enter opens one, space then c compares two, e shows what only each one reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from newsreader.index.stories import Story, StoryIndex
+from newsreader.tui.screens.base import ReportsWorkerErrors
+from newsreader.tui.text import one_line
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.rows import Entry, EntryRows
+from newsreader.tui.widgets.status import StatusLine
+
+if TYPE_CHECKING:
+    from textual.events import Resize
+
+    from newsreader.index.model import Article
+    from newsreader.tui.app import NewsreaderApp
+
+FIRST_MARK = "◆"
+"""The first report on the timeline (and in the legend)."""
+REPORT_MARK = "●"
+TRACK = "─"
+_STYLES = {FIRST_MARK: "bold", REPORT_MARK: "", TRACK: "dim"}
+
+
+class StoryScreen(ReportsWorkerErrors, ModalScreen[str | None]):
+    """Dismisses with the id of the article to open, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close", id="story.close", tooltip="Close the story"),
+        Binding("space", "mark", "Mark", id="story.mark",
+                tooltip="Mark this article to compare it with another"),
+        Binding("c", "compare", "Compare", id="story.compare",
+                tooltip="Compare the marked article with this one"),
+        Binding("e", "exclusive", "Only here", id="story.exclusive",
+                tooltip="What each article reports that the others in the story do not"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, story: Story) -> None:
+            super().__init__()
+            self.story = story
+
+    class PairLoaded(Message):
+        def __init__(self, a: Article, b: Article) -> None:
+            super().__init__()
+            self.a = a
+            self.b = b
+
+    def __init__(self, story_id: str) -> None:
+        super().__init__()
+        self.story_id = story_id
+        self.story: Story | None = None
+        self.marked: str | None = None
+
+    @property
+    def nr_app(self) -> NewsreaderApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="story-body") as body:
+            body.border_title = "Story"
+            body.border_subtitle = (
+                "enter open · space mark · c compare · e only here · escape close"
+            )
+            yield Static(id="story-headline")
+            yield Static(id="story-timeline")
+            yield StatusLine("loading the story…", id="story-status")
+            yield ArticleList(is_read=self.nr_app.read_state.is_read, id="story-list")
+
+    def on_mount(self) -> None:
+        self.query_one(ArticleList).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="story", exit_on_error=False)
+    def load(self) -> None:
+        story = StoryIndex(self.nr_app.library.index_dir).story(self.story_id)
+        self.post_message(self.Loaded(story))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        story = self.story = message.story
+        headline = Text(one_line(story.headline), style="bold", no_wrap=True, overflow="ellipsis")
+        self.query_one("#story-headline", Static).update(headline)
+        self._draw_timeline()
+        self.query_one(StatusLine).say(summary(story))
+        self.query_one(ArticleList).show(
+            EntryRows(
+                [Entry(a.id, a.title, a.outlet, a.date, a.id.split("/", 1)[0])
+                 for a in story.articles]
+            )
+        )
+
+    def on_resize(self, event: Resize) -> None:
+        self._draw_timeline()
+
+    def _draw_timeline(self) -> None:
+        if self.story is None:
+            return
+        widget = self.query_one("#story-timeline", Static)
+        width = max(20, (widget.size.width or self.app.size.width - 8))
+        widget.update(timeline(self.story, width))
+
+    @on(ArticleList.Opened)
+    def opened(self, event: ArticleList.Opened) -> None:
+        event.stop()
+        self.dismiss(event.entry.id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_mark(self) -> None:
+        articles = self.query_one(ArticleList)
+        entry = articles.entry
+        if entry is None:
+            return
+        self.marked = None if self.marked == entry.id else entry.id
+        articles.marked = self.marked
+        articles.refresh_rows()
+        if self.marked:
+            self.notify("Marked for comparison: move to another article and press c", timeout=3)
+
+    def action_compare(self) -> None:
+        entry = self.query_one(ArticleList).entry
+        if self.marked is None:
+            self.notify("Mark an article with space first, then press c on another one.")
+            return
+        if entry is None or entry.id == self.marked:
+            self.notify("Move to another article to compare it with the marked one.")
+            return
+        self.load_pair(self.marked, entry.id)
+
+    @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
+    def load_pair(self, id_a: str, id_b: str) -> None:
+        a, b = self.nr_app.library.get(id_a), self.nr_app.library.get(id_b)
+        if a is None or b is None:
+            raise LookupError(f"article not in the index: {id_a if a is None else id_b}")
+        self.post_message(self.PairLoaded(a, b))
+
+    @on(PairLoaded)
+    def pair_loaded(self, message: PairLoaded) -> None:
+        from newsreader.tui.screens.compare import CompareScreen  # imported on use
+
+        self.app.push_screen(CompareScreen(self.nr_app.library, message.a, message.b))
+
+    def action_exclusive(self) -> None:
+        if self.story is None:
+            return
+        from newsreader.tui.screens.exclusive import ExclusiveScreen  # imported on use
+
+        self.app.push_screen(ExclusiveScreen(self.story))
+
+
+def summary(story: Story) -> str:
+    outlets = len(story.outlets)
+    text = (
+        f"{story.count} articles · {outlets} outlet{'' if outlets == 1 else 's'}"
+    )
+    if story.first is not None and story.last is not None:
+        first, last = story.first.isoformat()[:10], story.last.isoformat()[:10]
+        text += f" · {first}" if first == last else f" · {first} to {last}"
+    return text
+
+
+def timeline(story: Story, width: int) -> Text:
+    """One row per outlet (in the order they first reported): its reports placed on a line
+    from the story's first report to its last, the first report drawn as FIRST_MARK; then the
+    dates at both ends and the legend. Undated articles are counted at the row's end."""
+    names = list(story.outlets)
+    label = min(24, max((len(one_line(n)) for n in names), default=0))
+    track = max(10, width - label - 12)
+    moments = [(a, _moment(a.date)) for a in story.articles]
+    dated = [m for _a, m in moments if m is not None]
+    start, end = (min(dated), max(dated)) if dated else (None, None)
+    span = (end - start).total_seconds() if start and end else 0.0
+    out = Text(no_wrap=True, overflow="ellipsis", end="")
+    for name in names:
+        cells = [TRACK] * track
+        undated = 0
+        for article, moment in moments:
+            if (article.outlet or article.id.split("/", 1)[0]) != name:
+                continue
+            if moment is None or start is None:
+                undated += 1
+                continue
+            at = 0 if span == 0 else round((moment - start).total_seconds() / span * (track - 1))
+            if cells[at] != FIRST_MARK:
+                cells[at] = FIRST_MARK if article.first else REPORT_MARK
+        shown = one_line(name)
+        shown = shown if len(shown) <= label else shown[: label - 1] + "…"
+        out.append(f"{shown:<{label}} ", style="bold")
+        for cell in cells:
+            out.append(cell, style=_STYLES[cell])
+        if undated:
+            out.append(f"  +{undated} undated", style="dim")
+        out.append("\n")
+    if start is not None and end is not None:
+        left, right = _stamp(start, span), _stamp(end, span)
+        gap = max(1, track - len(left) - len(right))
+        out.append(f"{'':<{label}} {left}{' ' * gap}{right}\n", style="dim")
+    out.append(f"{FIRST_MARK} first report   {REPORT_MARK} a report", style="dim")
+    return out
+
+
+def _moment(value: dt.date | dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return dt.datetime(value.year, value.month, value.day, 12, tzinfo=dt.UTC)
+
+
+def _stamp(value: dt.datetime, span: float) -> str:
+    # Within two days the hour matters; over longer stories the day is enough.
+    return value.strftime("%Y-%m-%d %H:%M") if span < 2 * 86400 else value.strftime("%Y-%m-%d")
