@@ -8,13 +8,16 @@ Each run starts from an empty index folder (a fresh one under --work; the config
 - reader: `newsreader --config C` headless in a fresh process (no terminal, 120x40), from the
   process start to: the first key handled, the list's first rows shown, the index up to date
   (the header says so).
-Prints the figures with the 1-minute load average; asserts nothing about time.
+Prints the figures with the 1-minute load average, and the CPU seconds each used (the
+processes and their writer processes), which the machine's other load inflates much less;
+asserts nothing about time.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -83,20 +86,28 @@ def load() -> float:
     return os.getloadavg()[0]
 
 
-def run_cli(config: Path) -> float:
-    start = time.perf_counter()
+def cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes and their own children:
+    on a shared machine, a figure the other helpers' load does not inflate much."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_cli(config: Path) -> tuple[float, float]:
+    start, cpu_start = time.perf_counter(), cpu()
     subprocess.run(["newsreader", "--config", str(config), "index"], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cpu() - cpu_start
 
 
-def run_reader(config: Path) -> tuple[float, float, float]:
+def run_reader(config: Path) -> tuple[float, float, float, float]:
+    cpu_start = cpu()
     out = subprocess.run(
         [sys.executable, "-c", READER_PROBE, repr(time.time()), str(config)],
         check=True, capture_output=True, text=True, timeout=600,
     ).stdout.split()
     first_key, rows, done = (float(x) for x in out[-3:])
-    return first_key, rows, done
+    return first_key, rows, done, cpu() - cpu_start
 
 
 def main() -> None:
@@ -106,19 +117,22 @@ def main() -> None:
     parser.add_argument("--work", type=Path,
                         default=Path(tempfile.gettempdir()) / "nr-first-launch")
     args = parser.parse_args()
-    cli: list[float] = []
-    reader: list[tuple[float, float, float]] = []
+    cli: list[tuple[float, float]] = []
+    reader: list[tuple[float, float, float, float]] = []
     for n in range(args.runs):
         cli.append(run_cli(fresh_config(args.config, args.work, f"cli-{n}")))
-        print(f"run {n + 1}: cli index {cli[-1]:.1f} s (load {load():.1f})", flush=True)
+        print(f"run {n + 1}: cli index {cli[-1][0]:.1f} s, cpu {cli[-1][1]:.1f} s "
+              f"(load {load():.1f})", flush=True)
         reader.append(run_reader(fresh_config(args.config, args.work, f"reader-{n}")))
-        first_key, rows, done = reader[-1]
+        first_key, rows, done, used = reader[-1]
         print(f"run {n + 1}: reader first key {first_key:.2f} s, first rows {rows:.2f} s, "
-              f"index up to date {done:.1f} s (load {load():.1f})", flush=True)
+              f"index up to date {done:.1f} s, cpu {used:.1f} s (load {load():.1f})", flush=True)
     median = statistics.median
-    print(f"median of {args.runs}: cli {median(cli):.1f} s; reader: first key "
+    print(f"median of {args.runs}: cli {median(c[0] for c in cli):.1f} s "
+          f"(cpu {median(c[1] for c in cli):.1f} s); reader: first key "
           f"{median(r[0] for r in reader):.2f} s, first rows {median(r[1] for r in reader):.2f} s, "
-          f"up to date {median(r[2] for r in reader):.1f} s")
+          f"up to date {median(r[2] for r in reader):.1f} s "
+          f"(cpu {median(r[3] for r in reader):.1f} s)")
 
 
 if __name__ == "__main__":
