@@ -123,7 +123,7 @@ def step_build(corpus: Path, index_dir: Path, procs: int | None) -> dict[str, ob
 def step_first(corpus: Path, index_dir: Path) -> dict[str, object]:
     """The reader's first index of the library: batches committed as it goes (what a user
     with no index yet waits for), into a fresh folder."""
-    from newsreader.tui.screens.indexer import FIRST_BATCH
+    from newsreader.tui.jobs.indexer import FIRST_BATCH
 
     shutil.rmtree(index_dir, ignore_errors=True)
     lib = library(corpus, index_dir)

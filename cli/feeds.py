@@ -13,15 +13,15 @@ from newsreader.cli.main import (
     EXIT_OK,
     UsageError,
     _fail,
-    _line,
     _print_json,
     _ProgressBar,
     _update,
     _warn,
 )
+from newsreader.tui.terminal import printable_line as _line
 
 if TYPE_CHECKING:
-    from newsreader.index.feeds.fetch import FeedReport
+    from newsreader.index.feeds.records import FeedReport
     from newsreader.index.store.library import Library
 
 

@@ -19,13 +19,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from newsreader.index.model import day_text, iso_date
+from newsreader.index.model import Article, day_text, iso_date
 from newsreader.tui.terminal import inline, json_safe, printable
 from newsreader.tui.terminal import printable_line as _line
 
 if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
+
     from newsreader.cli.feeds import _Done
-    from newsreader.index.store.library import Library, Progress
+    from newsreader.index.config import Settings
+    from newsreader.index.store.library import Library, Progress, UpdateReport
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -241,9 +245,7 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.command is not None:
         # Key names, binding ids and themes are Textual's: a config error all the same.
-        from newsreader.tui.config_check import config_problems
-
-        problems = config_problems(settings)
+        problems = _ui_config_problems(settings)
         if problems:
             raise UsageError(problems[0])
 
@@ -307,7 +309,22 @@ def cmd_index(library: Library, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _update(library: Library, *, rebuild: bool = False, quiet: bool = False):  # type: ignore[no-untyped-def]
+def _ui_config_problems(settings: Settings) -> list[str]:
+    """Every problem of the config's `theme:` and `keys:`, one line each: what a command reports
+    as a config error (the reader warns and keeps the defaults instead)."""
+    from newsreader.tui.config_check import theme_problem
+
+    problems = [p for p in (theme_problem(settings),) if p]
+    if settings.keys:
+        # Binding ids live on the screens: only a config that rebinds pays for importing them.
+        from newsreader.tui.app import all_binding_ids
+        from newsreader.tui.keys import build_keymap
+
+        problems += build_keymap(settings.keys, all_binding_ids(), settings)[1]
+    return problems
+
+
+def _update(library: Library, *, rebuild: bool = False, quiet: bool = False) -> UpdateReport:
     """Run an index update with progress on stderr (a bar on a terminal, nothing when piped)."""
     bar = _ProgressBar() if sys.stderr.isatty() and not quiet else None
     try:
@@ -334,8 +351,8 @@ class _ProgressBar:
     def __init__(self, label: str = "indexing") -> None:
         self.label = label
         self.started = time.monotonic()
-        self.progress = None
-        self.task = None
+        self.progress: RichProgress | None = None
+        self.task: TaskID | None = None
 
     def update(self, progress: Progress | _Done) -> None:
         if self.progress is None:
@@ -347,7 +364,8 @@ class _ProgressBar:
             self.progress = RichProgress(console=Console(stderr=True), transient=True)
             self.progress.start()
             self.task = self.progress.add_task(self.label, total=progress.total)
-        self.progress.update(self.task, completed=progress.done, total=progress.total)
+        if self.task is not None:
+            self.progress.update(self.task, completed=progress.done, total=progress.total)
 
     def stop(self) -> None:
         if self.progress is not None:
@@ -541,7 +559,7 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
 }
 
 
-def _article(library: Library, article_id: str):  # type: ignore[no-untyped-def]
+def _article(library: Library, article_id: str) -> Article:
     article = library.get(article_id)
     if article is None:
         raise UsageError(f"no article with id {article_id!r} (see 'newsreader search')")

@@ -108,7 +108,7 @@ def make_server(settings: Settings, host: str, port: int) -> Any:
 
     loopback = is_loopback(host)
 
-    class ReaderServer(Server):  # type: ignore[misc]
+    class ReaderServer(Server):
         async def _make_app(self) -> web.Application:
             app: web.Application = await super()._make_app()
             # Our page, autoescaped (the library's name comes from the config).

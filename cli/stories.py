@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from newsreader.tui.terminal import printable
 
@@ -14,7 +15,10 @@ if TYPE_CHECKING:
     from newsreader.index.stories.model import Story
 
 
-def add_parsers(commands: argparse._SubParsersAction, positive: object) -> None:  # type: ignore[type-arg]
+def add_parsers(
+    commands: argparse._SubParsersAction[Any],
+    positive: Callable[[str], int],
+) -> None:
     stories = commands.add_parser(
         "stories", help="stories: the articles from any outlets that report the same event"
     )
@@ -39,13 +43,14 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
-def cmd_stories(library: Library, args: argparse.Namespace, print_json: object) -> int:
+def cmd_stories(library: Library, args: argparse.Namespace,
+                print_json: Callable[[object], None]) -> int:
     from newsreader.index.stories import StoryIndex
 
     index = StoryIndex(library.index_dir)
     found = index.stories(since=args.since, min_outlets=args.min_outlets, limit=args.limit)
     if args.json:
-        print_json({"stories": [s.to_json() for s in found]})  # type: ignore[operator]
+        print_json({"stories": [s.to_json() for s in found]})
         return 0
     if not found:
         print("No stories.")
@@ -56,7 +61,8 @@ def cmd_stories(library: Library, args: argparse.Namespace, print_json: object) 
     return 0
 
 
-def cmd_story(library: Library, args: argparse.Namespace, print_json: object) -> int:
+def cmd_story(library: Library, args: argparse.Namespace,
+              print_json: Callable[[object], None]) -> int:
     from newsreader.index.stories import StoryIndex, StoryNotFound
     from newsreader.index.stories.coverage import changes
 
@@ -69,7 +75,7 @@ def cmd_story(library: Library, args: argparse.Namespace, print_json: object) ->
     if args.json:
         data = story.to_json()
         data["changes"] = [c.to_json() for c in developments]
-        print_json(data)  # type: ignore[operator]
+        print_json(data)
         return 0
     out = sys.stdout
     print(_line(story.headline), file=out)
@@ -108,10 +114,10 @@ def _summary(story: Story) -> str:
     return f"{story.count} {articles} · {len(story.outlets)} {outlets}{span}"
 
 
-def _when(value: object) -> str:
+def _when(value: dt.date | None) -> str:
     if value is None:
         return ""
-    text = value.isoformat()  # type: ignore[attr-defined]
+    text = value.isoformat()
     return text[:10] if len(text) == 10 else text[:16].replace("T", " ")
 
 

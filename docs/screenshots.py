@@ -22,7 +22,7 @@ from textual.pilot import Pilot
 
 from newsreader.index.config import builtin_settings
 from newsreader.index.store.library import Library
-from newsreader.tui.app import NewsreaderApp, make_app
+from newsreader.tui.app import NewsreaderApp, Timings, make_app
 
 HERE = Path(__file__).parent
 COMPARED = (
@@ -51,10 +51,7 @@ def reader(folder: Path) -> NewsreaderApp:
     )
     library = Library(settings)
     library.update()
-    app = make_app(settings, library=library)
-    app.show_timing = False
-    app.preview_delay = 0.0
-    return app
+    return make_app(settings, library=library, timings=Timings(preview_delay=0.0, show_took=False))
 
 
 async def main_search(folder: Path, out: Path) -> Path:

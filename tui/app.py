@@ -1,15 +1,22 @@
 """The Textual app: owns the library, the read state and the keymap; screens do the rest.
 
-`make_app(settings)` is the one way to build it, used by the CLI and by the tests alike.
+`make_app(settings)` is the one way to build it, used by the CLI and by the tests alike (the
+tests pass `Timings` of their own through it). `HELP_SECTIONS` lists every class that declares
+key bindings: the help, the palette and the config's `keys:` all read it.
+
+Nothing in tui/ imports this module at run time (only for types): it imports the screens, and
+the screens reach the app through `self.app` (tests/unit/test_architecture.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
 from newsreader.index.config import Settings
@@ -18,14 +25,38 @@ from newsreader.index.store.sources import missing_sources, missing_warning
 from newsreader.tui.commands import NewsreaderCommands
 from newsreader.tui.config_check import theme_problem
 from newsreader.tui.key_order import KeyHandled, KeyOrder
-from newsreader.tui.keys import build_keymap
+from newsreader.tui.keys import binding_ids, build_keymap
+from newsreader.tui.messages import WorkerFailed
+from newsreader.tui.screens.compare import CompareScreen
+from newsreader.tui.screens.confirm import ConfirmScreen
+from newsreader.tui.screens.differences import DifferencesScreen
+from newsreader.tui.screens.exclusive import ExclusiveScreen
+from newsreader.tui.screens.help import HelpScreen
+from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.screens.related import RelatedScreen
+from newsreader.tui.screens.story import StoryScreen
+from newsreader.tui.screens.welcome import WelcomeScreen
 from newsreader.tui.state import ReadState
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.article_view import ArticleView
+from newsreader.tui.widgets.compare_pane import ComparePane
+from newsreader.tui.widgets.search_bar import SearchBar
+from newsreader.tui.widgets.source_list import SourceList
 
-READ_DELAY = 1.5
-"""Seconds an opened article stays open before it counts as read."""
-PREVIEW_DELAY = 0.08
-"""Seconds the list cursor must rest before the article pane previews its article: the list
-repaints at once, and a held-down j does not lay out every article it passes."""
+
+@dataclass(frozen=True, slots=True)
+class Timings:
+    """How long the reader waits before it acts on its own, and whether it shows how long a
+    search took. The defaults are the reader's; tests pass others through `make_app` (no
+    waiting, no times in snapshots) and the benchmarks a read delay no run reaches."""
+
+    read_delay: float = 1.5
+    """Seconds an opened article stays open before it counts as read."""
+    preview_delay: float = 0.08
+    """Seconds the list cursor must rest before the article pane previews its article: the
+    list repaints at once, and a held-down j does not lay out every article it passes."""
+    show_took: bool = True
+    """Whether the search status shows how long the search took."""
 
 
 class NewsreaderApp(App[None]):
@@ -42,17 +73,13 @@ class NewsreaderApp(App[None]):
                 tooltip="Open the command palette"),
     ]
 
-    def __init__(self, settings: Settings, library: Library | None = None) -> None:
+    def __init__(self, settings: Settings, library: Library | None = None,
+                 timings: Timings | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.library = library if library is not None else Library(settings)
         self.read_state = ReadState.for_library(settings)
-        self.read_delay = READ_DELAY
-        """Tests set this to 0 so "opened for a moment" needs no real waiting."""
-        self.preview_delay = PREVIEW_DELAY
-        """Tests set this to 0 so the preview follows the cursor at once."""
-        self.show_timing = True
-        """Whether the search status shows how long a search took (off for snapshots)."""
+        self.timings = timings or Timings()
         self.key_warnings: list[str] = []
         self.shown_warnings: set[str] = set()
         """Warnings this run has shown (`warn_once`), so a re-scan does not repeat them."""
@@ -63,9 +90,6 @@ class NewsreaderApp(App[None]):
         """Routes each key once the one before it has had its effect (see tui.key_order)."""
 
     def on_mount(self) -> None:
-        from newsreader.tui.screens.help import all_binding_ids
-        from newsreader.tui.screens.main import MainScreen
-
         # A bad theme or key in the config stops the CLI (cli.main); the reader opens anyway,
         # with the default for what is wrong, and says so.
         theme = theme_problem(self.settings, self.available_themes)
@@ -109,19 +133,21 @@ class NewsreaderApp(App[None]):
         self.key_order.handled(message)
 
     def action_help(self) -> None:
-        from newsreader.tui.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+            self.push_screen(HelpScreen(HELP_SECTIONS, self.screen))
 
     @on(Worker.StateChanged)
     def _worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.report_worker_error(event.worker)
 
+    @on(WorkerFailed)
+    def _worker_failed(self, message: WorkerFailed) -> None:
+        self.report_worker_error(message.worker)
+
     def report_worker_error(self, worker: Worker[object]) -> None:
         """The one place every failed worker is reported (workers use exit_on_error=False);
-        screens forward their workers' failures here (see `screens.base`)."""
+        the screens and jobs that run workers post their failures here (`WorkerFailed`)."""
         error = worker.error
         if error is None:
             return
@@ -133,7 +159,35 @@ class NewsreaderApp(App[None]):
         self.library.close()
 
 
-def make_app(settings: Settings, *, library: Library | None = None) -> NewsreaderApp:
+HELP_SECTIONS: list[tuple[str, type[DOMNode]]] = [
+    ("Everywhere", NewsreaderApp),
+    ("Main screen", MainScreen),
+    ("Article list", ArticleList),
+    ("Article", ArticleView),
+    ("Search input", SearchBar),
+    ("Sources", SourceList),
+    ("Related articles", RelatedScreen),
+    ("A story", StoryScreen),
+    ("Only here (a story)", ExclusiveScreen),
+    ("Compare screen", CompareScreen),
+    ("Compare: each side", ComparePane),
+    ("Where they differ", DifferencesScreen),
+    ("Welcome screen", WelcomeScreen),
+    ("A question", ConfirmScreen),
+    ("This help", HelpScreen),
+]
+"""Where bindings live, in the order the help lists them: every class of the app that declares
+bindings (tests/tui/test_reader_trial.py checks none is missing), so each key is listed,
+offered in the palette and can be rebound by its id."""
+
+
+def all_binding_ids() -> list[str]:
+    """The id of every binding a user can rebind (config `keys:`)."""
+    return binding_ids(cls for _, cls in HELP_SECTIONS)
+
+
+def make_app(settings: Settings, *, library: Library | None = None,
+             timings: Timings | None = None) -> NewsreaderApp:
     """The app for `settings`, built the same way by the CLI and the tests."""
     # Whoosh's writer processes need multiprocessing's resource tracker, which passes its
     # child sys.stderr's file descriptor: start it now, while stderr is still the terminal's,
@@ -141,4 +195,4 @@ def make_app(settings: Settings, *, library: Library | None = None) -> Newsreade
     from multiprocessing import resource_tracker
 
     resource_tracker.ensure_running()
-    return NewsreaderApp(settings, library)
+    return NewsreaderApp(settings, library, timings)

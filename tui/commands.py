@@ -10,6 +10,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from newsreader.tui.keys import bindings_of, key_display
+from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.text import one_line
 
 Command = tuple[str, str, Callable[[], object]]
@@ -19,9 +21,6 @@ class NewsreaderCommands(Provider):
     """Offers what fits the screen the palette was opened on."""
 
     def _commands(self) -> Iterator[Command]:
-        from newsreader.tui.screens.help import bindings_of, key_display
-        from newsreader.tui.screens.main import MainScreen
-
         screen = self.screen
         app = self.app
         keymap: dict[str, str] = getattr(app, "keymap_overrides", {})

@@ -1,8 +1,9 @@
-"""The config checks only the UI layer can make (binding ids, key names, themes are Textual's),
-worded as `index.config.ConfigError` words its own: `<file>:<line>: <key>: <what is wrong>`.
+"""The config checks only the UI layer can make (themes are Textual's; binding ids and key
+names are checked by `tui.keys.build_keymap`), worded as `index.config.ConfigError` words its
+own: `<file>:<line>: <key>: <what is wrong>`.
 
-No Textual import at module level: the CLI runs these before every command whose config sets
-`theme:` or `keys:`, and importing Textual's themes costs 0.15 s (2-core Xeon, 2026-12).
+No Textual import here: the CLI checks `theme:` before every command (cli.main
+`_ui_config_problems`), and importing Textual's themes costs 0.15 s (2-core Xeon, 2026-12).
 """
 
 from __future__ import annotations
@@ -34,19 +35,3 @@ def theme_problem(settings: Settings, available: Iterable[str] = THEMES) -> str 
         return None
     return located(settings, "theme",
                    f"unknown theme {settings.theme!r} (expected one of: {', '.join(names)})")
-
-
-def config_problems(settings: Settings) -> list[str]:
-    """Every problem of the config's `theme:` and `keys:`, one line each: what the CLI reports
-    as a config error (the reader warns and keeps the defaults instead)."""
-    problems: list[str] = []
-    theme = theme_problem(settings)
-    if theme:
-        problems.append(theme)
-    if settings.keys:
-        # Binding ids live on the screens: only a config that rebinds pays for importing them.
-        from newsreader.tui.keys import build_keymap
-        from newsreader.tui.screens.help import all_binding_ids
-
-        problems += build_keymap(settings.keys, all_binding_ids(), settings)[1]
-    return problems

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections import deque
 from time import monotonic
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.message import Message
@@ -70,7 +70,7 @@ class KeyOrder:
     """The app's input in order: call `arrived` for each key or paste the terminal sends, and
     `handled` when a `KeyHandled` message reaches the app."""
 
-    def __init__(self, app: App[object]) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self.app = app
         self._held: deque[Arrival] = deque()
         self._in_flight: int | None = None  # the number of the key on its way, if one is

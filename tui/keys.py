@@ -1,4 +1,9 @@
-"""Rebinding keys and choosing a theme from config.yaml, checked against what Textual knows.
+"""Key bindings: how a binding's keys are shown, which ones a class declares, and rebinding keys
+from config.yaml, checked against what Textual knows.
+
+The help screen, the command palette, the search status and the config check all use these;
+none of them needs a screen, so this module imports none (`tui.app.HELP_SECTIONS` lists where
+bindings live).
 
 Users write keys the way they type them (`/`, `?`, `ctrl+f`); Textual's keymap wants key names
 (`slash`, `question_mark`). `Binding.make_bindings` does that translation for `BINDINGS`, so the
@@ -11,9 +16,9 @@ keeps that binding's default.
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from textual.binding import Binding
 from textual.keys import REPLACED_KEYS, Keys, key_to_character
@@ -21,7 +26,35 @@ from textual.keys import REPLACED_KEYS, Keys, key_to_character
 from newsreader.index.config import Settings
 from newsreader.tui.config_check import located
 
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.dom import DOMNode
+
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+
+
+def bindings_of(node_type: type[DOMNode]) -> Iterator[Binding]:
+    """The bindings a class declares itself, with an id (the ones users can rebind)."""
+    for item in node_type.__dict__.get("BINDINGS", []):
+        binding = item if isinstance(item, Binding) else Binding(*item)
+        if binding.id:
+            yield binding
+
+
+def binding_ids(classes: Iterable[type[DOMNode]]) -> list[str]:
+    """The ids of the bindings `classes` declare, in order."""
+    return [b.id for cls in classes for b in bindings_of(cls) if b.id]
+
+
+def key_display(app: App[object], binding: Binding, keymap: Mapping[str, str]) -> str:
+    """How the keys of `binding` are shown, after the user's rebinding (`keymap`: binding id
+    -> keys, as `build_keymap` made it)."""
+    keys = keymap.get(binding.id or "", binding.key)
+    return ", ".join(
+        app.get_key_display(binding.with_key(key.strip(), key_display=None))
+        for key in keys.split(",")
+        if key.strip()
+    )
 
 
 @lru_cache(maxsize=1)

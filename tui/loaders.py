@@ -1,19 +1,27 @@
 """What the app's thread workers compute: plain functions of the library, no widgets.
 
 Each one runs in a worker thread (Whoosh never runs on the UI thread for these) and returns
-plain data the screen then shows. Keeping them here keeps `screens/main.py` about the UI.
+the plain records of `tui.models`, which the screen then shows. This module imports no
+Textual, Rich, widget or screen (tests/unit/test_architecture.py), so it can be tested, and
+reasoned about, without an app.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from newsreader.index.search.results import Results, highlight_spans, search
 from newsreader.index.store.library import Library
-from newsreader.tui.text import clean, one_line
-from newsreader.tui.widgets.article_view import Reading
-from newsreader.tui.widgets.rows import Entry, EntryRows, PagedRows, Rows, tell_twins
-from newsreader.tui.widgets.source_list import Scope, StoryRow
+from newsreader.tui.models import (
+    Counts,
+    Entry,
+    EntryRows,
+    PagedRows,
+    Reading,
+    Rows,
+    Scope,
+    StoryRow,
+    tell_twins,
+)
+from newsreader.tui.terminal import printable, printable_line
 
 STORIES_SHOWN = 50
 """Stories in the source list: the newest told by at least two outlets."""
@@ -21,21 +29,6 @@ PAGE_SIZE = 200
 """Rows fetched from the index at a time as the list scrolls."""
 SEARCH_LIMIT = 200
 """Hits shown for a search; the status line says how many there are in all."""
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    """Article counts of the whole library, each source and each outlet, and which read
-    articles are in it (the unread numbers are worked out from the read state on the UI
-    thread, so marking an article read is instant)."""
-
-    total: int
-    sources: list[tuple[str, int]]
-    outlets: list[tuple[str, int]]
-    read: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Of the read ids asked about, those indexed now, with their (source, outlet) keys."""
-    asked: frozenset[str] = frozenset()
-    """The read ids asked about (the read state when the counts were started)."""
 
 
 def load_counts(library: Library, read: frozenset[str] = frozenset()) -> Counts:
@@ -57,20 +50,6 @@ def load_stories(library: Library) -> list[StoryRow]:
         min_outlets=2, limit=STORIES_SHOWN, articles=False
     )
     return [StoryRow(s.id, s.headline, len(s.outlets)) for s in found]
-
-
-def scope_total(counts: Counts | None, scope: Scope) -> int | None:
-    """How many articles `scope` has, from counts already loaded (None when unknown)."""
-    if counts is None:
-        return None
-    if scope.source is not None:
-        pairs = counts.sources
-    elif scope.outlet is not None:
-        pairs = counts.outlets
-    else:
-        return counts.total
-    wanted = (scope.name or "").casefold()
-    return next((n for name, n in pairs if name.casefold() == wanted), 0)
 
 
 def load_rows(
@@ -105,7 +84,7 @@ def load_rows(
 def scope_articles(library: Library, scope: Scope) -> list[tuple[str, str]]:
     """(id, outlet) of every article in `scope`, for "mark all read"."""
     return [
-        (r.id, getattr(r, "outlet", "") or "")
+        (r.id, r.outlet or "")
         for r in library.list_articles(source=scope.source, outlet=scope.outlet, limit=None)
     ]
 
@@ -158,8 +137,8 @@ def load_reading(library: Library, article_id: str, query: str) -> Reading | Non
     article = library.get(article_id)
     if article is None:
         return None
-    title = one_line(article.title)
-    body = clean(article.body)
+    title = printable_line(article.title)
+    body = printable(article.body or "")
     title_spans: list[tuple[int, int]] = []
     body_spans: list[tuple[int, int]] = []
     if query:

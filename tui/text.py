@@ -10,20 +10,13 @@ callers clean first (`clean`) and compute spans on the cleaned text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Protocol
 
 from rich.cells import cell_len
 from rich.style import StyleType
 from rich.text import Text
 
+from newsreader.tui.models import SegmentLike
 from newsreader.tui.terminal import inline, printable, printable_line
-
-
-class SegmentLike(Protocol):
-    """`index.search.results.Segment`, without importing it (and Whoosh) here."""
-
-    text: str
-    match: bool
 
 
 def clean(text: str) -> str:

@@ -1,4 +1,6 @@
-"""mypy on `newsreader.index`, strict (pyproject.toml's [tool.mypy]): the core is fully typed.
+"""mypy on `newsreader.index`, strict, and on `newsreader.tui` and `newsreader.cli` with mypy's
+defaults (pyproject.toml's [tool.mypy]): the core is fully typed, the UI and the CLI are checked
+where they are annotated.
 
 mypy cannot follow setuptools' editable-install finder, and the modules must carry their
 installed names (`newsreader.index...`), so it runs on a link tree made here: newsreader/index ->
@@ -26,7 +28,8 @@ def test_mypy_finds_nothing(tmp_path: Path) -> None:
         (package / folder).symlink_to(ROOT / folder, target_is_directory=True)
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"),
-         "--cache-dir", str(tmp_path / "cache"), "-p", "newsreader.index"],
+         "--cache-dir", str(tmp_path / "cache"),
+         "-p", "newsreader.index", "-p", "newsreader.tui", "-p", "newsreader.cli"],
         cwd=tmp_path, capture_output=True, text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from textual.pilot import Pilot
 
 from newsreader.index.config import Settings, SourceConfig, settings_for
 from newsreader.index.store.library import Library
-from newsreader.tui.app import NewsreaderApp, make_app
+from newsreader.tui.app import NewsreaderApp, Timings, make_app
 from newsreader.tui.key_order import KeyOrder
 
 HOSTILE_TITLE = "[bold]Loud[/bold] \x1b[31mred\x1b[0m headline [link=x]here[/link]\x07"
@@ -137,12 +138,13 @@ def _indexed_settings(tmp_path: Path, **extra: object) -> Settings:
     return settings
 
 
-def _new_app(settings: Settings) -> NewsreaderApp:
-    app = make_app(settings)
-    app.read_delay = 0.0
-    app.preview_delay = 0.0
-    app.show_timing = False
-    return app
+TEST_TIMINGS = Timings(read_delay=0.0, preview_delay=0.0, show_took=False)
+"""No waiting: an opened article is read at once, the preview follows the cursor at once; no
+search times in the status line (snapshots)."""
+
+
+def _new_app(settings: Settings, **timings: float) -> NewsreaderApp:
+    return make_app(settings, timings=replace(TEST_TIMINGS, **timings))
 
 
 QUIET_ROUNDS = 200
@@ -230,8 +232,9 @@ def indexed_settings() -> Callable[..., Settings]:
 
 
 @pytest.fixture
-def new_app() -> Callable[[Settings], NewsreaderApp]:
-    """`new_app(settings)`: the app as the CLI makes it, with no read or preview delay."""
+def new_app() -> Callable[..., NewsreaderApp]:
+    """`new_app(settings, **timings)`: the app as the CLI makes it, with no read or preview
+    delay (`TEST_TIMINGS`; a test may set one, `read_delay=30.0`)."""
     return _new_app
 
 

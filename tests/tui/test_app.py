@@ -18,14 +18,14 @@ from newsreader.index.config import Settings, SourceConfig
 from newsreader.index.search.results import Segment
 from newsreader.index.store.library import Progress, UpdateReport
 from newsreader.tui.app import NewsreaderApp
+from newsreader.tui.models import Entry, EntryRows, Reading
 from newsreader.tui.screens.help import HelpScreen
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.screens.related import RelatedScreen
 from newsreader.tui.screens.welcome import WelcomeScreen
 from newsreader.tui.text import from_segments
 from newsreader.tui.widgets.article_list import ArticleList
-from newsreader.tui.widgets.article_view import ArticleView, Reading
-from newsreader.tui.widgets.rows import Entry, EntryRows
+from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.source_list import SourceList
 from newsreader.tui.widgets.status import LibraryHeader, StatusLine
@@ -464,18 +464,18 @@ async def test_read_state_survives_a_restart(
 async def test_moving_away_before_the_delay_does_not_mark_read(
     tmp_path: Path,
     indexed_settings: Callable[..., Settings],
-    new_app: Callable[[Settings], NewsreaderApp],
+    new_app: Callable[..., NewsreaderApp],
     settle: Settle,
 ) -> None:
-    app = new_app(indexed_settings(tmp_path))
-    app.read_delay = 30.0
+    app = new_app(indexed_settings(tmp_path), read_delay=30.0)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("escape", "j")  # back to the list, next article: timer cancelled
         await settle(pilot)
-        assert app.screen._read_timer is None  # type: ignore[attr-defined]
+        assert isinstance(app.screen, MainScreen)
+        assert not app.screen.actions.timer_running
         assert not app.read_state.is_read("valley/fares.json")
 
 
@@ -570,7 +570,8 @@ async def test_first_launch_lists_fill_in_batch_by_batch(
     settle: Settle,
     total: int,
 ) -> None:
-    import newsreader.tui.screens.indexer as indexer
+    import newsreader.tui.jobs.indexer as indexer
+    from newsreader.tui.messages import IndexBatchCommitted, IndexDone, RowsLoaded
 
     monkeypatch.setattr(indexer, "FIRST_BATCH", 2)
     seen: list[str] = []
@@ -581,11 +582,11 @@ async def test_first_launch_lists_fill_in_batch_by_batch(
     reloaded = threading.Event()
 
     def hook(message: object) -> None:
-        if isinstance(message, MainScreen.RowsLoaded):
+        if isinstance(message, RowsLoaded):
             seen.append(f"rows:{len(message.rows)}")
             if "IndexBatchCommitted" in seen:
                 reloaded.set()
-        elif isinstance(message, (indexer.Indexer.IndexBatchCommitted, indexer.Indexer.IndexDone)):
+        elif isinstance(message, (IndexBatchCommitted, IndexDone)):
             seen.append(type(message).__name__)
 
     app = new_app(make_settings(tmp_path))  # no index yet
@@ -937,7 +938,7 @@ async def test_a_hundred_thousand_rows_need_no_widget_per_article(
     new_app: Callable[[Settings], NewsreaderApp],
     settle: Settle,
 ) -> None:
-    from newsreader.tui.widgets.rows import PagedRows
+    from newsreader.tui.models import PagedRows
 
     fetched: list[int] = []
 

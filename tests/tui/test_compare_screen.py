@@ -18,7 +18,8 @@ from textual.widgets import Static
 
 from newsreader.index.model import Article
 from newsreader.tui.compare_marks import DEFAULT_PALETTE, Marks, SyncMap, render_paragraph
-from newsreader.tui.screens.compare import ComparePane, CompareScreen
+from newsreader.tui.screens.compare import CompareScreen
+from newsreader.tui.widgets.compare_pane import ComparePane
 
 WIRE_1 = (
     "The port authority of Lindmark said on Thursday that the northern ferry terminal would "

@@ -14,8 +14,9 @@ from textual.app import App, ComposeResult
 from textual.widgets import OptionList, Static
 
 from newsreader.index.model import Article
-from newsreader.tui.screens.compare import ComparePane, CompareScreen
+from newsreader.tui.screens.compare import CompareScreen
 from newsreader.tui.screens.differences import DifferencesScreen
+from newsreader.tui.widgets.compare_pane import ComparePane
 
 _WORDS = {
     "a": ("gravel", "lantern", "meadow", "orchard", "pylon", "quarry", "ridge", "saddle"),

@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 
 from newsreader.index.config import Settings, feed_source
 from newsreader.tui.app import NewsreaderApp
-from newsreader.tui.screens.fetcher import Fetcher
+from newsreader.tui.messages import FetchProgress
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.source_list import SourceList
 from newsreader.tui.widgets.status import LibraryHeader, StatusLine
@@ -92,13 +92,13 @@ async def test_f_fetches_with_progress_and_the_articles_appear(
         assert not any("World wombat" in t for t in _titles(app))
         await pilot.press("F")
         assert await asyncio.to_thread(waiting.wait, 30)
-        while not any(isinstance(m, Fetcher.FetchProgress) for m in seen):
+        while not any(isinstance(m, FetchProgress) for m in seen):
             await pilot.pause()
         header = app.screen.query_one(LibraryHeader)
         assert header.state == "fetching 1/2 feeds" and header.has_class("-indexing")
         go.set()
         await settle(pilot)
-        progress = [m for m in seen if isinstance(m, Fetcher.FetchProgress)]
+        progress = [m for m in seen if isinstance(m, FetchProgress)]
         assert sorted({(m.done, m.total) for m in progress}) == [(1, 2), (2, 2)]
         assert {"World wombat story 0", "World wombat story 2"} <= _titles(app)
         assert header.state == "index up to date"

@@ -140,9 +140,9 @@ def test_every_binding_has_an_id_and_a_place_in_help() -> None:
     from textual.dom import DOMNode
 
     import newsreader.tui
-    from newsreader.tui.screens.help import all_binding_ids, sections
+    from newsreader.tui.app import HELP_SECTIONS, all_binding_ids
 
-    listed = {cls for _, cls in sections()}
+    listed = {cls for _, cls in HELP_SECTIONS}
     found = []
     for module_info in pkgutil.walk_packages(newsreader.tui.__path__, "newsreader.tui."):
         module = importlib.import_module(module_info.name)

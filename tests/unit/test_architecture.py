@@ -64,6 +64,23 @@ def test_the_index_check_child_loads_no_ui_code() -> None:
     assert result.stdout.strip().splitlines()[-1] == "LOADED:"
 
 
+def test_the_app_loads_no_stories_code_until_a_story_is_opened() -> None:
+    # tui.app imports every screen (HELP_SECTIONS); the stories package loads numpy and scipy
+    # (0.6 s on the 2-core machine), so the story screens import it in their workers.
+    code = (
+        "import sys\n"
+        "import newsreader.tui.app\n"
+        "heavy = sorted(m for m in sys.modules\n"
+        "               if m.split('.')[0] in ('numpy', 'scipy')\n"
+        "               or m.startswith('newsreader.index.stories'))\n"
+        "print('LOADED:' + ','.join(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "LOADED:"
+
+
 def test_every_package_folder_is_installed() -> None:
     # setuptools installs only the packages pyproject.toml lists (the folders are mapped to
     # newsreader.* names, so automatic discovery cannot name them): a new subpackage left off the
@@ -84,9 +101,12 @@ def test_every_package_folder_is_installed() -> None:
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _imports(path: Path, *, module_level_only: bool = False) -> list[tuple[int, str]]:
+def _imports(
+    path: Path, *, module_level_only: bool = False, skip_type_checking: bool = False
+) -> list[tuple[int, str]]:
     """(line, module) of every import in `path`; with `module_level_only`, only those run when
-    the module is imported (not inside functions, nor under `if TYPE_CHECKING:`)."""
+    the module is imported (not inside functions, nor under `if TYPE_CHECKING:`); with
+    `skip_type_checking`, every one but those under `if TYPE_CHECKING:`."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: list[tuple[int, str]] = []
 
@@ -106,6 +126,9 @@ def _imports(path: Path, *, module_level_only: bool = False) -> list[tuple[int, 
                 for field in ("body", "orelse", "finalbody", "handlers"):
                     visit(getattr(node, field, []))
             else:
+                if (skip_type_checking and isinstance(node, ast.If)
+                        and "TYPE_CHECKING" in ast.unparse(node.test)):
+                    continue
                 for child in ast.iter_child_nodes(node):
                     if isinstance(child, ast.stmt | ast.ExceptHandler):
                         visit([child] if isinstance(child, ast.stmt) else child.body)
@@ -135,7 +158,39 @@ def test_index_never_imports_ui_code() -> None:
 
 
 def test_widgets_import_no_screens() -> None:
-    assert _breaches("tui/widgets", ("newsreader.tui.screens",)) == []
+    assert _breaches("tui/widgets", ("newsreader.tui.screens", "newsreader.tui.app")) == []
+
+
+def test_jobs_import_no_screens_and_no_widgets() -> None:
+    # A job (tui/jobs) owns a worker and posts what it found; what the user sees is the
+    # screen's to decide.
+    banned = ("newsreader.tui.screens", "newsreader.tui.widgets", "newsreader.tui.app")
+    assert _breaches("tui/jobs", banned) == []
+
+
+def test_the_data_side_of_the_reader_imports_no_ui() -> None:
+    # The loaders run in worker threads and return the records of tui/models.py: neither
+    # touches a widget, so neither imports Textual, Rich or a widget (tests can use them bare).
+    banned = ("textual", "rich", "newsreader.tui.widgets", "newsreader.tui.screens",
+              "newsreader.tui.app", "newsreader.tui.text")
+    for module in ("tui/models.py", "tui/loaders.py"):
+        path = ROOT / module
+        found = [m for _, m in _imports(path, module_level_only=True)
+                 if any(m == b or m.startswith(b + ".") for b in banned)]
+        assert found == [], module
+
+
+def test_nothing_imports_the_app_back() -> None:
+    # tui/app.py imports the screens (HELP_SECTIONS); a screen, widget or helper that imported
+    # the app, even inside a function, would make a cycle (app -> commands -> help -> app was
+    # one). They reach it through `self.app` (screens.base.reader_app); types only under
+    # TYPE_CHECKING.
+    found = []
+    for path in sorted((ROOT / "tui").rglob("*.py")):
+        for line, module in _imports(path, skip_type_checking=True):
+            if module == "newsreader.tui.app":
+                found.append(f"{path.relative_to(ROOT)}:{line}")
+    assert found == []
 
 
 def test_the_cli_imports_no_ui_framework_when_loaded() -> None:
@@ -178,9 +233,9 @@ def test_ci_runs_the_readmes_test_command() -> None:
 
 def test_no_long_module_without_its_reason() -> None:
     # ~400 lines is where a newcomer stops reading a module whole; past it, the module's
-    # docstring says why it is one module ("Size: ..."). tui/ is being split by role next.
+    # docstring says why it is one module ("Size: ...").
     long = []
-    for folder in ("index", "cli"):
+    for folder in ("index", "cli", "tui"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             text = path.read_text(encoding="utf-8")
             doc = ast.get_docstring(ast.parse(text)) or ""

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
+from textual.dom import DOMNode
+from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState
+
+from newsreader.tui.messages import WorkerFailed
+
+if TYPE_CHECKING:
+    from newsreader.tui.app import NewsreaderApp
 
 NARROW = 100
 """Below this many columns a screen shows one pane at a time: the main screen's list and
 article share one pane, the compare screen stacks A above B."""
 
 
+def reader_app(node: DOMNode) -> NewsreaderApp:
+    """`node.app`, as the reader's app: Textual types `DOMNode.app` as any `App`, and the screens
+    cannot import `tui.app` to check (it imports them)."""
+    return cast("NewsreaderApp", node.app)
+
+
 class ReportsWorkerErrors:
     """Mixin: a failed worker of this screen is reported by the app's one handler.
 
-    `Worker.StateChanged` does not bubble, so each screen that runs workers forwards the event.
-    A naming-convention handler, not `@on`: Textual only collects `@on` handlers from classes
-    built by its metaclass, and a mixin is not. A subclass may define its own
-    `on_worker_state_changed`: Textual calls the handler of every class in the MRO, so this one
-    still runs (no `super()` call, or it would run twice).
+    `Worker.StateChanged` does not bubble, so each screen that runs workers forwards the
+    failure as `WorkerFailed`, which does. A naming-convention handler, not `@on`: Textual only
+    collects `@on` handlers from classes built by its metaclass, and a mixin is not. A subclass
+    may define its own `on_worker_state_changed`: Textual calls the handler of every class in
+    the MRO, so this one still runs (no `super()` call, or it would run twice).
     """
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.app.report_worker_error(event.worker)  # type: ignore[attr-defined]
+        if event.state == WorkerState.ERROR and isinstance(self, MessagePump):
+            self.post_message(WorkerFailed(event.worker))

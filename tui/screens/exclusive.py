@@ -10,19 +10,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from newsreader.index.stories.coverage import exclusive
-from newsreader.tui.screens.base import ReportsWorkerErrors
+from newsreader.tui.messages import ExclusiveFound
+from newsreader.tui.screens.base import ReportsWorkerErrors, reader_app
 from newsreader.tui.text import one_line
 from newsreader.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
-    from newsreader.index.compare import Span
     from newsreader.index.stories import Story
-    from newsreader.tui.app import NewsreaderApp
 
 
 class ExclusiveScreen(ReportsWorkerErrors, ModalScreen[None]):
@@ -35,18 +32,9 @@ class ExclusiveScreen(ReportsWorkerErrors, ModalScreen[None]):
         Binding("k,up", "scroll_up", "Up", show=False, id="exclusive.up", tooltip="Scroll up"),
     ]
 
-    class Found(Message):
-        def __init__(self, found: dict[str, tuple[Span, ...]]) -> None:
-            super().__init__()
-            self.found = found
-
     def __init__(self, story: Story) -> None:
         super().__init__()
         self.story = story
-
-    @property
-    def nr_app(self) -> NewsreaderApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="exclusive-body") as body:
@@ -63,12 +51,16 @@ class ExclusiveScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="exclusive", exit_on_error=False)
     def find(self) -> None:
-        library = self.nr_app.library
-        articles = [a for a in (library.get(s.id) for s in self.story.articles) if a is not None]
-        self.post_message(self.Found(exclusive(articles)))
+        # Imported here, not at the top: the stories package loads numpy and scipy (0.6 s),
+        # and the app imports every screen at start-up (tui.app.HELP_SECTIONS).
+        from newsreader.index.stories.coverage import exclusive
 
-    @on(Found)
-    def found(self, message: Found) -> None:
+        library = reader_app(self).library
+        articles = [a for a in (library.get(s.id) for s in self.story.articles) if a is not None]
+        self.post_message(ExclusiveFound(exclusive(articles)))
+
+    @on(ExclusiveFound)
+    def found(self, message: ExclusiveFound) -> None:
         out = Text(end="")
         for article in self.story.articles:
             spans = message.found.get(article.id)

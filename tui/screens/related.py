@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 
 from newsreader.index.search.results import related
-from newsreader.tui.screens.base import ReportsWorkerErrors
+from newsreader.tui.jobs.articles import ArticleJobs
+from newsreader.tui.messages import PairLoaded, RelatedLoaded
+from newsreader.tui.models import Entry, EntryRows
+from newsreader.tui.screens.base import ReportsWorkerErrors, reader_app
+from newsreader.tui.screens.compare import CompareScreen
 from newsreader.tui.text import one_line
 from newsreader.tui.widgets.article_list import ArticleList
-from newsreader.tui.widgets.rows import Entry, EntryRows
 from newsreader.tui.widgets.status import StatusLine
-
-if TYPE_CHECKING:
-    from newsreader.index.model import Article
-    from newsreader.tui.app import NewsreaderApp
 
 LIMIT = 20
 
@@ -35,32 +33,17 @@ class RelatedScreen(ReportsWorkerErrors, ModalScreen[str | None]):
                 tooltip="Compare the open article with the chosen one"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, title: str, entries: list[Entry]) -> None:
-            super().__init__()
-            self.title = title
-            self.entries = entries
-
-    class PairLoaded(Message):
-        def __init__(self, a: Article, b: Article) -> None:
-            super().__init__()
-            self.a = a
-            self.b = b
-
     def __init__(self, article_id: str) -> None:
         super().__init__()
         self.article_id = article_id
-
-    @property
-    def nr_app(self) -> NewsreaderApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="related-body") as body:
             body.border_title = "Related articles"
             body.border_subtitle = "enter open · c compare · escape close"
             yield StatusLine("finding related articles…", id="related-status")
-            yield ArticleList(is_read=self.nr_app.read_state.is_read, id="related-list")
+            yield ArticleList(is_read=reader_app(self).read_state.is_read, id="related-list")
+        yield ArticleJobs(reader_app(self).library)
 
     def on_mount(self) -> None:
         article_list = self.query_one(ArticleList)
@@ -70,14 +53,14 @@ class RelatedScreen(ReportsWorkerErrors, ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)
     def load(self) -> None:
-        library = self.nr_app.library
+        library = reader_app(self).library
         article = library.get(self.article_id)
         hits = related(library, self.article_id, limit=LIMIT)
         title = article.title if article is not None else self.article_id
-        self.post_message(self.Loaded(title, [Entry.from_hit(h) for h in hits]))
+        self.post_message(RelatedLoaded(title, [Entry.from_hit(h) for h in hits]))
 
-    @on(Loaded)
-    def loaded(self, message: Loaded) -> None:
+    @on(RelatedLoaded)
+    def loaded(self, message: RelatedLoaded) -> None:
         found = len(message.entries)
         # Which article these relate to (the list may have moved on behind the screen), and
         # that they come most alike first, with the score `newsreader related` prints.
@@ -99,19 +82,8 @@ class RelatedScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     def action_compare(self) -> None:
         entry = self.query_one(ArticleList).entry
         if entry is not None:
-            self.load_pair(self.article_id, entry.id)
-
-    @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
-    def load_pair(self, id_a: str, id_b: str) -> None:
-        a, b = self.nr_app.library.get(id_a), self.nr_app.library.get(id_b)
-        if a is None or b is None:
-            raise LookupError(f"article not in the index: {id_a if a is None else id_b}")
-        self.post_message(self.PairLoaded(a, b))
+            self.query_one(ArticleJobs).load_pair(self.article_id, entry.id)
 
     @on(PairLoaded)
     def pair_loaded(self, message: PairLoaded) -> None:
-        from newsreader.tui.screens.compare import (
-            CompareScreen,  # written alongside; imported on use
-        )
-
-        self.app.push_screen(CompareScreen(self.nr_app.library, message.a, message.b))
+        self.app.push_screen(CompareScreen(reader_app(self).library, message.a, message.b))

@@ -11,22 +11,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from newsreader.index.stories import Story, StoryIndex
-from newsreader.tui.screens.base import ReportsWorkerErrors
+from newsreader.tui.jobs.articles import ArticleJobs
+from newsreader.tui.messages import PairLoaded, StoryLoaded
+from newsreader.tui.models import Entry, EntryRows
+from newsreader.tui.screens.base import ReportsWorkerErrors, reader_app
+from newsreader.tui.screens.compare import CompareScreen
+from newsreader.tui.screens.exclusive import ExclusiveScreen
 from newsreader.tui.text import one_line
 from newsreader.tui.widgets.article_list import ArticleList
-from newsreader.tui.widgets.rows import Entry, EntryRows
 from newsreader.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from textual.events import Resize
 
-    from newsreader.index.model import Article
-    from newsreader.tui.app import NewsreaderApp
+    from newsreader.index.stories import Story
 
 FIRST_MARK = "◆"
 """The first report on the timeline (and in the legend)."""
@@ -48,26 +49,11 @@ class StoryScreen(ReportsWorkerErrors, ModalScreen[str | None]):
                 tooltip="What each article reports that the others in the story do not"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, story: Story) -> None:
-            super().__init__()
-            self.story = story
-
-    class PairLoaded(Message):
-        def __init__(self, a: Article, b: Article) -> None:
-            super().__init__()
-            self.a = a
-            self.b = b
-
     def __init__(self, story_id: str) -> None:
         super().__init__()
         self.story_id = story_id
         self.story: Story | None = None
         self.marked: str | None = None
-
-    @property
-    def nr_app(self) -> NewsreaderApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="story-body") as body:
@@ -78,7 +64,8 @@ class StoryScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             yield Static(id="story-headline")
             yield Static(id="story-timeline")
             yield StatusLine("loading the story…", id="story-status")
-            yield ArticleList(is_read=self.nr_app.read_state.is_read, id="story-list")
+            yield ArticleList(is_read=reader_app(self).read_state.is_read, id="story-list")
+        yield ArticleJobs(reader_app(self).library)
 
     def on_mount(self) -> None:
         self.query_one(ArticleList).focus()
@@ -86,11 +73,15 @@ class StoryScreen(ReportsWorkerErrors, ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="story", exit_on_error=False)
     def load(self) -> None:
-        story = StoryIndex(self.nr_app.library.index_dir).story(self.story_id)
-        self.post_message(self.Loaded(story))
+        # Imported here, not at the top: the stories package loads numpy and scipy (0.6 s),
+        # and the app imports every screen at start-up (tui.app.HELP_SECTIONS).
+        from newsreader.index.stories import StoryIndex
 
-    @on(Loaded)
-    def loaded(self, message: Loaded) -> None:
+        story = StoryIndex(reader_app(self).library.index_dir).story(self.story_id)
+        self.post_message(StoryLoaded(story))
+
+    @on(StoryLoaded)
+    def loaded(self, message: StoryLoaded) -> None:
         story = self.story = message.story
         headline = Text(one_line(story.headline), style="bold", no_wrap=True, overflow="ellipsis")
         self.query_one("#story-headline", Static).update(headline)
@@ -140,26 +131,15 @@ class StoryScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         if entry is None or entry.id == self.marked:
             self.notify("Move to another article to compare it with the marked one.")
             return
-        self.load_pair(self.marked, entry.id)
-
-    @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
-    def load_pair(self, id_a: str, id_b: str) -> None:
-        a, b = self.nr_app.library.get(id_a), self.nr_app.library.get(id_b)
-        if a is None or b is None:
-            raise LookupError(f"article not in the index: {id_a if a is None else id_b}")
-        self.post_message(self.PairLoaded(a, b))
+        self.query_one(ArticleJobs).load_pair(self.marked, entry.id)
 
     @on(PairLoaded)
     def pair_loaded(self, message: PairLoaded) -> None:
-        from newsreader.tui.screens.compare import CompareScreen  # imported on use
-
-        self.app.push_screen(CompareScreen(self.nr_app.library, message.a, message.b))
+        self.app.push_screen(CompareScreen(reader_app(self).library, message.a, message.b))
 
     def action_exclusive(self) -> None:
         if self.story is None:
             return
-        from newsreader.tui.screens.exclusive import ExclusiveScreen  # imported on use
-
         self.app.push_screen(ExclusiveScreen(self.story))
 
 

@@ -11,6 +11,7 @@ from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from newsreader.tui.screens.base import reader_app
 from newsreader.tui.text import one_line
 from newsreader.tui.widgets.footer import Footer
 
@@ -46,7 +47,7 @@ class WelcomeScreen(Screen[bool]):
     ]
 
     def compose(self) -> ComposeResult:
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = reader_app(self).settings
         text = Text(end="")
         text.append("Welcome to newsreader\n\n", style="bold")
         text.append("Your library has no articles yet.\n\n")

@@ -1,6 +1,6 @@
 """The article list: a virtual, Line API list that draws only the rows on screen.
 
-It holds a `Rows` source (see `rows.py`), not widgets: with 100,000 articles it still renders a
+It holds a `Rows` source (see `tui.models`), not widgets: with 100,000 articles it still renders a
 screenful of lines, fetching a page of entries from the index when one scrolls into view.
 """
 
@@ -22,8 +22,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.index.model import day_text
+from newsreader.tui.models import Entry, EntryRows, Rows
 from newsreader.tui.text import from_segments, one_line
-from newsreader.tui.widgets.rows import Entry, EntryRows, Rows
 
 DATE_WIDTH = 10
 OUTLET_WIDTH = 24

@@ -7,12 +7,14 @@ shows where you are ("3/17") and the current match is scrolled to the middle of 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
@@ -20,31 +22,13 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from newsreader.index.model import day_text
+from newsreader.tui.models import Reading
 from newsreader.tui.text import highlighted, joined, one_line, paragraphs
 
 TITLE = -1
 """`Match.block` of a match in the title."""
 BODY = 0
 """`Match.block` of a match in the body."""
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """An article made ready to show: cleaned text and the spans of the query's matches."""
-
-    article: Any
-    """The `index.model.Article`."""
-    title: str
-    """The title, cleaned, one line."""
-    body: str
-    """The body, cleaned (escape sequences and control characters removed)."""
-    query: str = ""
-    title_spans: list[tuple[int, int]] = field(default_factory=list)
-    body_spans: list[tuple[int, int]] = field(default_factory=list)
-
-    @property
-    def id(self) -> str:
-        return str(self.article.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +111,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._body = ""
         self.matches: list[Match] = []
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static("Choose an article and press enter to read it.", id="article-empty")
         yield Static(id="article-title")
         yield Static(id="article-meta")
@@ -251,11 +235,12 @@ class ArticleView(VerticalScroll, can_focus=True):
         match = self.matches[self.match_index]
         widget = self._block_widget(match.block)
         y = 0
-        node: Widget | None = widget
-        while node is not None and node is not self:
+        node: DOMNode | None = widget
+        while isinstance(node, Widget) and node is not self:
             y += node.virtual_region.y
-            node = node.parent  # type: ignore[assignment]
-        text = self._body if match.block != TITLE else self.reading.title  # type: ignore[union-attr]
+            node = node.parent
+        title = self.reading.title if self.reading is not None else ""
+        text = self._body if match.block != TITLE else title
         y += self._line_of(text, match.start, widget.content_region.width or self.size.width)
         self.scroll_to_region(Region(0, y, 1, 1), center=True, animate=False, immediate=True)
 

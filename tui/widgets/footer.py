@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 
@@ -22,7 +24,7 @@ class Footer(TextualFooter):
     _rebuild_queued = False
     _shown: tuple[object, ...] | None = None
 
-    def bindings_changed(self, screen: Screen) -> None:
+    def bindings_changed(self, screen: Screen[Any]) -> None:
         if not self.is_attached:
             return  # its screen is gone (closed while this change was on its way)
         if self._rebuild_queued and screen is self.screen:

@@ -1,12 +1,14 @@
 """The source list: "All", then each source, the feed sources (grouped by OPML folder), then each
-outlet, with article and unread counts; a feed whose last fetch failed carries a mark."""
+outlet, with article and unread counts; a feed whose last fetch failed carries a mark.
+
+`source_rows` works out those lines from the library's counts, the read state and the feeds."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -14,42 +16,17 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from newsreader.tui.models import ALL, FEED, OUTLET, SOURCE, Counts, Scope, StoryRow
 from newsreader.tui.text import one_line
 
-ALL = "all"
+if TYPE_CHECKING:
+    from newsreader.index.config import SourceConfig
+    from newsreader.index.feeds.library import FeedInfo
+    from newsreader.tui.state import ReadState
+
 STORY = "story"
-SOURCE = "source"
-OUTLET = "outlet"
-FEED = "feed"
-"""One feed of an OPML source: its articles are those of its outlet."""
+"""Option ids of the Stories section: `story:<id>` (a story is not a scope of the list)."""
 FAILED_MARK = " ✗"
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """What the article list is narrowed to: everything, one source or one outlet."""
-
-    kind: str = ALL
-    name: str | None = None
-
-    @property
-    def source(self) -> str | None:
-        return self.name if self.kind == SOURCE else None
-
-    @property
-    def outlet(self) -> str | None:
-        return self.name if self.kind in (OUTLET, FEED) else None
-
-    @property
-    def option_id(self) -> str:
-        return ALL if self.kind == ALL else f"{self.kind}:{self.name}"
-
-    @classmethod
-    def from_option_id(cls, option_id: str) -> Scope:
-        if option_id == ALL:
-            return cls()
-        kind, _, name = option_id.partition(":")
-        return cls(kind, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +52,67 @@ class FeedRow:
 
 
 @dataclass(frozen=True, slots=True)
-class StoryRow:
-    """One line of the Stories section: a story's id, headline and number of outlets."""
+class SourceRows:
+    """Every line of the source list (`SourceList.set_counts`' arguments)."""
 
-    id: str
-    headline: str
-    outlets: int
+    total: Count
+    sources: list[Count]
+    """The folder sources."""
+    outlets: list[Count]
+    feeds: list[FeedRow]
+
+
+def source_rows(counts: Counts, read: ReadState, feed_sources: Sequence[SourceConfig],
+                feeds: Sequence[FeedInfo]) -> SourceRows:
+    """The source list's lines, from the loaded counts and the read state (cheap: no index).
+    Only read articles that are in the library count (`ReadState.sync_present`), keyed as the
+    index's source and outlet filters are: the numbers are what `u` lists."""
+    by_source, by_outlet = read.read_by_source(), read.read_by_outlet()
+    feed_names = {s.name.casefold() for s in feed_sources}
+    return SourceRows(
+        Count("All", counts.total, max(0, counts.total - read.read_in_library())),
+        [
+            Count(n, c, max(0, c - by_source[n.lower()]))
+            for n, c in counts.sources
+            if n.casefold() not in feed_names
+        ],
+        [Count(n, c, max(0, c - by_outlet[n.lower()])) for n, c in counts.outlets],
+        _feed_rows(counts, read, feed_sources, feeds),
+    )
+
+
+def _feed_rows(counts: Counts, read: ReadState, feed_sources: Sequence[SourceConfig],
+               feeds: Sequence[FeedInfo]) -> list[FeedRow]:
+    """The Feeds section: each feed source; under an OPML source, its folders (headings) and
+    its feeds (each one its outlet's articles)."""
+    read_by_source, read_by_outlet = read.read_by_source(), read.read_by_outlet()
+    by_source = {n.casefold(): c for n, c in counts.sources}
+    by_outlet = {n.casefold(): c for n, c in counts.outlets}
+    rows: list[FeedRow] = []
+    seen: set[str] = set()  # a feed title listed twice would be the same entry twice
+    for source in feed_sources:
+        infos = [i for i in feeds if i.source == source.name]
+        n = by_source.get(source.name.casefold(), 0)
+        unread = max(0, n - read_by_source[source.name.lower()])
+        failed = any(i.error for i in infos)
+        rows.append(FeedRow(SOURCE, Count(source.name, n, unread, failed)))
+        if source.opml is None:
+            continue
+        groups: dict[str, list[FeedInfo]] = {}
+        for info in infos:
+            groups.setdefault(info.group, []).append(info)
+        for group in sorted(groups, key=lambda g: g != ""):  # top-level feeds first
+            if group:
+                rows.append(FeedRow("group", Count(group, 0, 0), depth=1))
+            for info in groups[group]:
+                if info.title.casefold() in seen:
+                    continue
+                seen.add(info.title.casefold())
+                m = by_outlet.get(info.title.casefold(), 0)
+                unread = max(0, m - read_by_outlet[info.title.lower()])
+                count = Count(info.title, m, unread, info.error is not None)
+                rows.append(FeedRow(FEED, count, depth=2 if group else 1))
+    return rows
 
 
 class SourceList(OptionList):
@@ -125,7 +157,7 @@ class SourceList(OptionList):
         super().__init__(id=id, classes=classes)
         self._shape: tuple[tuple[str | None, ...], ...] | None = None
         self._stories: tuple[StoryRow, ...] = ()
-        self._last: tuple[Count, Sequence[Count], Sequence[Count], Sequence[FeedRow]] | None = None
+        self._last: SourceRows | None = None
 
     def set_stories(self, stories: Sequence[StoryRow]) -> None:
         """Show these stories (newest first) in the Stories section, after the outlets."""
@@ -134,18 +166,12 @@ class SourceList(OptionList):
             return
         self._stories = stories
         if self._last is not None:
-            self.set_counts(*self._last)
+            self.set_counts(self._last)
 
-    def set_counts(
-        self,
-        total: Count,
-        sources: Sequence[Count],
-        outlets: Sequence[Count],
-        feeds: Sequence[FeedRow] = (),
-    ) -> None:
-        """Show these counts, keeping the highlighted entry where it was. `sources` are the
-        folder sources; `feeds` the Feeds section (feed sources and their OPML folders)."""
-        self._last = (total, sources, outlets, feeds)
+    def set_counts(self, rows: SourceRows) -> None:
+        """Show these lines (see `source_rows`), keeping the highlighted entry where it was."""
+        self._last = rows
+        total, sources, outlets, feeds = rows.total, rows.sources, rows.outlets, rows.feeds
         feed_ids = [self._feed_id(row) for row in feeds]
         shape = (
             tuple(s.name for s in sources),
@@ -165,10 +191,10 @@ class SourceList(OptionList):
         )
         if shape == self._shape:
             # Same entries, new numbers: replace the prompts and leave the cursor alone.
-            for option_id, prompt in prompts.items():
-                self.replace_option_prompt(option_id, prompt)
+            for shown_id, prompt in prompts.items():
+                self.replace_option_prompt(shown_id, prompt)
             return
-        highlighted = self.highlighted_option.id if self.highlighted_option else ALL
+        highlighted = (self.highlighted_option.id if self.highlighted_option else None) or ALL
         self._shape = shape
         options: list[Option | None] = [Option(prompts[ALL], id=ALL)]
         if sources:
@@ -193,7 +219,7 @@ class SourceList(OptionList):
         self.clear_options()
         self.add_options(options)
         try:
-            self.highlighted = self.get_option_index(highlighted or ALL)
+            self.highlighted = self.get_option_index(highlighted)
         except OptionDoesNotExist:  # the entry went away (a source removed from the config)
             self.highlighted = 0
 

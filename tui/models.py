@@ -1,7 +1,18 @@
-"""What the article list shows: entries, and row sources that hand them out by index.
+"""The reader's plain data: what the loaders (`tui.loaders`) return and the widgets show.
 
-A row source only has to answer `len()` and `get(i)`, so the list can show 100,000 articles by
-fetching pages of them as they scroll into view, without a widget (or even an entry) per article.
+No widget, screen, Textual or Rich here (tests/unit/test_architecture.py checks it), so the
+thread workers' functions can build these records without touching the UI, and a test can
+build them without an app:
+
+- `Scope`: what the article list is narrowed to (all, a source, an outlet or a feed);
+- `Entry`: one row of an article list (an index row, a search hit, a related article), and the
+  row sources that hand entries out by position (`Rows`: `EntryRows` in memory, `PagedRows`
+  fetched a page at a time as the list scrolls);
+- `Reading`: an article made ready for the article pane (cleaned text, the query's spans);
+- `Counts`: the library's article counts, for the source list and the header;
+- `StoryRow`: one story of the source list's Stories section;
+- `ListKey` / `SearchKey`: which question a list of rows answers, so that a late answer to an
+  older question is dropped (`RowsKey`).
 """
 
 from __future__ import annotations
@@ -9,10 +20,86 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Protocol
 
-from newsreader.tui.text import SegmentLike
+from newsreader.index.model import Article
+
+if TYPE_CHECKING:
+    # Importing these loads Whoosh: only their types are needed here.
+    from newsreader.index.search.results import Hit, RelatedHit
+    from newsreader.index.store.library import ArticleRow
+
+# --- what the list is narrowed to ----------------------------------------------------------
+
+ALL = "all"
+SOURCE = "source"
+OUTLET = "outlet"
+FEED = "feed"
+"""One feed of an OPML source: its articles are those of its outlet."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What the article list is narrowed to: everything, one source, one outlet or one feed."""
+
+    kind: str = ALL
+    name: str | None = None
+
+    @property
+    def source(self) -> str | None:
+        return self.name if self.kind == SOURCE else None
+
+    @property
+    def outlet(self) -> str | None:
+        return self.name if self.kind in (OUTLET, FEED) else None
+
+    @property
+    def option_id(self) -> str:
+        """The source list's option id of this scope."""
+        return ALL if self.kind == ALL else f"{self.kind}:{self.name}"
+
+    @classmethod
+    def from_option_id(cls, option_id: str) -> Scope:
+        if option_id == ALL:
+            return cls()
+        kind, _, name = option_id.partition(":")
+        return cls(kind, name)
+
+
+# --- which question a list answers ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ListKey:
+    """The browse list of `scope` in `sort` order ("date" or "title"), maybe unread only."""
+
+    scope: Scope
+    sort: str
+    unread_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SearchKey:
+    """The hits of `query` in `scope` in `sort` order ("relevance" or "date")."""
+
+    query: str
+    scope: Scope
+    sort: str
+    unread_only: bool
+
+
+RowsKey = ListKey | SearchKey
+
+
+# --- rows of an article list ---------------------------------------------------------------
+
+
+class SegmentLike(Protocol):
+    """`index.search.snippets.Segment`, without importing it (and Whoosh) here."""
+
+    text: str
+    match: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,19 +128,17 @@ class Entry:
         return source.casefold(), " ".join(self.title.split()).casefold()
 
     @classmethod
-    def from_row(cls, row: Any) -> Entry:
-        """From an `index.store.library.ArticleRow` (or anything with its attributes)."""
+    def from_row(cls, row: ArticleRow) -> Entry:
+        """From an `index.store.library.ArticleRow`."""
         return cls(
-            id=row.id,
-            title=row.title,
-            outlet=getattr(row, "outlet", "") or "",
-            date=getattr(row, "date", None),
-            source=getattr(row, "source", "") or "",
+            id=row.id, title=row.title, outlet=row.outlet or "", date=row.date,
+            source=row.source or "",
         )
 
     @classmethod
-    def from_hit(cls, hit: Any) -> Entry:
-        """From an `index.search.results.Hit` or `RelatedHit`."""
+    def from_hit(cls, hit: Hit | RelatedHit) -> Entry:
+        """From an `index.search.results.Hit` or `RelatedHit` (which has no source, URL or
+        snippet)."""
         return cls(
             id=hit.id,
             title=hit.title,
@@ -62,7 +147,7 @@ class Entry:
             source=getattr(hit, "source", "") or "",
             url=getattr(hit, "url", None),
             snippet=tuple(getattr(hit, "snippet", ()) or ()),
-            score=getattr(hit, "score", None),
+            score=hit.score,
         )
 
 
@@ -84,7 +169,8 @@ def tell_twins(entries: Sequence[Entry], before: Entry | None = None,
 
 
 class Rows(Protocol):
-    """A sequence of entries that may be fetched lazily."""
+    """A sequence of entries that may be fetched lazily: the list only asks `len()` and
+    `get(i)`, so it can show 100,000 articles without an entry (or a widget) per article."""
 
     snippets: bool
     """Whether entries carry snippets (the list then gives each two lines)."""
@@ -171,3 +257,49 @@ def index_of(rows: Rows, article_id: str) -> int | None:
             if entry.id == article_id:
                 return i
     return None
+
+
+# --- an article to read, the library's counts -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """An article made ready to show: cleaned text and the spans of the query's matches."""
+
+    article: Article
+    title: str
+    """The title, cleaned, one line."""
+    body: str
+    """The body, cleaned (escape sequences and control characters removed)."""
+    query: str = ""
+    title_spans: list[tuple[int, int]] = field(default_factory=list)
+    body_spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Article counts of the whole library, each source and each outlet, and which read
+    articles are in it (the unread numbers are worked out from the read state on the UI
+    thread, so marking an article read is instant)."""
+
+    total: int
+    sources: list[tuple[str, int]]
+    outlets: list[tuple[str, int]]
+    read: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Of the read ids asked about, those indexed now, with their (source, outlet) keys."""
+    asked: frozenset[str] = frozenset()
+    """The read ids asked about (the read state when the counts were started)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """One line of the source list's Stories section: a story's id, headline and number of
+    outlets."""
+
+    id: str
+    headline: str
+    outlets: int

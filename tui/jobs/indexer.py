@@ -1,0 +1,112 @@
+"""The indexer job: whether the index is stale (checked once the first list is on screen), and
+index updates in a thread worker, with progress, batch commits and a report.
+
+The check stats every file of the library, so a big library is checked in a child process
+(`tui.index_check`); an update commits its first batch early (`FIRST_BATCH`), so the lists of a
+first launch fill in while the rest is indexed.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual import on, work
+from textual.widget import Widget
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from newsreader.index.store.library import Library, Progress
+from newsreader.tui.index_check import index_is_stale
+from newsreader.tui.messages import (
+    IndexBatchCommitted,
+    IndexChecked,
+    IndexDone,
+    IndexFailed,
+    IndexProgress,
+    WorkerFailed,
+)
+
+PROGRESS_EVERY = 0.1
+"""Seconds between two progress messages from the indexer (a bar needs no more)."""
+FIRST_BATCH = 1000
+"""Files before the first commit of a long first index, which then commits again after
+10,000 files (see index.store.ingest.BATCH_GROWTH): the lists fill in batch by batch."""
+
+
+class Indexer(Widget):
+    """Checks and updates `library`'s index; posts `IndexChecked`, `IndexProgress`,
+    `IndexBatchCommitted`, `IndexDone` and `IndexFailed`."""
+
+    DEFAULT_CSS = "Indexer { display: none; }"
+
+    def __init__(self, library: Library, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.library = library
+        self.indexing = False
+        """An update is running."""
+        self.checking = False
+        """The check is running (an empty list may only be not indexed yet)."""
+        self.again = False
+        """Files came in while an update ran (a fetch): update once more when it is done."""
+
+    def check(self) -> None:
+        """Find out whether the index is stale: posts `IndexChecked`."""
+        self.checking = True
+        self._check()
+
+    def start(self) -> bool:
+        """Start an update, unless one is running; True when this started one."""
+        if self.indexing:
+            return False
+        self.indexing = True
+        self._update()
+        return True
+
+    # Its own group: starting an update must not cancel a check that is just returning.
+    @work(thread=True, exclusive=True, group="index-check", exit_on_error=False)
+    def _check(self) -> None:
+        stale = index_is_stale(self.library, get_current_worker().cancelled_event)
+        if stale is not None:
+            self.post_message(IndexChecked(stale))
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _update(self) -> None:
+        worker = get_current_worker()
+        last = 0.0
+
+        def progress(p: Progress) -> None:
+            nonlocal last
+            if p.committed:
+                self.post_message(IndexBatchCommitted())
+                return
+            now = time.monotonic()
+            if now - last >= PROGRESS_EVERY or p.done == p.total:
+                last = now
+                self.post_message(IndexProgress(p.done, p.total))
+
+        report = self.library.update(
+            progress=progress, cancel=worker.cancelled_event, first_batch=FIRST_BATCH
+        )
+        self.post_message(IndexDone(report))
+
+    # The job's state changes here, before the message bubbles on to the screen.
+
+    @on(IndexChecked)
+    def _checked(self) -> None:
+        self.checking = False
+
+    @on(IndexDone)
+    def _done(self) -> None:
+        self.indexing = False
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker: Worker[object] = event.worker
+        if event.state == WorkerState.ERROR:
+            self.post_message(WorkerFailed(worker))
+        if event.state not in (WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        if worker.group == "index-check":
+            self.checking = False
+        elif worker.group == "index" and self.indexing:
+            # A failed update must not leave the header saying "indexing…" for ever.
+            self.indexing = False
+            self.post_message(IndexFailed())
