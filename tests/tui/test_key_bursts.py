@@ -67,12 +67,14 @@ async def burst(pilot: Pilot[None], settle: Settle, *parts: str) -> None:
     app = pilot.app
     driver = app._driver
     assert driver is not None
-    for key in parts:
-        named = key in KEY_NAMES or "+" in key
-        for part in ([key] if named else list(key)):
-            event = key_event(part)
-            event.set_sender(app)
-            driver.send_message(event)
+    keys = [part for key in parts for part in ([key] if key in KEY_NAMES or "+" in key else [*key])]
+    events_of_one_read = [key_event(key) for key in keys]
+    # One read of the terminal stamps its keys together; on a loaded machine this loop can be
+    # descheduled between two keys, which would make them look typed apart.
+    for event in events_of_one_read:
+        event.time = events_of_one_read[0].time
+        event.set_sender(app)
+        driver.send_message(event)
     await settle(pilot)
 
 
