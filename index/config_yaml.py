@@ -93,8 +93,10 @@ def _write_cached(folder: Path, name: str, text: str, root: Node | None) -> None
     entry = {"format": _FORMAT, "text": text, "tree": _to_plain(root)}
     temp = folder / f".{name}.{os.getpid()}.tmp"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(temp, "w", encoding="utf-8") as f:
+        # The user's alone, as the config may be (a private feed's URL can hold a token).
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8") as f:
             json.dump(entry, f, ensure_ascii=False)
         os.replace(temp, folder / name)  # whole or not at all, for a command reading it now
     except (OSError, ValueError):

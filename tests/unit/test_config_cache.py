@@ -70,6 +70,14 @@ def test_a_second_load_reads_the_cache_not_yaml(
     assert settings.where == {"theme": f"{config}:3", "keys.main.search": f"{config}:11"}
 
 
+def test_the_cache_is_the_users_alone(config: Path, _own_cache_folder: Path) -> None:
+    # A config can hold a private feed's URL with its token: the copy is readable by no one else.
+    load_config_file(config)
+    [entry] = cached_files(_own_cache_folder)
+    assert entry.stat().st_mode & 0o777 == 0o600
+    assert entry.parent.stat().st_mode & 0o777 == 0o700
+
+
 def test_a_changed_file_is_read_again(config: Path, _own_cache_folder: Path) -> None:
     load_config_file(config)
     config.write_text(CONFIG.replace("name: Cached", "name: Changed"), encoding="utf-8")
