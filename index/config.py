@@ -301,7 +301,8 @@ class _Validator:
     def boolean(self, node: Node, key: str) -> bool:
         if node.kind != SCALAR or node.tag != "tag:yaml.org,2002:bool":
             raise self.error(node, key, f"expected true or false, found {_kind(node)}")
-        return bool(node.value)  # read as PyYAML reads it (yes/no/on/off too)
+        # PyYAML's reading of the YAML 1.1 booleans its resolver tagged (yes/no, on/off too)
+        return str(node.value).lower() in ("yes", "true", "on")
 
     def feed_url(self, node: Node, key: str) -> str:
         url = self.string(node, key).strip()

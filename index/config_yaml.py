@@ -27,14 +27,13 @@ if TYPE_CHECKING:
 MAX_ALIASES = 64
 """Anchors/aliases are legitimate YAML, but a handful is all a config needs; more is a bomb."""
 MAPPING, SEQUENCE, SCALAR = "mapping", "sequence", "scalar"
-_FORMAT = 1  # bump when Node or the JSON layout changes: older cache files are then misses
-_BOOL = "tag:yaml.org,2002:bool"
+_FORMAT = 2  # bump when Node or the JSON layout changes: older cache files are then misses
 
 
 class Node:
     """One YAML node: its kind, its resolved tag (`tag:yaml.org,2002:str`, ...), its value and
     its 1-based line. A mapping's value is a list of (key, value) node pairs, a sequence's a
-    list of nodes, a scalar's its text (a boolean's: True or False, as PyYAML reads it)."""
+    list of nodes, a scalar's text as written (`yes` for a true boolean, say)."""
 
     __slots__ = ("kind", "line", "tag", "value")
     kind: str
@@ -125,7 +124,7 @@ def _from_plain(plain: Any) -> Node | None:
         value = [(_from_plain(k), _from_plain(v)) for k, v in value]
     elif kind == SEQUENCE:
         value = [_from_plain(n) for n in value]
-    elif kind != SCALAR or not isinstance(value, (str, bool)):
+    elif kind != SCALAR or not isinstance(value, str):
         raise ValueError(f"not a node: {kind!r}")
     if not isinstance(tag, str) or not isinstance(line, int):
         raise ValueError("not a node")
@@ -153,19 +152,16 @@ def _compose_with_pyyaml(text: str, shown: str) -> Node | None:
         raise YamlError(f"{where}: YAML syntax error: {problem}{col}") from None
     except yaml.YAMLError as exc:
         raise YamlError(f"{shown}: YAML error: {exc}") from None
-    return None if root is None else _plain_node(root, yaml.SafeLoader(""))
+    return None if root is None else _plain_node(root)
 
 
-def _plain_node(node: yaml.Node, loader: yaml.SafeLoader) -> Node:
+def _plain_node(node: yaml.Node) -> Node:
     import yaml
 
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        pairs = [(_plain_node(k, loader), _plain_node(v, loader)) for k, v in node.value]
+        pairs = [(_plain_node(k), _plain_node(v)) for k, v in node.value]
         return Node(MAPPING, node.tag, pairs, line)
     if isinstance(node, yaml.SequenceNode):
-        return Node(SEQUENCE, node.tag, [_plain_node(n, loader) for n in node.value], line)
-    value: object = node.value
-    if node.tag == _BOOL and isinstance(node, yaml.ScalarNode):
-        value = loader.construct_yaml_bool(node)  # yes/no/on/off as PyYAML reads them
-    return Node(SCALAR, node.tag, value, line)
+        return Node(SEQUENCE, node.tag, [_plain_node(n) for n in node.value], line)
+    return Node(SCALAR, node.tag, node.value, line)

@@ -121,12 +121,12 @@ def test_a_bad_file_is_never_cached(tmp_path: Path, _own_cache_folder: Path) -> 
 def test_a_damaged_cache_file_is_read_past(config: Path, _own_cache_folder: Path) -> None:
     expected = repr(load_config_file(config))
     [entry] = cached_files(_own_cache_folder)
-    for damage in ("{", '{"format": 1, "text": 5}', json.dumps({"format": 1})):
+    for damage in ("{", '{"format": 2, "text": 5}', json.dumps({"format": 2})):
         entry.write_text(damage, encoding="utf-8")
         assert repr(load_config_file(config)) == expected
     # Another text under this file's name (a checksum collision) is a miss, never its tree
     entry.write_text(
-        json.dumps({"format": 1, "text": "sources: []\n", "tree": None}), encoding="utf-8"
+        json.dumps({"format": 2, "text": "sources: []\n", "tree": None}), encoding="utf-8"
     )
     assert repr(load_config_file(config)) == expected
 
@@ -139,3 +139,25 @@ def test_no_cache_folder_to_write_is_no_error(
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # a file where the folder would be
     assert load_config_file(config).name == "Cached"
     assert load_config_file(config).name == "Cached"
+
+
+BOOLEANS = [("fetch_on_start: Off\n", False), ("fetch_on_start: ON\n", True),
+            ("fetch_on_start: no\n", False)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "expected"), BOOLEANS)
+def test_yaml_booleans_read_as_pyyaml_reads_them(
+    tmp_path: Path, line: str, expected: bool
+) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(line + "sources:\n  - name: a\n    path: a\n", encoding="utf-8")
+    for _ in range(2):  # composed, then from the cache
+        assert load_config_file(path).fetch_on_start is expected
+
+
+def test_a_key_that_yaml_reads_as_a_boolean_is_named_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("sources: []\nyes: 1\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(ConfigError, match=r"config.yaml:2: yes: unknown key"):
+            load_config_file(path)
