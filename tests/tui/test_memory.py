@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual._context import visible_screen_stack
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.timer import Timer
@@ -100,6 +101,13 @@ def live_objects() -> Counter[str]:
 
 def held(app: NewsreaderApp) -> Counter[str]:
     """What the app holds now: live objects by kind, and the entries of the caches it keeps."""
+    # The Pilot draws the screen from the test's own task (`Pilot.pause` and the conftest's wait
+    # call the screen's update), and drawing sets Textual's `visible_screen_stack` context
+    # variable in that task: the screens under the one drawn last stay referenced until the test
+    # next draws something (a closed RelatedScreen when that was a compare screen over it; only
+    # seen under load, when a later draw had nothing to repaint). In the app the variable is set
+    # at every draw in the app's own task; here it is set to what the next draw would set.
+    visible_screen_stack.set(app._background_screens)
     counts = live_objects()
     counts["workers in the manager"] = len(app.workers)
     counts["library cache entries"] = len(app.library._cache)
