@@ -1,8 +1,9 @@
 """Fixtures of the TUI tests: a small library of articles written for them, and the app on it.
 
 Tests ask for what they need by name (`indexed_settings`, `make_settings`, `new_app`, `settle`,
-`total`, `hostile_title`, `hostile_body`); nothing here is imported. One fixture applies to every
-test by itself: `pilot.press` and `pilot.pause` wait until what they set off has been handled
+`total`, `hostile_title`, `hostile_body`); nothing here is imported. Two fixtures apply to every
+test by themselves: the XDG folders point into the test's own folder (`_no_home`), and
+`pilot.press` and `pilot.pause` wait until what they set off has been handled
 (`_pilot_waits_for_quiet`), not until the process looks idle.
 
 Every article is written here (fixed dates, so lists and snapshots are deterministic); one of
@@ -184,6 +185,19 @@ async def _until_quiet(pilot: Pilot[object]) -> None:
         pilot.app.screen._on_timer_update()
         if _quiet(pilot.app):
             return
+
+
+@pytest.fixture(autouse=True)
+def _no_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing a reader test runs may touch the real user's folders (read state, config)."""
+    for var, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "xstate"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_CACHE_HOME", "cache"),
+    ):
+        monkeypatch.setenv(var, str(tmp_path / "xdg" / sub))
+    monkeypatch.delenv("NEWSREADER_CONFIG", raising=False)
 
 
 @pytest.fixture(autouse=True)

@@ -36,15 +36,6 @@ Settle = Callable[[Pilot[None]], Awaitable[None]]
 SIZE = (120, 40)
 
 
-@pytest.fixture(autouse=True)
-def _no_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Nothing a test runs may touch the real user's folders."""
-    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "xstate"),
-                     ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
-        monkeypatch.setenv(var, str(tmp_path / "xdg" / sub))
-    monkeypatch.delenv("NEWSREADER_CONFIG", raising=False)
-
-
 def rows(app: NewsreaderApp, selector: str = "#articles") -> list[str]:
     """The lines the article list draws, as plain text (trailing spaces dropped)."""
     article_list = app.screen.query_one(selector, ArticleList)
@@ -146,7 +137,6 @@ async def test_first_screen_takes_keys_while_the_list_loads(
             assert status(app) == f"All · {total} articles · newest first"
     finally:
         release.set()
-
 
 
 async def test_a_list_that_fails_to_load_does_not_say_loading(
@@ -382,7 +372,6 @@ async def test_opened_hit_highlights_matches_and_n_walks_them(
         assert isinstance(body, Text)
         spans = [body.plain[s.start:s.end] for s in body.spans if "reverse" in str(s.style)]
         assert [s.lower() for s in spans] == ["ferry"] * 4, "every body match is highlighted"
-
 
 
 def footer(app: NewsreaderApp) -> list[str]:

@@ -27,18 +27,6 @@ SIZE = (120, 40)
 NEW_FILES = 150
 
 
-@pytest.fixture(autouse=True)
-def _no_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var, sub in (
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_STATE_HOME", "xstate"),
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_CACHE_HOME", "cache"),
-    ):
-        monkeypatch.setenv(var, str(tmp_path / "xdg" / sub))
-    monkeypatch.delenv("NEWSREADER_CONFIG", raising=False)
-
-
 def config_for(tmp_path: Path, settings: object) -> Path:
     """A config file naming the same sources and index folder as `settings`."""
     lines = ["sources:"]

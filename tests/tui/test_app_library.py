@@ -24,15 +24,6 @@ Settle = Callable[[Pilot[None]], Awaitable[None]]
 SIZE = (120, 40)
 
 
-@pytest.fixture(autouse=True)
-def _no_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Nothing a test runs may touch the real user's folders."""
-    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "xstate"),
-                     ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
-        monkeypatch.setenv(var, str(tmp_path / "xdg" / sub))
-    monkeypatch.delenv("NEWSREADER_CONFIG", raising=False)
-
-
 def rows(app: NewsreaderApp) -> list[str]:
     """The lines the article list draws, as plain text, blank lines dropped."""
     article_list = app.screen.query_one("#articles", ArticleList)

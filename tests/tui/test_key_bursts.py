@@ -31,14 +31,6 @@ SIZE = (120, 40)
 _NAMES = {"/": "slash", " ": "space", "\r": "enter", "\n": "ctrl+j", "?": "question_mark"}
 
 
-@pytest.fixture(autouse=True)
-def _no_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "xstate"),
-                     ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
-        monkeypatch.setenv(var, str(tmp_path / "xdg" / sub))
-    monkeypatch.delenv("NEWSREADER_CONFIG", raising=False)
-
-
 @pytest.fixture
 def reader(
     tmp_path: Path,

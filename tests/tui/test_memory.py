@@ -44,14 +44,6 @@ ROUNDS = 10 * len(QUERIES)
 by one a round shows as 80 more."""
 
 
-@pytest.fixture(autouse=True)
-def _no_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "xstate"),
-                     ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
-        monkeypatch.setenv(var, str(tmp_path / "xdg" / sub))
-    monkeypatch.delenv("NEWSREADER_CONFIG", raising=False)
-
-
 async def settle(pilot: Pilot[None]) -> None:
     """One step's workers done and its messages handled (one pass of the `settle` fixture's
     loop: here no worker's result starts another, and drawing is most of a round's time)."""

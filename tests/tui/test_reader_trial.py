@@ -20,14 +20,6 @@ Settle = Callable[[Pilot[None]], Awaitable[None]]
 SIZE = (120, 40)
 
 
-@pytest.fixture(autouse=True)
-def _no_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "xstate"),
-                     ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
-        monkeypatch.setenv(var, str(tmp_path / "xdg" / sub))
-    monkeypatch.delenv("NEWSREADER_CONFIG", raising=False)
-
-
 @pytest.fixture
 def reader(
     tmp_path: Path,
