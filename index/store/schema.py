@@ -264,3 +264,59 @@ def column_values(sub: Any, column: str) -> list[Any]:
         data = reader._dbfile.get(reader._basepos, end)
         return [data[o : o + n] for o, n in zip(offsets, lengths, strict=True)]
     return list(reader)
+
+
+PREFIX_CHUNK = 65_536
+"""Documents whose column bytes are read at a time by `column_prefixes` (a few MB)."""
+
+
+def column_words(sub: Any, column: str, words: int, skip: int = 0, docs: Any = None) -> Any:
+    """Bytes `skip` to `skip + 8 * words` of a bytes `column`'s value, for every document of one
+    segment (deleted ones too) in docnum order, or for the segment's docnums `docs` (ascending),
+    as big-endian 8-byte words: a numpy uint64 array of shape (documents, words). Rows compared
+    word by word order like the values they were cut from, up to ties between equal slices (a
+    value ending inside the slice is padded with NULs, so it sorts before any longer value it
+    begins). Where `column_values` makes a bytes object per document (90 MB of sort keys at
+    1,000,000 articles), this holds `8 * words` bytes each, reads the column a chunk of
+    documents at a time and picks each word out of a chunk with one gather."""
+    import numpy as np
+
+    reader = sub.column_reader(column, translate=False)
+    width = 8 * words
+    if type(reader) is not columns.VarBytesColumn.Reader:
+        values = list(reader)
+        chosen = values if docs is None else [values[int(d)] for d in docs]
+        cut = b"".join(v[skip : skip + width].ljust(width, b"\0") for v in chosen)
+        return np.frombuffer(cut, dtype=">u8").astype(np.uint64).reshape(len(chosen), words)
+    lengths = np.asarray(reader._lengths, dtype=np.int64)
+    offsets = np.asarray(reader._offsets, dtype=np.int64)
+    wanted = np.arange(len(lengths)) if docs is None else np.asarray(docs, dtype=np.int64)
+    out = np.zeros((len(wanted), words), dtype=np.uint64)
+    for start in range(0, len(lengths), PREFIX_CHUNK):
+        stop = min(start + PREFIX_CHUNK, len(lengths))
+        first, last = np.searchsorted(wanted, (start, stop))
+        if first == last:
+            continue
+        picked = wanted[first:last]
+        lo = int(offsets[start])
+        hi = int(offsets[stop - 1] + lengths[stop - 1])
+        raw = reader._dbfile.get(reader._basepos + lo, hi - lo) + bytes(8 + width)
+        data = np.frombuffer(raw, dtype=np.uint8)
+        starts = offsets[picked] - lo + skip
+        left = lengths[picked] - skip  # bytes of the value from this word on
+        for w in range(words):
+            word = _words_at(data, starts + 8 * w).astype(np.uint64)
+            keep = np.clip(left - 8 * w, 0, 8)
+            # Bytes past the value's end belong to the next value: zeroed (NUL padding).
+            shift = (8 * (8 - keep)).astype(np.uint64)
+            mask = np.where(keep > 0, (~np.uint64(0) >> shift) << shift, np.uint64(0))
+            out[first:last, w] = word & mask
+    return out
+
+
+def _words_at(data: Any, starts: Any) -> Any:
+    """The big-endian 8-byte words of `data` starting at byte positions `starts`."""
+    import numpy as np
+
+    view = np.ndarray(shape=(len(data) - 7,), dtype=">u8", buffer=data, strides=(1,))
+    return view[starts]

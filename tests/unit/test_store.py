@@ -800,6 +800,82 @@ def test_counts_and_list_order_are_whooshs_own(tmp_path: Path, parser: FakeParse
     assert ("Wire", 5) in outlets  # "Wire" and "WIRE" are one outlet; t7 is gone
 
 
+def test_list_order_of_keys_alike_past_their_first_bytes_is_whooshs_own(
+    tmp_path: Path, parser: FakeParser
+) -> None:
+    """The list is ordered by the sort keys' first 32 bytes, then only the keys still alike by
+    their next 32, and so on: titles alike for 40 and 70 characters, a title that is the
+    beginning of another, same days and no days, empty titles, across segments with deleted
+    documents, must come out as Whoosh's own sort puts them."""
+    from whoosh import query as wq
+    from whoosh import sorting
+
+    long = "A headline long enough to be alike past the first words of its sort key"
+    titles = [long[:40] + " x", long[:40] + " b", long, long + " (2)", long + " (10)",
+              long[:70], long[:70] + "!", "", "", "Short", "short", "ü" * 30 + "a", "ü" * 31]
+    folder = tmp_path / "one"
+    for n, title in enumerate(titles * 2):
+        path = write(folder / f"{n:02d}.txt", "x")
+        date = (dt.date(2022, 6, 1), None, dt.date(2021, 1, n % 28 + 1))[n % 3]
+        parser.extra[path.name] = [
+            Article(f"one/{path.name}", title, "b", "one", str(path), date, "Wire")
+        ]
+    library = make_library(tmp_path, SourceConfig("one", folder))
+    library.update(first_batch=8)
+    for name in ("03.txt", "17.txt"):  # replaced: the old versions become deletions
+        rewrite(folder / name, "changed")
+    (folder / "05.txt").unlink()
+    library.update()
+    with library.searcher() as s:
+        assert any(sub.has_deletions() for sub, _ in s.reader().leaf_readers())
+        expected = {
+            column: [
+                s.stored_fields(hit.docnum)["id"]
+                for hit in s.search(wq.Every(), sortedby=sorting.FieldFacet(column), limit=None)
+            ]
+            for column in ("list_key", "title_key")
+        }
+    assert [r.id for r in library.list_articles(sort="date")] == expected["list_key"]
+    assert [r.id for r in library.list_articles(sort="title")] == expected["title_key"]
+    assert len(expected["list_key"]) == 2 * len(titles) - 1
+
+
+def test_column_words_are_the_values_bytes(tmp_path: Path, parser: FakeParser) -> None:
+    """`column_words` cuts the sort keys as `column_values` reads them whole: big-endian words
+    from any byte on, NUL-padded past a value's end, for all documents or chosen ones."""
+    from newsreader.index.store.schema import column_values, column_words
+
+    folder = tmp_path / "one"
+    for n in range(40):
+        path = write(folder / f"{n:02d}.txt", "x")
+        title = "t" * (n * 3)  # values ending inside, at the edge of and past each word
+        parser.extra[path.name] = [Article(f"one/{path.name}", title, "b", "one", str(path))]
+    library = make_library(tmp_path, SourceConfig("one", folder))
+    library.update()
+    with library.searcher() as s:
+        for sub, _ in s.reader().leaf_readers():
+            values = column_values(sub, "title_key")
+            chosen = list(range(0, len(values), 3))
+            for skip in (0, 5, 32, 64):
+                cut = [v[skip : skip + 16].ljust(16, b"\0") for v in values]
+                words = column_words(sub, "title_key", 2, skip)
+                assert [w[0].item().to_bytes(8) + w[1].item().to_bytes(8) for w in words] == cut
+                some = column_words(sub, "title_key", 2, skip, chosen)
+                assert [w[0].item().to_bytes(8) + w[1].item().to_bytes(8) for w in some] == [
+                    cut[d] for d in chosen
+                ]
+
+
+def test_read_keys_of_nothing_read_learns_no_documents_keys(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing read, counting the read articles reads no document's keys: at 1,000,000
+    articles that is a pass over every posting of two fields on the way to the first screen."""
+    library.update()
+    monkeypatch.setattr(store_library, "_Owners", None)  # any use fails
+    assert library.read_keys(frozenset()) == {}
+
+
 # ---- the real parser, in worker processes ----------------------------------------------------
 
 
