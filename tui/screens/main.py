@@ -170,14 +170,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         if narrow == self.has_class("-narrow"):
             return
         self.set_class(narrow, "-narrow")
-        # At 90 columns the footer's keys fit only without the padding around them and without
-        # the palette's "^p Commands" (ctrl+p still opens it; help lists it).
-        footer = self.query_one(Footer)
-        footer.compact = narrow
-        footer.show_command_palette = not narrow
-        # Neither is a recomposing reactive: without this the footer kept "^p Commands" over
-        # its last keys after a resize from wide to narrow, until the bindings next changed.
-        footer.refresh(recompose=True)
+        # The footer fits its keys to the width by itself (tui/widgets/footer.py).
         if narrow and isinstance(self.focused, SourceList):
             self.add_class("-choosing")  # the sources take the list's place
         if not narrow:
