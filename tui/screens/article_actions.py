@@ -182,13 +182,18 @@ class ArticleActions:
             return
         state = self._state
         unread = [(i, outlet) for i, outlet in message.articles if not state.is_read(i)]
-        if not unread:
-            screen.notify("Every article here is read already.", timeout=3)
-            return
         name = pane.scope.name
         where = "in all sources" if name is None else f"in {one_line(name)}"
         if pane.query_text:
             where = f"found for {one_line(pane.query_text)!r}"
+        if not message.articles:
+            # Not "read already", and no question: there is nothing to mark.
+            what = "unread articles" if pane.unread_only else "articles"
+            screen.notify(f"No {what} {where}: nothing to mark read.", timeout=3, markup=False)
+            return
+        if not unread:
+            screen.notify("Every article here is read already.", timeout=3)
+            return
         question = Text(f"Mark {len(unread):,} unread article{'' if len(unread) == 1 else 's'} "
                         f"{where} read?", end="")
 

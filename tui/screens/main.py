@@ -36,6 +36,7 @@ from newsreader.tui import loaders
 from newsreader.tui.jobs.articles import ArticleJobs
 from newsreader.tui.jobs.fetcher import Fetcher
 from newsreader.tui.jobs.indexer import Indexer
+from newsreader.tui.keys import key_display
 from newsreader.tui.messages import (
     ArticleLoaded,
     CountsLoaded,
@@ -52,12 +53,12 @@ from newsreader.tui.messages import (
     StoriesLoaded,
     UnreadFound,
 )
-from newsreader.tui.models import Counts, ListKey, Scope
+from newsreader.tui.models import ALL, Counts, ListKey, Scope
 from newsreader.tui.screens.article_actions import ArticleActions
 from newsreader.tui.screens.base import NARROW, ReportsWorkerErrors, reader_app
 from newsreader.tui.screens.story import StoryScreen
 from newsreader.tui.screens.upkeep import LibraryUpkeep
-from newsreader.tui.text import pasted
+from newsreader.tui.text import one_line, pasted
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.footer import Footer
@@ -133,6 +134,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             yield SourceList(id="sources")
             yield ListPane(app.library, app.read_state, keymap=app.keymap_overrides,
                            show_took=app.timings.show_took, filling=self._filling,
+                           nothing_yet=self._nothing_yet,
                            id="list-pane")
             yield ArticleView(id="article")
         yield Footer()
@@ -257,6 +259,28 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         if self._check_pending or indexer.checking:
             return "Looking for articles…"
         return None
+
+    def _nothing_yet(self, scope: Scope) -> str | None:
+        """What an empty list of `scope` says once the index is up to date: where its articles
+        would come from and the key that reads them (the welcome screen's advice, in short)."""
+        settings = reader_app(self).settings
+        rescan, fetch = self._key("main.rescan"), self._key("main.fetch")
+        if scope.kind == ALL:
+            feeds = f" or fetch the feeds ({fetch})" if settings.feed_sources else ""
+            return (f"No articles yet: the source folders hold no article files. Add some{feeds},"
+                    f" then press {rescan} to read them.")
+        source = next((s for s in settings.sources if s.name == scope.source), None)
+        if source is None:
+            return None
+        if source.is_feed:
+            return f"No entries from {one_line(source.name)} yet: press {fetch} to fetch the feeds."
+        return (f"No articles in this folder yet: {one_line(str(source.path))}. Add article "
+                f"files to it, then press {rescan} to read them.")
+
+    def _key(self, binding_id: str) -> str:
+        """The key(s) of one of this screen's bindings, as the user bound them."""
+        binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
+        return key_display(self.app, binding, reader_app(self).keymap_overrides)
 
     @on(SourceList.ScopeChosen)
     def scope_chosen(self, event: SourceList.ScopeChosen) -> None:

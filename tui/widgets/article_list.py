@@ -109,6 +109,7 @@ class ArticleList(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._rows: Rows = EntryRows([])
+        self._empty_wrapped: tuple[tuple[str, int] | None, list[Text]] = (None, [])
         self.is_read = is_read
         """Tells read from unread articles: unread rows are bold and marked."""
         self.marked: str | None = None
@@ -221,8 +222,10 @@ class ArticleList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if not len(self._rows):
-            if y == 0:
-                text = Text(" " + self.empty_text, end="")
+            # Wrapped, not cut: it may name a folder and the key that reads it.
+            lines = self._empty_lines(width)
+            if y < len(lines):
+                text = Text(" ", end="") + lines[y]
                 text.stylize(self.get_component_rich_style("article-list--empty"))
                 return self._strip(text, width, base)
             return Strip.blank(width, base)
@@ -236,6 +239,14 @@ class ArticleList(ScrollView, can_focus=True):
         if index == self.cursor:
             style = base + self.get_component_rich_style("article-list--cursor")
         return self._strip(text, width, style)
+
+    def _empty_lines(self, width: int) -> list[Text]:
+        """`empty_text` wrapped to the list's width (less a margin of one each side)."""
+        key = (self.empty_text, width)
+        if self._empty_wrapped[0] != key:
+            wrapped = Text(self.empty_text, end="").wrap(self.app.console, max(width - 2, 1))
+            self._empty_wrapped = (key, list(wrapped))
+        return self._empty_wrapped[1]
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)

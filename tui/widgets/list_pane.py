@@ -36,6 +36,10 @@ Filling = Callable[[int | None, int | None], str | None]
 """What an empty list says while the library is being checked or indexed, given how many
 files of how many are done (None when it is neither)."""
 
+NothingYet = Callable[[Scope], str | None]
+"""What an empty browse list of a scope says once the library is checked and indexed (where
+articles would come from); None for the plain "No articles."."""
+
 
 class ListPane(Vertical):
     """The article list of `scope` (or the search's hits) and the bar and line above it."""
@@ -55,6 +59,7 @@ class ListPane(Vertical):
         keymap: Mapping[str, str],
         show_took: bool = True,
         filling: Filling = lambda _done, _total: None,
+        nothing_yet: NothingYet = lambda _scope: None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -65,6 +70,7 @@ class ListPane(Vertical):
         suggestion as it is bound."""
         self.show_took = show_took
         self.filling = filling
+        self.nothing_yet = nothing_yet
         self.scope = Scope()
         self.query_text = ""
         self.list_sort = "date"
@@ -197,13 +203,18 @@ class ListPane(Vertical):
         filling = self.filling(done, total)
         if filling is not None:
             return filling
-        return empty if not self.unread_only else "No unread articles."
+        if self.unread_only:
+            return "No unread articles."
+        if not self.query_text:
+            return self.nothing_yet(self.scope) or empty
+        return empty
 
     def show_filling(self, done: int | None = None, total: int | None = None) -> None:
         """Say, in an empty list, how far indexing has come."""
         article_list = self.query_one(ArticleList)
         if not len(article_list) and self.shown_key is not None:
-            article_list.empty_text = self._empty_text("No articles.", done, total)
+            empty = "No matches." if self.query_text else "No articles."
+            article_list.empty_text = self._empty_text(empty, done, total)
 
     def say_list_status(self) -> None:
         """Say what the browse list shows, if it is on show."""
