@@ -303,8 +303,11 @@ class ArticleList(ScrollView, can_focus=True):
         meta.append(" ")
         title_width = max(1, width - 3 - meta.cell_len)
         title = Text(one_line(entry.title) or "(untitled)", style=title_style, end="")
-        if entry.tell:  # a twin's path, kept whole: it is what tells the two rows apart
-            tell = Text(f"  {one_line(entry.tell)}", style=meta_style, end="")
+        if entry.tell:  # a twin's path: it is what tells the two rows apart
+            # The title keeps half the room; a longer path loses its start, not its file name
+            # (`…/165.txt`), which is where twins differ.
+            path = left_cut(one_line(entry.tell), max(1, title_width - title_width // 2 - 2))
+            tell = Text(f"  {path}", style=meta_style, end="")
             title.truncate(max(1, title_width - tell.cell_len), overflow="ellipsis")
             title.append_text(tell)
         title.truncate(title_width, overflow="ellipsis", pad=True)
@@ -329,3 +332,12 @@ class ArticleList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self.refresh()
+
+
+def left_cut(text: str, width: int) -> str:
+    """`text` in `width` cells at most: its end, after an ellipsis, if it is longer."""
+    if cell_len(text) <= width:
+        return text
+    while text and cell_len(text) > width - 1:
+        text = text[1:]
+    return "…" + text

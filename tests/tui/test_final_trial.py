@@ -1,0 +1,53 @@
+"""Defects found trying the reader in tmux at 80x24, 100x30 and 160x45 (issue 10, final trial),
+each pressed again here on articles written for the test."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from newsreader.index.config import Settings, SourceConfig, settings_for
+from newsreader.index.store.library import Library
+from newsreader.tui.app import NewsreaderApp
+from newsreader.tui.widgets.article_list import ArticleList
+
+Settle = Callable[[Pilot[None]], Awaitable[None]]
+
+
+def rows(app: NewsreaderApp) -> list[str]:
+    """The lines the article list draws, as plain text, blank lines dropped."""
+    article_list = app.screen.query_one("#articles", ArticleList)
+    height = article_list.scrollable_content_region.height
+    lines = [article_list.render_line(y).text.rstrip() for y in range(height)]
+    return [line for line in lines if line]
+
+
+async def test_a_twin_keeps_half_its_title_and_its_file_name_in_a_narrow_list(
+    tmp_path: Path, new_app: Callable[[Settings], NewsreaderApp], settle: Settle
+) -> None:
+    # At 100 columns the BBC library showed `'D…  politics/059.txt`: the path took all but two
+    # cells of the title.
+    folder = tmp_path / "news"
+    (folder / "politics").mkdir(parents=True)
+    story = "Debt rules anger the unions again\n\nThe unions said so on Monday.\n"
+    for name in ("059.txt", "298.txt"):
+        (folder / "politics" / name).write_text(story, encoding="utf-8")
+    # A dated article in view: the date column takes its room from every title.
+    (folder / "dated.json").write_text(json.dumps({
+        "title": "A dated story", "date": "2021-11-14", "body": "It has a date."}))
+    settings = settings_for([SourceConfig("news", folder)], tmp_path / "index", tmp_path / "st")
+    library = Library(settings)
+    library.update()
+    library.close()
+    app = new_app(settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        lines = rows(app)
+        assert len(lines) == 3, lines
+        for line, name in zip(lines[1:], ("059.txt", "298.txt"), strict=True):
+            title, _, path = line.strip(" •").partition("  ")
+            assert path.endswith(name), line
+            assert len(title) >= len(path) and title.startswith("Debt rules"), line
