@@ -51,3 +51,30 @@ async def test_a_twin_keeps_half_its_title_and_its_file_name_in_a_narrow_list(
             title, _, path = line.strip(" •").partition("  ")
             assert path.endswith(name), line
             assert len(title) >= len(path) and title.startswith("Debt rules"), line
+
+
+async def test_help_at_80_columns_gives_the_descriptions_the_room_the_headings_took(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
+    # The section headings sat in the key column, which was as wide as the longest heading:
+    # at 80 columns the descriptions had 17 cells, "Move to the next pane" on two lines.
+    from textual.widgets import Static
+
+    app = new_app(indexed_settings(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        table = app.screen.query_one("#help-table", Static)
+        width = table.content_region.width
+        lines = ["".join(segment.text for segment in line).rstrip() for line in
+                 app.console.render_lines(table.content, app.console.options.update_width(width))]
+        assert lines[0].strip() == "Main screen · here", lines[:3]
+        tab = next(line for line in lines if line.split()[:1] == ["tab"])
+        assert "Move to the next pane" in tab and "main.next_pane" in tab, tab
+        # Every key starts in one column, and every id.
+        keyed = [line for line in lines if "main." in line]
+        assert len({len(line) - len(line.lstrip()) for line in keyed}) == 1
+        assert len({line.index("main.") for line in keyed}) == 1, keyed

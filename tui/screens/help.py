@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -73,23 +75,38 @@ class HelpScreen(ModalScreen[None]):
         body = self.query_one("#help-body", VerticalScroll)
         getattr(body, f"scroll_{how}")(animate=False)
 
-    def _table(self) -> Table:
+    def _table(self) -> Group:
+        """One table a section under its heading, all with the same columns: the key column as
+        wide as the widest key (a heading in it made it as wide as the longest heading, which
+        left the descriptions 17 cells at 80 columns, most on three lines)."""
         keymap: dict[str, str] = getattr(self.app, "keymap_overrides", {})
-        table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
-        table.add_column("key", style="bold", no_wrap=True)
-        table.add_column("what")
-        table.add_column("id", style="dim", no_wrap=True)
+        sections: list[tuple[Text, list[tuple[str, str, str]]]] = []
         for title, cls, here in sections_for(self.sections, self.calling):
-            heading = Text(title, style="bold underline", end="")
+            heading = Text(f" {title}", style="bold underline")
             if here:
                 heading.append(" · here", style="bold")
-            table.add_row(heading, "", "")
-            for binding in bindings_of(cls):
-                what = binding.tooltip or binding.description
-                table.add_row(key_display(self.app, binding, keymap), what, binding.id)
-            table.add_row("", "", "")
-        table.add_row("mouse", "Click a source, an article or a pane; scroll with the wheel", "")
-        return table
+            rows = [(key_display(self.app, binding, keymap),
+                     binding.tooltip or binding.description, binding.id or "")
+                    for binding in bindings_of(cls)]
+            sections.append((heading, rows))
+        sections.append((Text(""), [
+            ("mouse", "Click a source, an article or a pane; scroll with the wheel", "")]))
+        every_row = [row for _heading, rows in sections for row in rows]
+        key_width = max(cell_len(key) for key, _what, _id in every_row)
+        id_width = max(cell_len(id_) for _key, _what, id_ in every_row)
+        parts: list[Text | Table] = []
+        for heading, rows in sections:
+            if heading.plain:
+                parts.append(heading)
+            table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
+            table.add_column("key", style="bold", no_wrap=True, width=key_width)
+            table.add_column("what")
+            table.add_column("id", style="dim", no_wrap=True, width=id_width)
+            for row in rows:
+                table.add_row(*row)
+            parts.append(table)
+            parts.append(Text(""))
+        return Group(*parts[:-1])
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
