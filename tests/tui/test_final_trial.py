@@ -7,6 +7,7 @@ import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from rich.console import Console
 from textual.pilot import Pilot
 
 from newsreader.index.config import Settings, SourceConfig, settings_for
@@ -78,3 +79,25 @@ async def test_help_at_80_columns_gives_the_descriptions_the_room_the_headings_t
         keyed = [line for line in lines if "main." in line]
         assert len({len(line) - len(line.lstrip()) for line in keyed}) == 1
         assert len({line.index("main.") for line in keyed}) == 1, keyed
+
+
+def test_a_story_timeline_row_with_an_undated_report_fits_its_width() -> None:
+    # At 80x24 (seeds) the row of an outlet with an undated report ended "+1" and the word
+    # "undated" fell to a line of its own: the track was one cell too long.
+    import datetime as dt
+
+    from newsreader.index.stories.model import Story, StoryArticle
+    from newsreader.tui.screens.story import timeline
+
+    articles = (
+        StoryArticle("a/1", "Ferry sails", "Harbour Post", dt.date(2024, 5, 6), first=True),
+        StoryArticle("b/2", "Ferry sails again", "Valley Times", dt.date(2024, 5, 16)),
+        StoryArticle("c/3", "Ferry sailed", "Island Wire", None),
+    )
+    story = Story("s1", "Ferry sails", ("Harbour Post", "Valley Times", "Island Wire"), 3,
+                  dt.date(2024, 5, 6), dt.date(2024, 5, 16), articles)
+    for width in (40, 73, 120):
+        lines = timeline(story, width).wrap(Console(), width)
+        assert all(line.cell_len <= width for line in lines)
+        island = [line.plain for line in lines if "Island Wire" in line.plain]
+        assert island and island[0].endswith("+1 undated"), [line.plain for line in lines]

@@ -160,7 +160,8 @@ def timeline(story: Story, width: int) -> Text:
     dates at both ends and the legend. Undated articles are counted at the row's end."""
     names = list(story.outlets)
     label = min(24, max((len(one_line(n)) for n in names), default=0))
-    track = max(10, width - label - 12)
+    # A row: the label, a space, the track and room for "  +N undated" (N at its largest).
+    track = max(10, width - label - 1 - len(f"  +{len(story.articles)} undated"))
     moments = [(a, _moment(a.date)) for a in story.articles]
     dated = [m for _a, m in moments if m is not None]
     start, end = (min(dated), max(dated)) if dated else (None, None)
