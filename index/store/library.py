@@ -84,7 +84,8 @@ _OWNED_RE = re.compile(
 @dataclass
 class Progress:
     """One file parsed during `update()`; `committed` when the files so far were just
-    committed (with `first_batch`), so readers opened now see them."""
+    committed (after each batch with `first_batch`, and once the last commit is done, before the
+    stories are brought up to date), so readers opened now see them."""
 
     done: int
     total: int
@@ -261,6 +262,11 @@ class Library:
                         self.index_dir / ingest.SKIPPED_NAME,
                         {"version": 1, "files": result.skipped},
                     )
+                    # Committed: readers opened now see every new article. Said before the
+                    # stories follow, which take longer than the index (about 90 ms of CPU an
+                    # added article at 100,000 articles, 2026-12): a reader shows the articles
+                    # without waiting for them.
+                    progress_(len(plan.read), len(plan.read), "", True)
             if not report.cancelled:
                 touched = {sf.key for sf in plan.read} | set(plan.delete) | plan.replace
                 report.stories = self._sync_stories(

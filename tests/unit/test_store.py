@@ -232,9 +232,9 @@ def test_readers_see_the_old_index_until_a_rebuild_commits(
 ) -> None:
     library.update()
     other = Library(library.settings)
-    seen: list[int] = []
-    library.update(rebuild=True, progress=lambda p: seen.append(other.count()))
-    assert seen == [3, 3, 3]
+    seen: list[tuple[bool, int]] = []
+    library.update(rebuild=True, progress=lambda p: seen.append((p.committed, other.count())))
+    assert seen == [(False, 3), (False, 3), (False, 3), (True, 3)]  # the last: once committed
     assert other.count() == 3
 
 
@@ -283,7 +283,9 @@ def test_searching_before_any_index_finds_nothing(library: Library) -> None:
 def test_progress_reports_each_parsed_file(library: Library, parser: FakeParser) -> None:
     events: list[Progress] = []
     library.update(progress=events.append)
-    assert [(e.done, e.total) for e in events] == [(1, 3), (2, 3), (3, 3)]
+    assert [(e.done, e.total, e.committed) for e in events] == [
+        (1, 3, False), (2, 3, False), (3, 3, False), (3, 3, True)  # then: committed
+    ]
     assert events[0].path.endswith("a.txt")
 
 
@@ -299,7 +301,8 @@ def test_batches_let_readers_see_articles_as_they_land(
             seen.append((p.done, library.count()))
 
     report = library.update(progress=progress, first_batch=1)
-    assert seen == [(1, 1), (10, 10)]  # batches grow tenfold: 1 file, 9 more, the last 2
+    # Batches grow tenfold: 1 file, 9 more, the last 2 (whose commit is said too).
+    assert seen == [(1, 1), (10, 10), (12, 12)]
     assert report.articles == 12
     assert len(ids(library)) == 12 and all_ids_in_index(library) == ids(library)
     with library.searcher() as s:  # no batch commit merged segments (Whoosh merges slowly)
@@ -312,6 +315,37 @@ def test_batches_let_readers_see_articles_as_they_land(
     assert all_ids_in_index(library) == ids(library)
     assert len(ids(library)) == 12
     assert library.get("news/a.txt").title == "Alpha again"  # type: ignore[union-attr]
+
+
+def test_the_last_commit_is_said_before_the_stories_follow(
+    library: Library, parser: FakeParser, lib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader reloads on a committed progress: new articles show as soon as the index has
+    them, not once the stories (slower than the index) are up to date too."""
+    from newsreader.index.stories.store import StoryIndex
+
+    library.update()
+    write(lib_dir / "new.txt", "Newcomer\nA newcomer's body.\n")
+    said: list[tuple[int, bool]] = []
+    at_stories: list[list[tuple[int, bool]]] = []
+    sync = StoryIndex.sync
+
+    def watched_sync(self: StoryIndex, *args: object, **kwargs: object) -> object:
+        at_stories.append(list(said))
+        return sync(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(StoryIndex, "sync", watched_sync)
+
+    def progress(p: Progress) -> None:
+        if p.committed:
+            said.append((library.count(), search(library, "newcomer").total == 1))
+
+    report = library.update(progress=progress)
+    assert report.added == 1 and report.stories is not None
+    assert at_stories == [[(4, True)]]  # said once, searchable, before the stories began
+    said.clear()
+    library.update(progress=progress)  # nothing to do: nothing committed, nothing said
+    assert said == []
 
 
 def test_needs_update_follows_the_library(
@@ -536,7 +570,10 @@ def test_writer_in_another_thread_gets_index_busy_while_readers_work(
     other = Library(library.settings, lock_timeout=0)
     outcome: list[object] = []
 
-    def during_write(_progress: Progress) -> None:
+    def during_write(progress: Progress) -> None:
+        if progress.committed:
+            return  # (the lock is still held then, for the stories; the index has "d" already)
+
         def second_writer() -> None:
             try:
                 other.update()
