@@ -2,8 +2,9 @@
 gracefully, and the "did you mean" corrector.
 
 The parser is Whoosh's `MultifieldParser` over title and body (AND by default) with dates
-(`date:2021`, `date:[2021-10-01 to 2021-10-31]`, `date:yesterday`) and fuzzy terms (`word~`).
-Whoosh's parser is lenient: it rarely raises, it silently reads `"abc` or `(a OR` as something
+(`date:2021`, `date:[2021-10-01 to 2021-10-31]`, `date:yesterday`) and fuzzy terms (`word~`),
+set up in `whoosh_syntax`; plain words and phrases are built by `simple_query` without it, the
+same tree (a `search` command then never imports the parser). Whoosh's parser is lenient: it rarely raises, it silently reads `"abc` or `(a OR` as something
 else. `find_problem` spots those shapes first so the user is told instead of surprised.
 
 Size: query reading and "did you mean" share the schema and the parser; the corrector
@@ -17,16 +18,18 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from whoosh import query as wq
-from whoosh.fields import Schema
-from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldPlugin, QueryParser
-from whoosh.qparser.dateparse import DateParser, DateParserPlugin, English
+from whoosh.fields import FieldType, Schema
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from newsreader.index.distance import edit_distance
 from newsreader.index.store.schema import make_schema
+
+if TYPE_CHECKING:
+    from whoosh.qparser import QueryParser
 
 DEFAULT_FIELDS = ("title", "body")
 # Fields a user may name in a query; the checks only flag an empty value for these.
@@ -66,35 +69,6 @@ _local = threading.local()
 def default_schema() -> Schema:
     """The index schema; fixed by SCHEMA_VERSION, so parsing needs no open index."""
     return make_schema()
-
-
-class _Parser(QueryParser):
-    """Whoosh's parser, except for prefix, wildcard and fuzzy terms over stemmed fields.
-    Whoosh stems their text: `deploy*` becomes `deploi*` (missing "deployment"), `happ*ness`
-    becomes `happ*`, and `goverment~` compares the stem "gover" with unstemmed words."""
-
-    def term_query(
-        self,
-        fieldname: str,
-        text: str,
-        termclass: type[wq.Query],
-        boost: float = 1.0,
-        tokenize: bool = True,
-        removestops: bool = True,
-    ) -> wq.Query | None:
-        q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
-        raw = text.lower()
-        if termclass is wq.FuzzyTerm:
-            if isinstance(q, wq.FuzzyTerm) and _has_spelling(self.schema, fieldname):
-                return WordFuzzy(fieldname, q.text, raw, boost=boost)
-            return q
-        if termclass not in (wq.Prefix, wq.Wildcard) or not isinstance(q, wq.PatternQuery):
-            return q
-        if termclass is wq.Wildcard:
-            return wq.Wildcard(fieldname, raw, boost=boost, constantscore=False)
-        if not _has_spelling(self.schema, fieldname):
-            return q
-        return WordPrefix(fieldname, raw, q.text, boost=boost)
 
 
 def _has_spelling(schema: Schema | None, fieldname: str) -> bool:
@@ -255,38 +229,78 @@ def _block(
     return block
 
 
-class _DatePlugin(DateParserPlugin):
-    """Whoosh's date plugin, its English date parser built when a query first has a date.
-    Building it compiles some 30 regular expressions: a quarter of a `search` command's query
-    phase, paid by every command although few queries name a date (bench/bench_cli.py)."""
-
-    _later = object()
-
-    def __init__(self) -> None:
-        self._dates: DateParser | None = None
-        super().__init__(dateparser=self._later)
-
-    @property
-    def dateparser(self) -> DateParser:
-        if self._dates is None:
-            self._dates = English()
-        return self._dates
-
-    @dateparser.setter
-    def dateparser(self, value: object) -> None:
-        self._dates = value if isinstance(value, DateParser) else None
-
-
 def parser() -> QueryParser:
     """This thread's parser (the UI searches from worker threads; parsers keep plugin state)."""
     p = getattr(_local, "parser", None)
     if p is None:
-        p = _Parser(None, default_schema(), group=AndGroup)
-        p.add_plugin(MultifieldPlugin(list(DEFAULT_FIELDS)))
-        p.add_plugin(_DatePlugin())
-        p.add_plugin(FuzzyTermPlugin())
+        # Whoosh's parser and its plugins: imported by the first query `simple_query` cannot
+        # read (a `search` command with plain words never loads them).
+        from newsreader.index.search.whoosh_syntax import make_parser
+
+        p = make_parser(default_schema(), DEFAULT_FIELDS)
         _local.parser = p
     return p
+
+
+# A word of letters and digits, or a quoted phrase of two or more such words one space apart.
+_PLAIN_TOKEN = re.compile(r'"([^\W_]+(?: [^\W_]+)+)"|([^\W_]+)')
+_SYNTAX_WORDS = frozenset(OPERATORS | {"TO"})
+
+
+def simple_query(text: str, schema: Schema) -> wq.Query | None:
+    """What `parser().parse(text)` gives, built without Whoosh's parser, for the plainest
+    queries: words (letters and digits) and quoted phrases of such words, one space apart;
+    None for anything else (the caller asks Whoosh's parser then). Each word and phrase goes
+    through the fields' analysers as Whoosh's parser sends it, and the tree is normalised by
+    Whoosh's own code; a word the analyser splits or drops is left to Whoosh's parser.
+    tests/unit/test_simple_query.py compares the two trees, node by node and attribute by
+    attribute, over hand-picked and generated queries."""
+    groups: list[wq.Query] = []
+    at = 0
+    while True:
+        m = _PLAIN_TOKEN.match(text, at)
+        if m is None:
+            return None  # syntax, punctuation, an empty query
+        phrase, word = m.groups()
+        if phrase is not None:
+            start = m.start(1)
+            fields = [_phrase(schema[name], name, phrase, start) for name in DEFAULT_FIELDS]
+        elif word in _SYNTAX_WORDS:
+            return None
+        else:
+            fields = [_word(schema[name], name, word, m.start()) for name in DEFAULT_FIELDS]
+        if None in fields:
+            return None
+        groups.append(wq.Or(fields))
+        at = m.end()
+        if at == len(text):
+            return wq.And(groups).normalize()
+        if text[at] != " " or at + 1 == len(text):
+            return None  # not one space and another token
+        at += 1
+
+
+def _word(field: FieldType, fieldname: str, word: str, start: int) -> wq.Query | None:
+    # QueryParser.term_query, then attach(): the term, where it was in the query
+    texts = list(field.process_text(word, mode="query", tokenize=True, removestops=True))
+    if len(texts) != 1:
+        return None
+    q = wq.Term(fieldname, texts[0], boost=1.0)
+    q.startchar, q.endchar = start, start + len(word)
+    return q
+
+
+def _phrase(field: FieldType, fieldname: str, words: str, start: int) -> wq.Query | None:
+    # PhrasePlugin.PhraseNode.query: the words as tokens, each with its place in the query
+    tokens = [
+        (t.text, start + t.startchar, start + t.endchar)
+        for t in field.tokenize(words, mode="query", chars=True)
+    ]
+    if len(tokens) != words.count(" ") + 1:
+        return None
+    return wq.Phrase(
+        fieldname, [t[0] for t in tokens], slop=1, boost=1.0, char_ranges=[t[1:] for t in tokens]
+    )
 
 
 def find_problem(text: str) -> str | None:
@@ -417,6 +431,9 @@ def prepare(text: str) -> Prepared:
         return Prepared(None)
     problem = find_problem(text)
     if problem is None:
+        simple = simple_query(text, default_schema())
+        if simple is not None:
+            return Prepared(simple)
         try:
             q = parser().parse(normalise_dates(text))
         except Exception as exc:  # a parser bug must not reach the user as a traceback

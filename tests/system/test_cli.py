@@ -241,15 +241,19 @@ def test_a_search_command_loads_only_what_it_uses(
     # `search --json` in a fresh process (as a shell runs it): no UI framework, no numpy (the
     # query runs in store.whoosh.light), no parsers, no urllib or word-forms module under
     # Whoosh, no PyYAML (the config's tree is in the cache since `index` read it), no inspect
-    # (cli/__init__.py: a dataclass without a docstring would load it); and the same answer
-    # as this process, which has numpy's engine loaded.
+    # (cli/__init__.py: a dataclass without a docstring would load it), no hashlib (OpenSSL:
+    # store.whoosh.startup), and for plain words and phrases no Whoosh query parser
+    # (query.simple_query); and the same answer as this process, which has numpy's engine
+    # loaded.
     import subprocess
     import sys
 
     import newsreader.index.store.whoosh.engine  # noqa: F401  (numpy loaded: its engine here)
 
     assert run(capsys, config, "index")[0] == EXIT_OK
-    for query in ("ferry strike", '"ferry strike"', "ferry OR choir", "strike NOT island"):
+    plain = ("ferry strike", '"ferry strike"')
+    for query in (*plain, "ferry OR choir", "strike NOT island"):
+        parser = "'whoosh.qparser'," if query in plain else ""
         code = (
             "import io, json, sys\n"
             "from contextlib import redirect_stdout\n"
@@ -259,7 +263,7 @@ def test_a_search_command_loads_only_what_it_uses(
             f"    code = main(['--config', {str(config)!r}, 'search', {query!r}, '--json'])\n"
             "heavy = ('textual', 'rich', 'numpy', 'urllib.request', 'whoosh.lang.morph_en',\n"
             "         'newsreader.index.parsing', 'multiprocessing', 'newsreader.tui.app',\n"
-            "         'yaml', 'inspect')\n"
+            f"         'yaml', 'inspect', 'hashlib', {parser})\n"
             "loaded = sorted(h for h in heavy if h in sys.modules)\n"
             "print(json.dumps({'code': code, 'loaded': loaded, 'out': out.getvalue()}))\n"
         )
@@ -275,3 +279,61 @@ def test_a_search_command_loads_only_what_it_uses(
             answer.pop("took_ms")
         assert there == here
         assert here["total"] >= 1
+
+
+def _console(config: Path, *args: str, pipe_to: str | None = None) -> tuple[int, str, str]:
+    """The console script's entry point (`cli.main.run`) in a fresh process, with an exit
+    handler that says whether Python's teardown ran."""
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('teardown ran', file=sys.stderr))\n"
+        f"sys.argv = ['newsreader', '--config', {str(config)!r}, *{list(args)!r}]\n"
+        "from newsreader.cli.main import run\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_a_short_read_ends_without_pythons_teardown_and_says_all_it_has_to(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    # cli.main.run: after a search (or show, related...) the process ends at once, its output
+    # flushed first; a command that wrote the index, or failed, ends the usual way.
+    assert run(capsys, config, "index")[0] == EXIT_OK
+    status, out, err = _console(config, "search", "ferry", "--json", "--limit", "50")
+    assert status == EXIT_OK and err == ""
+    here = run_json(capsys, config, "search", "ferry", "--limit", "50")
+    there = json.loads(out)
+    assert isinstance(here, dict)
+    for answer in (here, there):
+        answer.pop("took_ms")
+    assert there == here
+    status, out, err = _console(config, "search", "ferry")
+    assert status == EXIT_OK and "Ferry" in out and err == ""
+    status, out, err = _console(config, "index")
+    assert status == EXIT_OK and err == "teardown ran\n"
+    status, out, err = _console(config, "search", "ferry", "--sort", "nowhere")
+    assert status == EXIT_USAGE and err.endswith("teardown ran\n")
+
+
+def test_a_short_read_into_a_closed_pipe_ends_quietly(config: Path) -> None:
+    # `newsreader search ... | head -c 1`: the reader of the pipe is gone before the output is
+    # flushed at the end, which is no error worth a traceback.
+    import subprocess
+    import sys
+
+    assert main(["--config", str(config), "index"]) == EXIT_OK
+    with subprocess.Popen(
+        [sys.executable, "-m", "newsreader.cli.main", "--config", str(config), "search", "ferry"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as child:
+        assert child.stdout is not None and child.stderr is not None
+        child.stdout.close()  # before it writes: its one flush at the end meets a closed pipe
+        err = child.stderr.read()
+        assert child.wait() == EXIT_OK
+    assert err == b""

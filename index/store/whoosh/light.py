@@ -17,6 +17,7 @@ import sys
 import zlib
 from array import array
 from collections.abc import Iterable
+from itertools import compress
 from typing import Any
 
 from whoosh import columns
@@ -45,7 +46,7 @@ _SWAP = sys.byteorder != "little"
 
 
 Found = dict[int, float]
-"""Matching documents of one segment: local number -> score, in ascending number order."""
+"""Matching documents of one segment: local number -> score (in no particular order)."""
 
 
 def wanted() -> bool:
@@ -76,7 +77,7 @@ def top(
         return None
     budget = BUDGET if budget is None else budget
     spent = [0]
-    scores: dict[int, float] = {}  # docnum -> score, ascending docnums
+    scores: dict[int, float] = {}  # docnum -> score
     dates: dict[int, int] = {}
     try:
         for leaf, offset in searcher.leaf_searchers():
@@ -94,7 +95,7 @@ def top(
                 column = run.dates(newest_by)
                 dates.update((d + offset, column[d]) for d in found)
             if offset:
-                scores.update((d + offset, s) for d, s in found.items())
+                scores.update(zip(map(offset.__add__, found), found.values(), strict=True))
             else:
                 scores.update(found)
     except Unsupported:
@@ -112,8 +113,11 @@ def top(
         page = [d for d, v in keyed.items() if newest is None or v >= newest]
         page.sort(key=lambda d: (-keyed[d], -d))
         return total, [(d, 0.0) for d in page[:limit]]
-    best = sorted(scores.values())[total - limit] if total > limit else None
-    near = [(d, s) for d, s in scores.items() if best is None or s >= best]
+    if total > limit:
+        best = sorted(scores.values())[total - limit]
+        near = list(compress(scores.items(), map(best.__le__, scores.values())))
+    else:
+        near = list(scores.items())
     near.sort(key=lambda r: (-r[1], r[0]))
     return total, near[:limit]
 
@@ -382,18 +386,38 @@ def _boosted(found: Found, boost: float) -> Found:
 
 
 def _union(parts: list[Found]) -> Found:
-    """Every document of any part, scores summed in the parts' order (0.0 first, as numpy's
-    add.at does), ascending document numbers."""
+    """Every document of any part, each score the sum over the parts holding it in the parts'
+    order (0.0 first, as numpy's add.at does). The dict's order is not the documents': nothing
+    reads it in order (`top` sorts by score or date, then document number)."""
     parts = [p for p in parts if p]
     if not parts:
         return {}
     if len(parts) == 1:
         return parts[0]
+    # The largest part is copied in C: a document in it alone scores 0.0 + s, which is s bit
+    # for bit unless s is -0.0 (then every part is summed a document at a time). The others are
+    # summed a posting at a time, adding the largest's score where its turn comes.
+    largest = max(parts, key=len)
+    if 0.0 in largest.values():
+        largest = {}
     summed: dict[int, float] = {}
+    passed = False
     for p in parts:
+        if p is largest:
+            for d, total in summed.items():
+                s = largest.get(d)
+                if s is not None:
+                    summed[d] = total + s
+            passed = True
+            continue
         for d, s in p.items():
-            summed[d] = summed.get(d, 0.0) + s
-    return {d: summed[d] for d in sorted(summed)}
+            total = summed.get(d)
+            if total is None:
+                total = 0.0
+                if passed and d in largest:
+                    total = total + largest[d]
+            summed[d] = total + s
+    return largest | summed if largest else summed
 
 
 def _intersection(parts: list[Found]) -> Found:

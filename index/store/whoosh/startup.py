@@ -9,6 +9,11 @@ Two imports every Whoosh module pays for and this project never uses (bench/benc
 Each is imported with a stand-in module holding a function that imports the real one when first
 called; the stand-ins are gone from `sys.modules` afterwards, so anything importing those
 modules later gets the real ones.
+
+A third is used: `whoosh.filedb.filetables` hashes every term it looks up with `hashlib.md5`,
+and `hashlib` loads OpenSSL's libcrypto (2% of a `search` command's instructions, most of it the
+dynamic linker's). Python's own `_md5` gives the same digests: that module gets it, through a
+stand-in `hashlib` holding it (when this Python has `_md5`).
 """
 
 from __future__ import annotations
@@ -38,14 +43,29 @@ _STAND_INS = (
 )
 
 
+def _own_md5() -> Callable[..., Any] | None:
+    try:
+        from _md5 import md5
+    except ImportError:  # a Python built without it: hashlib's, then
+        return None
+    return md5  # type: ignore[no-any-return]
+
+
 def import_whoosh() -> None:
     """Import Whoosh's query modules with the stand-ins in place. Does nothing for a module
     that is loaded already (the stand-in would not be used)."""
-    for module, name, importer in _STAND_INS:
+    stand_ins: list[tuple[str, str, str, Callable[..., Any]]] = [
+        (module, name, importer, _deferred(module, name))
+        for module, name, importer in _STAND_INS
+    ]
+    md5 = _own_md5()
+    if md5 is not None:
+        stand_ins.append(("hashlib", "md5", "whoosh.filedb.filetables", md5))
+    for module, name, importer, function in stand_ins:
         if importer in sys.modules or module in sys.modules:
             continue
         stand_in = types.ModuleType(module)
-        setattr(stand_in, name, _deferred(module, name))
+        setattr(stand_in, name, function)
         sys.modules[module] = stand_in
         try:
             __import__(importer)
