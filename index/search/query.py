@@ -4,8 +4,9 @@ gracefully, and the "did you mean" corrector.
 The parser is Whoosh's `MultifieldParser` over title and body (AND by default) with dates
 (`date:2021`, `date:[2021-10-01 to 2021-10-31]`, `date:yesterday`) and fuzzy terms (`word~`),
 set up in `whoosh_syntax`; plain words and phrases are built by `simple_query` without it, the
-same tree (a `search` command then never imports the parser). Whoosh's parser is lenient: it rarely raises, it silently reads `"abc` or `(a OR` as something
-else. `find_problem` spots those shapes first so the user is told instead of surprised.
+same tree (a `search` command then never imports the parser). Whoosh's parser is lenient: it
+rarely raises, it silently reads `"abc` or `(a OR` as something else. `find_problem` spots
+those shapes first so the user is told instead of surprised.
 
 Size: query reading and "did you mean" share the schema and the parser; the corrector
 (suggest, near_words) is the part to move to its own module next.

@@ -9,6 +9,8 @@ Same hits, scores, totals and order as `engine.top` (and so as Whoosh): each sco
 with the same operations in the same order (Python floats are the float64 numpy uses), and sums
 over several terms add in the same order. tests/system/test_perf_equivalence.py runs every
 query of its set through both and Whoosh.
+
+Size: one engine, function for function the mirror of `engine`, which is read beside it.
 """
 
 from __future__ import annotations
@@ -387,16 +389,13 @@ def _boosted(found: Found, boost: float) -> Found:
 
 def _union(parts: list[Found]) -> Found:
     """Every document of any part, each score the sum over the parts holding it in the parts'
-    order (0.0 first, as numpy's add.at does). The dict's order is not the documents': nothing
-    reads it in order (`top` sorts by score or date, then document number)."""
+    order (0.0 first, as numpy's add.at does), in no particular document order (`top` sorts).
+    The largest part is copied in C: a document in it alone scores 0.0 + s, which is s bit for
+    bit unless s is -0.0 (then every part is summed a document at a time); the others are
+    summed a posting at a time, adding the largest's score where its turn comes."""
     parts = [p for p in parts if p]
-    if not parts:
-        return {}
-    if len(parts) == 1:
-        return parts[0]
-    # The largest part is copied in C: a document in it alone scores 0.0 + s, which is s bit
-    # for bit unless s is -0.0 (then every part is summed a document at a time). The others are
-    # summed a posting at a time, adding the largest's score where its turn comes.
+    if len(parts) <= 1:
+        return parts[0] if parts else {}
     largest = max(parts, key=len)
     if 0.0 in largest.values():
         largest = {}
@@ -404,19 +403,14 @@ def _union(parts: list[Found]) -> Found:
     passed = False
     for p in parts:
         if p is largest:
-            for d, total in summed.items():
-                s = largest.get(d)
-                if s is not None:
-                    summed[d] = total + s
+            summed.update([(d, t + largest[d]) for d, t in summed.items() if d in largest])
             passed = True
             continue
         for d, s in p.items():
-            total = summed.get(d)
-            if total is None:
-                total = 0.0
-                if passed and d in largest:
-                    total = total + largest[d]
-            summed[d] = total + s
+            t = summed.get(d)
+            if t is None:
+                t = 0.0 + largest[d] if passed and d in largest else 0.0
+            summed[d] = t + s
     return largest | summed if largest else summed
 
 

@@ -48,7 +48,7 @@ def _own_md5() -> Callable[..., Any] | None:
         from _md5 import md5
     except ImportError:  # a Python built without it: hashlib's, then
         return None
-    return md5  # type: ignore[no-any-return]
+    return md5
 
 
 def import_whoosh() -> None:
