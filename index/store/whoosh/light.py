@@ -390,9 +390,8 @@ def _boosted(found: Found, boost: float) -> Found:
 def _union(parts: list[Found]) -> Found:
     """Every document of any part, each score the sum over the parts holding it in the parts'
     order (0.0 first, as numpy's add.at does), in no particular document order (`top` sorts).
-    The largest part is copied in C: a document in it alone scores 0.0 + s, which is s bit for
-    bit unless s is -0.0 (then every part is summed a document at a time); the others are
-    summed a posting at a time, adding the largest's score where its turn comes."""
+    The largest part is copied in C when its turn comes: a document in it alone scores 0.0 + s,
+    which is s bit for bit unless s is -0.0 (then it is summed like the others)."""
     parts = [p for p in parts if p]
     if len(parts) <= 1:
         return parts[0] if parts else {}
@@ -400,18 +399,15 @@ def _union(parts: list[Found]) -> Found:
     if 0.0 in largest.values():
         largest = {}
     summed: dict[int, float] = {}
-    passed = False
     for p in parts:
         if p is largest:
-            summed.update([(d, t + largest[d]) for d, t in summed.items() if d in largest])
-            passed = True
+            added = {d: t + largest[d] for d, t in summed.items() if d in largest}
+            summed = largest | summed
+            summed.update(added)
             continue
         for d, s in p.items():
-            t = summed.get(d)
-            if t is None:
-                t = 0.0 + largest[d] if passed and d in largest else 0.0
-            summed[d] = t + s
-    return largest | summed if largest else summed
+            summed[d] = summed.get(d, 0.0) + s
+    return summed
 
 
 def _intersection(parts: list[Found]) -> Found:
