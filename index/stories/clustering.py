@@ -46,6 +46,15 @@ class Params:
 
 PARAMS = Params()
 _CHUNK = 2048  # rows multiplied at a time: bounds the memory of one sparse product
+_PAIR_ROWS = 256
+"""Rows (in date order) of one block of `_dated_pairs`: small, so that a block spans little
+time beyond the window each row needs."""
+_DENSE_GAIN = 16
+"""A dense block's product costs one multiply per term of a row and article of the window, a
+sparse one a multiply per shared term plus its bookkeeping (several times dearer): dense when
+its multiplies are at most this many times the sparse one's."""
+_DENSE_CELLS = 8_000_000
+"""Most cells (float32) of a dense block of the window's articles on a block's terms: 32 MB."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,33 +100,67 @@ def _dated_pairs(
     cancelled: Callable[[], bool] = lambda: False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i, j) of dated articles at most `event_days` apart with cosine >= the event
-    threshold, found a chunk of rows at a time against the rows dated within the window."""
+    threshold, found `_PAIR_ROWS` rows (in date order) at a time against the rows dated from
+    the first of them to `event_days` after the last: small blocks, so that little of each
+    product falls outside the window (articles fetched together are dated within days, and
+    a block of 2,048 rows then multiplied against twice the rows it needed)."""
     order = np.flatnonzero(~np.isnan(days))
     order = order[np.argsort(days[order], kind="stable")]
     sorted_days = days[order]
     sub = matrix[order]
     found_a: list[np.ndarray] = []
     found_b: list[np.ndarray] = []
-    for start in range(0, len(order), _CHUNK):
+    for start in range(0, len(order), _PAIR_ROWS):
         if cancelled():
             raise Cancelled
-        stop = min(start + _CHUNK, len(order))
+        stop = min(start + _PAIR_ROWS, len(order))
         reach = int(
             np.searchsorted(sorted_days, sorted_days[stop - 1] + params.event_days, "right")
         )
-        product = (sub[start:stop] @ sub[start:reach].T).tocoo()
-        i = product.row + start
-        j = product.col + start
-        keep = (
-            (j > i)
-            & (product.data >= params.event_similarity)
-            & (sorted_days[j] - sorted_days[i] <= params.event_days)
-        )
+        i, j = similar_pairs(sub[start:stop], sub[start:reach], params.event_similarity)
+        i += start
+        j += start
+        keep = (j > i) & (sorted_days[j] - sorted_days[i] <= params.event_days)
         found_a.append(order[i[keep]])
         found_b.append(order[j[keep]])
     if not found_a:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(found_a), np.concatenate(found_b)
+
+
+def similar_pairs(
+    rows: sparse.csr_matrix, others: sparse.csr_matrix, threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) of every entry of `rows @ others.T` that is >= `threshold` (> 0), each entry the
+    very float32 the sparse product gives. When the block is dense (many articles with the
+    same words: a burst of one story, or a generated library), the product goes through a
+    dense matrix of `others` on `rows`' terms: scipy's sparse-times-dense loop adds each
+    entry's terms in the same order as its sparse-times-sparse one (each row of `rows` in
+    its stored order, float32), so the entries are equal, but without a hash step per term
+    and article. Sparse blocks (the usual news library) stay sparse."""
+    counts = np.bincount(others.indices, minlength=rows.shape[1])
+    sparse_ops = int(counts[rows.indices].sum())
+    terms = np.unique(rows.indices)
+    if (
+        rows.nnz * others.shape[0] <= _DENSE_GAIN * sparse_ops
+        and len(terms) * others.shape[0] <= _DENSE_CELLS
+    ):
+        local = np.full(rows.shape[1], -1, dtype=np.int64)
+        local[terms] = np.arange(len(terms))
+        compact = sparse.csr_matrix(
+            (rows.data, local[rows.indices], rows.indptr), shape=(rows.shape[0], len(terms))
+        )
+        found = others.tocoo()
+        at = local[found.col]
+        on = at >= 0
+        dense = np.zeros((len(terms), others.shape[0]), dtype=np.float32)
+        dense[at[on], found.row[on]] = found.data[on]
+        i, j = np.nonzero(np.asarray(compact @ dense) >= threshold)
+        return i.astype(np.int64), j.astype(np.int64)
+    product = sparse.csr_matrix(rows @ others.T)
+    at = np.flatnonzero(product.data >= threshold)
+    i = np.searchsorted(product.indptr, at, side="right") - 1
+    return i.astype(np.int64), product.indices[at].astype(np.int64)
 
 
 def centroids(matrix: sparse.csr_matrix, labels: np.ndarray, count: int) -> sparse.csr_matrix:
