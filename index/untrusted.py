@@ -28,29 +28,46 @@ not "ab".
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
-_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
-_ESCAPES = re.compile(
+_BREAKS = "\r\n?|[\x0b\x0c\x85\u2028\u2029]"
+_ESCAPES = (
     r"\x1b\[[0-?]{0,64}[ -/]{0,8}[@-~]"
     r"|\x1b[\]PX^_][^\x07\x1b\x9c\n]{0,4096}(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[ -/]{0,8}[0-~]"
 )
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
-"""A character `clean` removes (after line breaks became "\\n" and escapes were dropped)."""
-
-
-_ANY = re.compile(UNSAFE.pattern.removesuffix("]") + "\u2028\u2029]")
+_UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+_ANY = _UNSAFE.removesuffix("]") + "\u2028\u2029]"
 """Any character one of the three steps of `clean` acts on (UNSAFE holds every other line
 break and the ESC that starts an escape sequence)."""
+
+if TYPE_CHECKING:
+    UNSAFE: re.Pattern[str]
+    """A character `clean` removes (after line breaks became "\\n" and escapes were dropped)."""
+
+
+@cache
+def _compiled() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    # Compiled when first used, not on import: a class of characters past U+00FF makes re build
+    # a table of all 65,536 (2% of a `search --json` command, which never cleans text).
+    return re.compile(_BREAKS), re.compile(_ESCAPES), re.compile(_UNSAFE), re.compile(_ANY)
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    if name == "UNSAFE":  # (PEP 562: compiled when a parser imports it)
+        return _compiled()[2]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def clean(text: str) -> str:
     """`text` with line breaks made "\\n", escape sequences and unsafe characters dropped."""
-    if _ANY.search(text) is None:
+    breaks, escapes, unsafe, any_ = _compiled()
+    if any_.search(text) is None:
         # Nearly all text: one scan instead of three substitutions that change nothing (they
         # were a third of the time the indexer takes to read a feed entry's file).
         return text
-    return UNSAFE.sub("", _ESCAPES.sub("", _BREAKS.sub("\n", text)))
+    return unsafe.sub("", escapes.sub("", breaks.sub("\n", text)))
 
 
 def one_line(value: str) -> str:

@@ -10,12 +10,14 @@ a terminal needs on top (file names' undecodable bytes shown as "\\xe9", JSON ma
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from newsreader.index.untrusted import clean
 
 # Lone surrogates: bytes of a file name or an argument that are not UTF-8. A terminal cannot
-# show them and writing them to a UTF-8 stream raises.
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
+# show them and writing them to a UTF-8 stream raises. Compiled when first used (a class past
+# U+00FF makes re build a table of 65,536 characters; `search --json` never prints this way).
+_surrogates = cache(lambda: re.compile(r"[\ud800-\udfff]"))
 
 
 def _escape_surrogate(m: re.Match[str]) -> str:
@@ -29,7 +31,7 @@ def printable(text: str, *, newlines: bool = True) -> str:
 
     With `newlines=False`, line breaks and tabs become spaces (for one-line fields like titles).
     """
-    text = clean(_SURROGATES.sub(_escape_surrogate, text))
+    text = clean(_surrogates().sub(_escape_surrogate, text))
     if not newlines:
         text = " ".join(text.split())
     return text
