@@ -7,6 +7,7 @@ import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 
@@ -101,3 +102,36 @@ def test_a_story_timeline_row_with_an_undated_report_fits_its_width() -> None:
         assert all(line.cell_len <= width for line in lines)
         island = [line.plain for line in lines if "Island Wire" in line.plain]
         assert island and island[0].endswith("+1 undated"), [line.plain for line in lines]
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 160])
+async def test_the_compare_summary_keeps_its_legend_at_every_width(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    width: int,
+) -> None:
+    # At 100 columns the summary bar was one line and cut its legend after "other words".
+    from textual.widgets import Static
+
+    from newsreader.tui.screens.compare import CompareScreen
+
+    app = new_app(indexed_settings(tmp_path))
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "j", "c")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("right_square_bracket")  # a passage's place in the summary too
+        await settle(pilot)
+        summary = app.screen.query_one("#compare-summary", Static)
+        region = summary.content_region
+        lines = ["".join(segment.text for segment in line).rstrip() for line in
+                 app.console.render_lines(summary.content,
+                                          app.console.options.update_width(region.width))]
+        assert len(lines) <= region.height, lines
+        text = " ".join(lines)
+        for words in ("Similarity", "sync on", "shared", "other words", "differs",
+                      "one side only"):
+            assert words in text, lines

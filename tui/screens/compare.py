@@ -110,6 +110,8 @@ class CompareScreen(Screen[None]):
         self.computed: Alignment | None = None
         self.failure: str | None = None  # why the alignment could not be computed
         self.stops: list[Stop] = []
+        self._longest: tuple[object, int] = (None, 0)
+        """(what it was measured for, cells): the summary at its longest, see _update_summary."""
 
     # --- what is shown ----------------------------------------------------------------------
 
@@ -161,6 +163,7 @@ class CompareScreen(Screen[None]):
 
     def _layout_for(self, width: int) -> None:
         self.set_class(width < NARROW, "narrow")
+        self._update_summary()
 
     @property
     def pane_a(self) -> ComparePane:
@@ -211,10 +214,34 @@ class CompareScreen(Screen[None]):
         self._update_summary()
 
     def _update_summary(self) -> None:
-        _set(self.query_one("#compare-summary", Static), self.summary())
+        # Two lines when the summary at its longest (any passage's place, "sync off") does not
+        # fit one: from 100 columns up the legend goes on the second line (it was cut after
+        # "other words" at 100 columns), narrower the text wraps where it must. Measured at
+        # its longest, the bar keeps its height while `]`, `[` and `S` change it.
+        width = (self.size.width or self.app.size.width) - 2  # the bar's padding
+        two_lines = self._longest_summary() > width
+        self.set_class(two_lines, "two-line-summary")
+        legend_below = two_lines and not self.has_class("narrow")
+        _set(self.query_one("#compare-summary", Static), self.summary(legend_below=legend_below))
 
-    def summary(self) -> Text:
-        """The summary bar: similarity, counts, where `]`/`[` are, sync state, a legend."""
+    def _longest_summary(self) -> int:
+        key = (id(self.computed), len(self.stops), self.failure)
+        if self._longest[0] != key:
+            longest = max(
+                (self.summary(current=current, sync=False).cell_len
+                 for current in range(-1, len(self.stops))),
+                default=0,
+            )
+            self._longest = (key, longest)
+        return self._longest[1]
+
+    def summary(self, *, current: int | None = None, sync: bool | None = None,
+                legend_below: bool = False) -> Text:
+        """The summary bar: similarity, counts, where `]`/`[` are (`current`, else the
+        screen's), sync state (`sync`, else the screen's), a legend (on a line of its own if
+        `legend_below`)."""
+        current = self.current if current is None else current
+        sync = self.sync if sync is None else sync
         al = self.alignment
         if self.failure is not None:
             reason = one_line(self.failure)
@@ -230,15 +257,15 @@ class CompareScreen(Screen[None]):
         ]
         out = Text(" · ".join(parts), style="bold", end="")
         if self.stops:
-            if self.current >= 0:
-                stop = self.stops[self.current]
+            if current >= 0:
+                stop = self.stops[current]
                 what = "passage" if stop.kind == "shared" else "pair"
-                out.append(f"   ▶ {what} {stop.label} ({self.current + 1}/{len(self.stops)})")
+                out.append(f"   ▶ {what} {stop.label} ({current + 1}/{len(self.stops)})")
             else:
                 out.append(f"   ] next of {len(self.stops)}")
         palette = self.pane_a.palette()
-        out.append("   sync " + ("on" if self.sync else "off"), style="dim")
-        out.append("   ")
+        out.append("   sync " + ("on" if sync else "off"), style="dim")
+        out.append("\n" if legend_below else "   ")
         out.append(" shared ", style=palette.shared)
         out.append(" ")
         out.append(" other words ", style=palette.pair)
