@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from whoosh import query as wq
 
 import newsreader.index.store.ingest as ingest
 import newsreader.index.store.whoosh.engine as engine
@@ -58,6 +59,12 @@ QUERIES = [
     "market NOT oil",
     "date:2021 music",
     "date:[2021-01-01 to 2021-06-30] film",
+    # Date ranges are read from the date column: open ends and exclusive bounds too.
+    "date:[2021-03-01 to] economy",
+    "date:[to 2021-02-01]",
+    "date:{2021-01-10 to 2021-02-10} music",
+    '"england rugby coach"',
+    '"the the"',
     "café",
     "straße",
     "lighthuose",
@@ -210,6 +217,43 @@ def test_fast_build_gives_the_same_answers(
             assert s.reader().frequency("spell_body", word) == r.reader().frequency(
                 "spell_body", word
             )
+
+
+def test_the_engines_term_cache_changes_no_answer(
+    corpus: Path, reference: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Decoded postings are kept per segment between queries (typing repeats words): answers
+    # asked again, from the cache, and with a cache so small that it keeps dropping entries,
+    # are Whoosh's.
+    fast = _build(corpus, tmp_path / "index", fast=True)
+    want = _answers(reference, fast=False)
+    _same(_answers(fast), want)
+    with fast.searcher() as s:
+        caches = [engine._TermCache.of(leaf.reader()) for leaf, _ in s.leaf_searchers()]
+        kinds = {key[0] for cache in caches for key in cache._entries}
+    assert kinds == {"ids", "positions"}
+    _same(_answers(fast), want)
+    monkeypatch.setattr(engine._TermCache, "BYTES", 64 << 10)
+    for cache in caches:
+        cache._entries.clear()
+        cache._size = 0
+    _same(_answers(fast), want)
+    assert all(cache._size <= 64 << 10 for cache in caches)
+
+
+def test_date_ranges_from_the_column_are_whooshs_term_ranges(reference: Library) -> None:
+    # Bounds the query syntax cannot write (exclusive ones), on a day that has articles.
+    with reference.searcher() as s:
+        days = sorted({f["date"] for f in s.all_stored_fields() if f.get("date")})
+        mid, late = days[len(days) // 3], days[2 * len(days) // 3]
+        for start, end in ((mid, late), (None, mid), (mid, None), (late, mid), (mid, mid)):
+            for startexcl, endexcl in ((False, False), (True, False), (False, True), (True, True)):
+                q = wq.DateRange("date", start, end, startexcl=startexcl, endexcl=endexcl)
+                want = sorted(s.docs_for_query(q))
+                found = engine.top(s, q, limit=10_000)
+                assert found is not None
+                assert sorted(d for d, _ in found[1]) == want, (start, end, startexcl, endexcl)
+                assert found[0] == len(want)
 
 
 def test_the_python_engine_gives_the_numpy_engines_answers(

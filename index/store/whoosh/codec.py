@@ -349,6 +349,37 @@ class BlockMatcher(W3LeafMatcher):
             self._goto(self._nextoffset)
 
 
+def term_blocks(reader: Any, fieldname: str, btext: bytes) -> list[tuple[int, int, memoryview]]:
+    """`BlockMatcher.raw_blocks`' (postings, flags, data) of every block of one term, deleted
+    documents included, from one read of the file instead of two per block. Raises
+    TermNotFound for a term the segment lacks, NotImplementedError when the segment is not in
+    this module's layout."""
+    terms: Any = getattr(reader, "_terms", None)
+    if not isinstance(getattr(reader, "_codec", None), NewsCodec) or terms is None:
+        raise NotImplementedError("segment not in this codec's layout")
+    info = reader.term_info(fieldname, btext)
+    if info.is_inlined():
+        raise NotImplementedError("inlined postings")
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length in a 1-tuple
+        length = length[0]
+    data = memoryview(terms._postfile.get(offset, length))
+    if data[:4] != MAGIC:
+        raise ValueError(f"posting list at {offset}: bad block tag")
+    out: list[tuple[int, int, memoryview]] = []
+    at = 4
+    while at < len(data):
+        (size,) = _LENGTH.unpack_from(data, at)
+        last = size < 0
+        size = -size if last else size
+        count, _maxid, _maxw, flags, _mn, _mx = _INFO.unpack_from(data, at + 4)
+        out.append((count, flags, data[at + 4 + _INFO.size : at + 4 + size]))
+        at += 4 + size
+        if last:
+            break
+    return out
+
+
 def field_postings(reader: Any, fieldname: str) -> Iterator[tuple[bytes, Any, Any]]:
     """(term, document numbers as uint32, weights as float32) of every term of `fieldname` in
     one segment reader, deleted documents included, as numpy arrays: the term dictionary read

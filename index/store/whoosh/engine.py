@@ -21,13 +21,15 @@ its arrays; split, each part would need the others' internals.
 
 from __future__ import annotations
 
+import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from whoosh import columns, scoring
+from whoosh import columns, fields, scoring
 from whoosh import query as wq
 from whoosh.codec import whoosh3
 from whoosh.matching.wrappers import FilterMatcher
@@ -36,7 +38,13 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from newsreader.index.store.whoosh import switch
-from newsreader.index.store.whoosh.codec import COMPRESSED, HAS_VALUES, HAS_WEIGHTS, BlockMatcher
+from newsreader.index.store.whoosh.codec import (
+    COMPRESSED,
+    HAS_VALUES,
+    HAS_WEIGHTS,
+    BlockMatcher,
+    term_blocks,
+)
 from newsreader.index.store.whoosh.codec import field_postings as codec_field_postings
 from newsreader.index.store.whoosh.shapes import Unsupported, usable
 from newsreader.index.store.whoosh.shapes import supported as _supported
@@ -88,7 +96,7 @@ def top(
                 continue
             keep = run.live(found.ids)
             if filters is not None:
-                keep &= np.isin(found.ids, run.evaluate(filters).ids, assume_unique=True)
+                keep &= _member(found.ids, run.evaluate(filters).ids)
             parts_ids.append(found.ids[keep] + offset)
             parts_scores.append(found.scores[keep])
             if newest_by is not None:
@@ -220,7 +228,7 @@ class _Segment:
         if kind is wq.AndNot:
             a = self.evaluate(q.a)
             b = self.evaluate(q.b)
-            keep = ~np.isin(a.ids, b.ids, assume_unique=True)
+            keep = ~_member(a.ids, b.ids)
             return _boosted(Found(a.ids[keep], a.scores[keep]), q.boost)
         if kind is wq.Not:
             return self.inverse(q)
@@ -249,6 +257,9 @@ class _Segment:
             return _NONE
         if type(compiled) is not wq.ConstantScoreQuery:
             raise Unsupported("a scored range")
+        ids = self.date_range(q)
+        if ids is not None:
+            return Found(ids, np.full(len(ids), compiled.score, dtype=np.float64))
         child = compiled.child
         parts = list(child.children()) if type(child) is wq.Or else [child]
         words: list[bytes] = []
@@ -262,6 +273,54 @@ class _Segment:
         ids = _union([self.term(q.fieldname, w, 1.0) for w in words]).ids
         return Found(ids, np.full(len(ids), compiled.score, dtype=np.float64))
 
+    def date_range(self, q: wq.NumericRange) -> np.ndarray | None:
+        """The documents of a range over a DATETIME field, from its column: the documents
+        whose value the range's terms hold (each indexed value is the column's value, as
+        `fields.DATETIME` writes both), without reading the hundreds of terms a range of
+        months expands to. None when the field is not a DATETIME column."""
+        if q.fieldname not in self.schema:
+            return None
+        field = self.schema[q.fieldname]
+        if type(field) is not fields.DATETIME or field.column_type is None:
+            return None
+        # The bounds as tiered_ranges takes them, as datetime_to_long values (the column's).
+        low = 0 if q.start is None else field.prepare_number(q.start) + (1 if q.startexcl else 0)
+        high = 2**63 - 1 if q.end is None else field.prepare_number(q.end) - (1 if q.endexcl else 0)
+        values, given = self._cached_pair(
+            ("date column", q.fieldname), lambda: self._read_date_column(q.fieldname)
+        )
+        if low > high:
+            return _EMPTY_IDS
+        inside = given & (values >= max(low, 0)) & (values <= high)
+        return np.flatnonzero(inside).astype(np.int64)
+
+    def _read_date_column(self, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
+        """(value, has a value) of every document: DATETIME writes datetime_to_long's value,
+        a non-negative int64, and the largest uint64 where a document has none."""
+        col = self.reader.column_reader(fieldname, translate=False)
+        count = self.reader.doc_count_all()
+        values = np.zeros(count, dtype=np.uint64)
+        given = np.zeros(count, dtype=bool)
+        if type(col) is columns.EmptyColumnReader:
+            return values, given
+        if type(col) is not columns.NumericColumn.Reader or col._typecode != "Q":
+            raise Unsupported("not a DATETIME column")
+        raw = np.frombuffer(col._dbfile.get(col._basepos, 8 * col._count), dtype=">u8")
+        values[: len(raw)] = raw
+        given[: len(raw)] = raw != col._default
+        if bool(np.any(values[given] >= 2**63)):
+            raise Unsupported("a date column value outside datetime_to_long's range")
+        return values, given
+
+    def _cached_pair(
+        self, key: tuple[str, str], compute: Callable[[], tuple[np.ndarray, np.ndarray]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        cache = self.reader._perdoc.__dict__.setdefault("_newsreader_np_arrays", {})
+        pair = cache.get(key)
+        if pair is None:
+            pair = cache[key] = compute()
+        return pair  # type: ignore[no-any-return]
+
     def conjunction(self, q: wq.And) -> Found:
         positive = [self.evaluate(c) for c in q.children() if type(c) is not wq.Not]
         negative = [self.inverse(c) for c in q.children() if type(c) is wq.Not]
@@ -269,9 +328,9 @@ class _Segment:
 
     def inverse(self, q: wq.Not) -> Found:
         """Every live document `q.query` does not match, scoring 1 (Whoosh's InverseMatcher)."""
-        inside = self.evaluate(q.query).ids
-        everything = np.arange(self.reader.doc_count_all(), dtype=np.int64)
-        ids = everything[~np.isin(everything, inside, assume_unique=True)]
+        outside = np.ones(self.reader.doc_count_all(), dtype=bool)
+        outside[self.evaluate(q.query).ids] = False
+        ids = np.flatnonzero(outside).astype(np.int64)
         ids = ids[self.live(ids)]
         return Found(ids, np.ones(len(ids), dtype=np.float64))
 
@@ -287,23 +346,43 @@ class _Segment:
         except ValueError:
             return None
 
+    def term_postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, weights) of a term here, kept in the segment's cache (see `_TermCache`)."""
+        cache = _TermCache.of(self.reader)
+        key = ("ids", fieldname, btext)
+        found = cache.get(key)
+        if found is None:
+            ids, tf, _ = self.postings(fieldname, btext)
+            found = cache.put(key, (ids, tf))
+        return found
+
+    def term_positions(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(offsets, positions) of a term here: posting i's positions, ascending, are
+        positions[offsets[i]:offsets[i + 1]]; kept in the segment's cache."""
+        cache = _TermCache.of(self.reader)
+        key = ("positions", fieldname, btext)
+        found = cache.get(key)
+        if found is None:
+            ids, _, blocks = self.postings(fieldname, btext, values=True)
+            empty = (np.zeros(1, dtype=np.int64), _EMPTY_IDS)
+            found = cache.put(key, _positions(blocks) if len(ids) else empty)
+        return found
+
     def postings(
         self, fieldname: str, btext: bytes, values: bool = False
     ) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, bytes]]]:
-        """(ids, weights, [(value sizes, values) per block if `values`]) of a term here."""
+        """(ids, weights, [(value sizes, values) per block if `values`]) of a term here, read
+        from the file."""
         try:
-            m = self.reader.postings(fieldname, btext)
+            raw: Iterable[tuple[int, int, Any]] = term_blocks(self.reader, fieldname, btext)
         except TermNotFound:
             return _EMPTY_IDS, _EMPTY_SCORES, []
-        if isinstance(m, FilterMatcher):  # hides deleted documents: `live` does that here
-            m = m.child
-            m.reset()  # the filter may have moved past deleted documents already
-        if not isinstance(m, BlockMatcher):
-            raise Unsupported("segment not in index.store.whoosh.codec's layout")
+        except NotImplementedError:
+            raw = self._matcher_blocks(fieldname, btext)
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         blocks: list[tuple[np.ndarray, bytes]] = []
-        for n, flags, data in m.raw_blocks():
+        for n, flags, data in raw:
             ids.append(np.frombuffer(data, dtype="<u4", count=n))
             at = 4 * n
             if flags & HAS_WEIGHTS:
@@ -324,6 +403,19 @@ class _Segment:
             np.concatenate(weights).astype(np.float64),
             blocks,
         )
+
+    def _matcher_blocks(self, fieldname: str, btext: bytes) -> Iterator[tuple[int, int, bytes]]:
+        """The blocks through Whoosh's matcher (an inlined term, say)."""
+        try:
+            m = self.reader.postings(fieldname, btext)
+        except TermNotFound:
+            return
+        if isinstance(m, FilterMatcher):  # hides deleted documents: `live` does that here
+            m = m.child
+            m.reset()  # the filter may have moved past deleted documents already
+        if not isinstance(m, BlockMatcher):
+            raise Unsupported("segment not in index.store.whoosh.codec's layout")
+        yield from m.raw_blocks()
 
     def scores(self, fieldname: str, btext: bytes, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
         """Whoosh's BM25F scorer (`scoring.bm25`) for these postings, operation for operation."""
@@ -350,7 +442,7 @@ class _Segment:
         btext = self._btext(fieldname, text)
         if btext is None or (fieldname, btext) not in self.reader:
             return _NONE
-        ids, tf, _ = self.postings(fieldname, btext)
+        ids, tf = self.term_postings(fieldname, btext)
         return _boosted(Found(ids, self.scores(fieldname, btext, ids, tf)), boost)
 
     # ---- phrases -------------------------------------------------------------------------
@@ -372,45 +464,133 @@ class _Segment:
             if btext is None or (q.fieldname, btext) not in self.reader:
                 return _NONE
             terms.append(btext)
-        lists = [self.postings(q.fieldname, b, values=True) for b in terms]
+        lists = [self.term_postings(q.fieldname, b) for b in terms]
         candidates = lists[0][0]
-        for ids, _, _ in lists[1:]:
-            candidates = np.intersect1d(candidates, ids, assume_unique=True)
+        for ids, _ in lists[1:]:
+            candidates = _common(candidates, ids)
         if not len(candidates):
             return _NONE
+        # (document << 32 | position - i) of each word i, for the candidates only: ascending
+        # (documents ascend, and positions within one), so matching keys are found by binary
+        # search rather than by sorting every occurrence.
         keys = None
-        for i, (ids, _, blocks) in enumerate(lists):
-            doc, pos = _occurrences(ids, blocks)
-            near = np.isin(doc, candidates) & (pos >= i)
-            mine = np.unique((doc[near] << 32) | (pos[near] - i))
-            keys = mine if keys is None else np.intersect1d(keys, mine, assume_unique=True)
+        for i, (btext, (ids, _)) in enumerate(zip(terms, lists, strict=True)):
+            offsets, positions = self.term_positions(q.fieldname, btext)
+            doc, pos = _gather(np.searchsorted(ids, candidates), candidates, offsets, positions)
+            near = pos >= i
+            mine = (doc[near] << 32) | (pos[near] - i)
+            if len(mine) > 1 and not bool(np.all(mine[1:] > mine[:-1])):
+                mine = np.unique(mine)  # positions out of order: never written by this codec
+            keys = mine if keys is None else _common(keys, mine)
             if not len(keys):
                 return _NONE
         assert keys is not None
-        matched = np.unique(keys >> 32)
+        docs = keys >> 32
+        matched = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
         total = np.zeros(len(matched), dtype=np.float64)
-        for btext, (ids, tf, _) in zip(terms, lists, strict=True):
+        for btext, (ids, tf) in zip(terms, lists, strict=True):
             at = np.searchsorted(ids, matched)
             total = total + self.scores(q.fieldname, btext, matched, tf[at])
         return _boosted(Found(matched, total), q.boost)
 
 
-def _occurrences(
-    ids: np.ndarray, blocks: list[tuple[np.ndarray, bytes]]
-) -> tuple[np.ndarray, np.ndarray]:
-    """(document, position) of every occurrence in a term's PackedCharacters values: per
-    posting [n, then n times (position delta, start delta, length)], int32 little-endian."""
+def _positions(blocks: list[tuple[np.ndarray, bytes]]) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, positions) of every posting in a term's PackedCharacters values: per posting
+    [n, then n times (position delta, start delta, length)], int32 little-endian; posting i's
+    positions are positions[offsets[i]:offsets[i + 1]]."""
     sizes = np.concatenate([s for s, _ in blocks]).astype(np.int64) // 4
     ints = np.frombuffer(b"".join(v for _, v in blocks), dtype="<i4").astype(np.int64)
     starts = np.cumsum(sizes) - sizes
     counts = ints[starts]
-    first = np.cumsum(counts) - counts  # index of each posting's first occurrence
-    nth = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(first, counts)
+    ends = np.cumsum(counts)
+    first = ends - counts  # index of each posting's first occurrence
+    nth = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(first, counts)
     deltas = ints[np.repeat(starts + 1, counts) + 3 * nth]
     running = np.cumsum(deltas)
     # Positions restart at each posting: subtract the running sum before its first one.
     pos = running - np.repeat(running[first] - deltas[first], counts)
-    return np.repeat(ids, counts), pos
+    return np.concatenate(([0], ends)), pos
+
+
+def _gather(
+    at: np.ndarray, ids: np.ndarray, offsets: np.ndarray, positions: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(document, position) of every occurrence of the postings at indexes `at` (their
+    documents `ids`), in posting order."""
+    starts = offsets[at]
+    counts = offsets[at + 1] - starts
+    ends = np.cumsum(counts)
+    index = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+    index += np.repeat(starts - (ends - counts), counts)
+    return np.repeat(ids, counts), positions[index]
+
+
+def _member(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether each value of `a` is in `b` (ascending): np.isin's answer by binary search,
+    without sorting both."""
+    if not len(b):
+        return np.zeros(len(a), dtype=bool)
+    at = np.searchsorted(b, a)
+    at[at == len(b)] = 0
+    return np.asarray(b[at] == a)
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values in both `a` and `b`, both ascending without repeats: np.intersect1d's
+    answer, the shorter looked up in the longer instead of a sort of both."""
+    if len(a) > len(b):
+        a, b = b, a
+    return a[_member(a, b)]
+
+
+class _TermCache:
+    """Decoded postings of one segment, most recently used kept, up to BYTES: typing a
+    query repeats its words at every key, and a phrase's positions cost far more to decode
+    (zlib, then every occurrence) than to look up. A segment's files never change, so entries
+    never go stale; the cache lives on the segment's reader and goes with it. Only what the
+    segment holds is kept (no scores: they depend on the whole index's statistics)."""
+
+    BYTES = 32 << 20
+    _lock = threading.Lock()
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple[str, str, bytes], tuple[np.ndarray, np.ndarray]] = (
+            OrderedDict()
+        )
+        self._size = 0
+
+    @classmethod
+    def of(cls, reader: Any) -> _TermCache:
+        holder = reader._perdoc.__dict__
+        cache = holder.get("_newsreader_term_cache")
+        if cache is None:
+            with cls._lock:
+                cache = holder.setdefault("_newsreader_term_cache", cls())
+        return cache  # type: ignore[no-any-return]
+
+    def get(self, key: tuple[str, str, bytes]) -> tuple[np.ndarray, np.ndarray] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(
+        self, key: tuple[str, str, bytes], value: tuple[np.ndarray, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        size = value[0].nbytes + value[1].nbytes
+        if size > self.BYTES // 4:  # one huge list would push out everything else
+            return value
+        for array in value:
+            array.flags.writeable = False  # shared by later queries: nobody may change it
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = value
+                self._size += size
+                while self._size > self.BYTES:
+                    _, (a, b) = self._entries.popitem(last=False)
+                    self._size -= a.nbytes + b.nbytes
+        return value
 
 
 def _boosted(found: Found, boost: float) -> Found:
@@ -423,11 +603,12 @@ def _union(parts: list[Found]) -> Found:
         return _NONE
     if len(parts) == 1:
         return parts[0]
-    ids = np.concatenate([p.ids for p in parts])
-    scores = np.concatenate([p.scores for p in parts])
-    unique, inverse = np.unique(ids, return_inverse=True)
+    # Ascending runs: a stable (merging) sort handles them in about linear time.
+    ids = np.sort(np.concatenate([p.ids for p in parts]), kind="stable")
+    unique = ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
     summed = np.zeros(len(unique), dtype=np.float64)
-    np.add.at(summed, inverse, scores)
+    for p in parts:  # each part's ids are distinct: one addition per document, parts in order
+        summed[np.searchsorted(unique, p.ids)] += p.scores
     return Found(unique, summed)
 
 
@@ -436,7 +617,7 @@ def _intersection(parts: list[Found]) -> Found:
         return _NONE
     ids = parts[0].ids
     for p in parts[1:]:
-        ids = np.intersect1d(ids, p.ids, assume_unique=True)
+        ids = _common(ids, p.ids)
     total = np.zeros(len(ids), dtype=np.float64)
     for p in parts:
         total = total + p.scores[np.searchsorted(p.ids, ids)]
