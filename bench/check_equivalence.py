@@ -116,8 +116,10 @@ def _tie_order_only(lib: object, query: str, ha: list, hb: list, total: int) -> 
 
 def sample_ids(lib: object) -> list[str]:
     with lib.searcher() as s:  # type: ignore[attr-defined]
-        n = s.doc_count_all()
-        picks = random.Random(1).sample(range(n), min(RELATED, n))
+        # Live documents only: an index updated in place keeps its deleted ones' numbers.
+        reader = s.reader()
+        live = [d for d in range(s.doc_count_all()) if not reader.is_deleted(d)]
+        picks = random.Random(1).sample(live, min(RELATED, len(live)))
         return [s.stored_fields(d)["id"] for d in picks]
 
 

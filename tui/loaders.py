@@ -8,7 +8,13 @@ reasoned about, without an app.
 
 from __future__ import annotations
 
-from newsreader.index.search.results import Results, highlight_spans, search
+from newsreader.index.search.results import (
+    Results,
+    Segment,
+    highlight_spans,
+    hit_snippets,
+    search,
+)
 from newsreader.index.store.library import Library
 from newsreader.tui.models import (
     Counts,
@@ -119,17 +125,34 @@ def _scope_count(library: Library, scope: Scope) -> int:
 
 
 def run_search(
-    library: Library, query: str, scope: Scope, sort: str, read: frozenset[str] | None
+    library: Library,
+    query: str,
+    scope: Scope,
+    sort: str,
+    read: frozenset[str] | None,
+    first: int | None = None,
 ) -> tuple[Results, EntryRows]:
-    """Search and the rows to show (read hits dropped when `read` is given)."""
+    """Search and the rows to show (read hits dropped when `read` is given); with `first`,
+    only the first that many hits get their snippets now (the rows on screen: a snippet costs
+    more than the rest of a hit), the others are `pending` (see `load_snippets`)."""
     results = search(
-        library, query, limit=SEARCH_LIMIT, source=scope.source, outlet=scope.outlet, sort=sort
-    )
+        library, query, limit=SEARCH_LIMIT, source=scope.source, outlet=scope.outlet, sort=sort,
+        snippet_limit=first,
+    )  # fmt: skip
+    later = {h.id for h in results.hits[first:]} if first is not None else set()
     entries = [Entry.from_hit(h) for h in results.hits]
     if read is not None:
         entries = [e for e in entries if e.id not in read]
+    pending = [i for i, e in enumerate(entries) if e.id in later]
     # (Exact duplicates score alike, so they are neighbours here too.)
-    return results, EntryRows(tell_twins(entries), snippets=True)
+    return results, EntryRows(tell_twins(entries), snippets=True, pending=pending)
+
+
+def load_snippets(
+    library: Library, results: Results, ids: list[str]
+) -> dict[str, tuple[Segment, ...]]:
+    """The snippets of hits of `results` that `run_search` left pending."""
+    return hit_snippets(library, results, ids)
 
 
 def load_reading(library: Library, article_id: str, query: str) -> Reading | None:

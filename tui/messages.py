@@ -25,12 +25,13 @@ if TYPE_CHECKING:
     from newsreader.index.feeds.library import FeedInfo
     from newsreader.index.feeds.records import FetchSummary
     from newsreader.index.model import Article
-    from newsreader.index.search.results import Results
+    from newsreader.index.search.results import Results, Segment
     from newsreader.index.store.library import UpdateReport
     from newsreader.index.stories import Story
     from newsreader.tui.models import (
         Counts,
         Entry,
+        EntryRows,
         ListKey,
         Reading,
         Rows,
@@ -67,6 +68,17 @@ class SearchDone(Message):
     key: SearchKey
     results: Results
     rows: Rows
+
+
+@dataclass
+class SnippetsLoaded(Message):
+    """Snippets of search hits that came into view (`EntryRows.pending`), by article id, for
+    the entries at `indexes` of `rows`."""
+
+    key: SearchKey
+    rows: EntryRows
+    indexes: list[int]
+    snippets: dict[str, tuple[Segment, ...]]
 
 
 @dataclass

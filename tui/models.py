@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -183,11 +183,34 @@ class Rows(Protocol):
 
 
 class EntryRows:
-    """Entries already in memory: search hits, a filtered list."""
+    """Entries already in memory: search hits, a filtered list. A search gives the hits on
+    screen their snippets first: `pending` holds the indexes of hits whose snippet is still to
+    come, asked for (`wanted`) as they scroll into view and given (`fill`) when found."""
 
-    def __init__(self, entries: Sequence[Entry], *, snippets: bool = False) -> None:
+    def __init__(
+        self, entries: Sequence[Entry], *, snippets: bool = False, pending: Iterable[int] = ()
+    ) -> None:
         self.entries = list(entries)
         self.snippets = snippets
+        self.pending: set[int] = set(pending)
+        self._asked: set[int] = set()
+
+    def wanted(self, start: int, stop: int) -> list[int]:
+        """The indexes in [start, stop) whose snippets are still to come and not yet asked
+        for; from now on they count as asked for."""
+        found = [i for i in range(max(0, start), min(stop, len(self.entries)))
+                 if i in self.pending and i not in self._asked]
+        self._asked.update(found)
+        return found
+
+    def fill(self, indexes: Iterable[int], snippets: Mapping[str, tuple[SegmentLike, ...]]) -> None:
+        """Give the entries at `indexes` their snippets (none for an article gone from the
+        index meanwhile)."""
+        for i in indexes:
+            if i in self.pending:
+                entry = self.entries[i]
+                self.entries[i] = replace(entry, snippet=tuple(snippets.get(entry.id, ())))
+                self.pending.discard(i)
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -41,6 +41,7 @@ __all__ = [
     "Results",
     "Segment",
     "highlight_spans",
+    "hit_snippets",
     "related",
     "related_json",
     "search",
@@ -154,11 +155,14 @@ def search(
     outlet: str | None = None,
     sort: str = "relevance",
     snippets: bool = True,
+    snippet_limit: int | None = None,
 ) -> Results:
     """The best `limit` articles for `query` (newest first with sort="date"), optionally only
     from one source or outlet (case-insensitive). An empty query finds nothing; a malformed one
-    is searched as plain words with a notice. Raises ValueError for an unknown `sort`, and
-    StoreError when the index cannot be opened or read (damaged)."""
+    is searched as plain words with a notice. With `snippet_limit`, only the first that many
+    hits get their snippets (the rest an empty one: `hit_snippets` gives theirs when they are
+    wanted). Raises ValueError for an unknown `sort`, and StoreError when the index cannot be
+    opened or read (damaged)."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     start = time.perf_counter()
@@ -175,7 +179,7 @@ def search(
         return done(0, [], None, prepared.notice)
     filters = _filter(source, outlet)
     with library.searcher() as searcher:
-        run = _runner(searcher, limit, filters, sort, snippets)
+        run = _runner(searcher, limit, filters, sort, snippets, snippet_limit)
         try:
             total, hits = run(prepared.query)
         except Exception as exc:
@@ -218,7 +222,12 @@ def _filter(source: str | None, outlet: str | None) -> wq.Query | None:
 
 
 def _runner(
-    searcher: Searcher, limit: int, filters: wq.Query | None, sort: str, snippets: bool
+    searcher: Searcher,
+    limit: int,
+    filters: wq.Query | None,
+    sort: str,
+    snippets: bool,
+    snippet_limit: int | None = None,
 ) -> Callable[[wq.Query], tuple[int, list[Hit]]]:
     def run(q: wq.Query) -> tuple[int, list[Hit]]:
         newest_by = "date" if sort == "date" else None
@@ -229,7 +238,8 @@ def _runner(
             total, scored = _whoosh_top(searcher, q, limit, filters, sort)
         docnums = [d for d, _ in scored]
         stored = [searcher.stored_fields(d) for d in docnums]
-        segments = _snippets(searcher, q, docnums, stored) if snippets else {}
+        cut = len(docnums) if snippet_limit is None else max(0, snippet_limit)
+        segments = _snippets(searcher, q, docnums[:cut], stored[:cut]) if snippets else {}
         hits = [
             Hit(
                 id=f.get("id", ""),
@@ -301,6 +311,29 @@ def _snippets(
         spans = match_spans(found, spec, lambda t: t[3] in singles) if found else []
         out[docnum] = snippet(body, spans)
     return out
+
+
+def hit_snippets(
+    library: SearchLibrary, results: Results, ids: list[str]
+) -> dict[str, tuple[Segment, ...]]:
+    """The snippets the search that gave `results` gives the articles `ids` (those still in
+    the index), for hits it left without one (`snippet_limit`). Raises StoreError."""
+    query = path_text(results.query)
+    prepared = prepare(query)
+    if prepared.notice != results.notice:
+        # The search could not run the parsed tree and searched the plain words instead.
+        prepared = degrade(query, "")
+    if prepared.query is None or not ids:
+        return {}
+    with library.searcher() as searcher:
+        found = (searcher.document_number(id=path_text(article_id)) for article_id in ids)
+        docnums = [d for d in found if d is not None]
+        stored = [searcher.stored_fields(d) for d in docnums]
+        try:
+            segments = _snippets(searcher, prepared.query, docnums, stored)
+        except Exception as exc:
+            raise StoreError(_damaged(exc)) from None
+        return {f.get("id", ""): segments[d] for d, f in zip(docnums, stored, strict=True)}
 
 
 def _did_you_mean(

@@ -94,6 +94,20 @@ class ArticleList(ScrollView, can_focus=True):
     class Opened(_EntryMessage):
         """The user chose an entry to read (enter or click)."""
 
+    class SnippetsWanted(Message):
+        """Search hits whose snippets are still to come (`EntryRows.pending`) are in view, or
+        a screenful from it: their owner should find them and `EntryRows.fill` them."""
+
+        def __init__(self, article_list: ArticleList, rows: EntryRows, indexes: list[int]) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.rows = rows
+            self.indexes = indexes
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
     """Index of the highlighted entry."""
     empty_text: reactive[str] = reactive("No articles.")
@@ -134,6 +148,35 @@ class ArticleList(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False, immediate=True)
         self._scroll_cursor_into_view()
         self.refresh()
+        self._want_snippets()
+
+    def rows_in_view(self, row_height: int = 2) -> int:
+        """How many rows of `row_height` lines the list shows at once (0 before layout)."""
+        height = self.scrollable_content_region.height
+        return height // row_height + 1 if height > 0 else 0
+
+    def _want_snippets(self) -> None:
+        """Ask for the pending snippets of the rows in view and of the next screenful (so
+        that paging down finds them ready)."""
+        rows = self._rows
+        if not isinstance(rows, EntryRows) or not rows.pending:
+            return
+        count = self.rows_in_view(self.row_height)
+        if not count:
+            return
+        first = int(self.scroll_offset.y) // self.row_height
+        wanted = rows.wanted(first, first + 2 * count)
+        if wanted:
+            self.post_message(self.SnippetsWanted(self, rows, wanted))
+
+    def snippets_filled(self, rows: Rows) -> None:
+        """`rows` got snippets: repaint if they are the rows shown."""
+        if rows is self._rows:
+            self.refresh()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._want_snippets()
 
     @property
     def row_height(self) -> int:
@@ -157,6 +200,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def on_resize(self, _event: events.Resize) -> None:
         self._update_virtual_size()
+        self._want_snippets()
 
     # -- cursor ----------------------------------------------------------------------------
 

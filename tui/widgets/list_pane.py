@@ -22,15 +22,19 @@ from textual.worker import Worker, WorkerState
 
 from newsreader.tui import loaders
 from newsreader.tui.keys import key_display
-from newsreader.tui.messages import RowsLoaded, SearchDone, WorkerFailed
-from newsreader.tui.models import ListKey, Rows, RowsKey, Scope, SearchKey, index_of
+from newsreader.tui.messages import RowsLoaded, SearchDone, SnippetsLoaded, WorkerFailed
+from newsreader.tui.models import EntryRows, ListKey, Rows, RowsKey, Scope, SearchKey, index_of
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.status import StatusLine, list_status, search_status
 
 if TYPE_CHECKING:
+    from newsreader.index.search.results import Results
     from newsreader.index.store.library import Library
     from newsreader.tui.state import ReadState
+
+FIRST_SNIPPETS = 20
+"""Hits given their snippets with the search when the list has no size yet (not laid out)."""
 
 Filling = Callable[[int | None, int | None], str | None]
 """What an empty list says while the library is being checked or indexed, given how many
@@ -80,6 +84,8 @@ class ListPane(Vertical):
         """Said at the end of the list's status (a failed feed) until the scope changes."""
         self.shown_key: RowsKey | None = None
         """The question the rows on show answer (None before the first rows)."""
+        self.shown_results: Results | None = None
+        """The search whose hits are on show, for the snippets still to come."""
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -111,7 +117,9 @@ class ListPane(Vertical):
         read = self.read_state.snapshot() if self.unread_only else None
         if self.query_text:
             self.query_one(StatusLine).say("searching…")
-            self._search(self.search_key(), read)
+            # The rows on screen get their snippets with the hits, the rest as they scroll in.
+            in_view = self.query_one(ArticleList).rows_in_view()
+            self._search(self.search_key(), read, in_view or FIRST_SNIPPETS)
         else:
             self._load_rows(self.list_key(), read)
 
@@ -159,9 +167,34 @@ class ListPane(Vertical):
         self.post_message(RowsLoaded(key, rows))
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
-    def _search(self, key: SearchKey, read: frozenset[str] | None) -> None:
-        results, rows = loaders.run_search(self.library, key.query, key.scope, key.sort, read)
+    def _search(self, key: SearchKey, read: frozenset[str] | None, first: int) -> None:
+        results, rows = loaders.run_search(
+            self.library, key.query, key.scope, key.sort, read, first
+        )
         self.post_message(SearchDone(key, results, rows))
+
+    @on(ArticleList.SnippetsWanted)
+    def _snippets_wanted(self, message: ArticleList.SnippetsWanted) -> None:
+        message.stop()
+        key, results = self.shown_key, self.shown_results
+        if not isinstance(key, SearchKey) or results is None:
+            return
+        ids = [message.rows.entries[i].id for i in message.indexes]
+        self._load_snippets(key, results, message.rows, message.indexes, ids)
+
+    # Not exclusive: each asks for other rows, and a few rows' snippets take a few ms.
+    @work(thread=True, group="snippets", exit_on_error=False)
+    def _load_snippets(
+        self, key: SearchKey, results: Results, rows: EntryRows, indexes: list[int],
+        ids: list[str],
+    ) -> None:  # fmt: skip
+        snippets = loaders.load_snippets(self.library, results, ids)
+        self.post_message(SnippetsLoaded(key, rows, indexes, snippets))
+
+    @on(SnippetsLoaded)
+    def _snippets_loaded(self, message: SnippetsLoaded) -> None:
+        message.rows.fill(message.indexes, message.snippets)
+        self.query_one(ArticleList).snippets_filled(message.rows)
 
     @on(RowsLoaded)
     def _rows_loaded(self, message: RowsLoaded) -> None:
@@ -174,6 +207,7 @@ class ListPane(Vertical):
     def _search_answered(self, message: SearchDone) -> None:
         if message.key != self.search_key():
             return
+        self.shown_results = message.results
         self._show_rows(message.key, message.rows, empty="No matches.")
         search_bar = self.query_one(SearchBar)
         search_bar.suggestion = message.results.suggestion

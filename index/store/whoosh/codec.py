@@ -360,10 +360,15 @@ def term_blocks(reader: Any, fieldname: str, btext: bytes) -> list[tuple[int, in
     info = reader.term_info(fieldname, btext)
     if info.is_inlined():
         raise NotImplementedError("inlined postings")
+    return _blocks(terms._postfile, info)
+
+
+def _blocks(postfile: Any, info: W3TermInfo) -> list[tuple[int, int, memoryview]]:
+    """(postings, flags, data) of each block of the posting list `info` points to."""
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length in a 1-tuple
         length = length[0]
-    data = memoryview(terms._postfile.get(offset, length))
+    data = memoryview(postfile.get(offset, length))
     if data[:4] != MAGIC:
         raise ValueError(f"posting list at {offset}: bad block tag")
     out: list[tuple[int, int, memoryview]] = []
@@ -392,9 +397,7 @@ def field_postings(reader: Any, fieldname: str) -> Iterator[tuple[bytes, Any, An
     codec: Any = getattr(reader, "_codec", None)
     if not isinstance(codec, NewsCodec) or not hasattr(terms, "items_from"):
         raise NotImplementedError("segment not in this codec's layout")
-    postfile = terms._postfile
-    fieldmap = terms._fieldmap
-    if fieldname not in fieldmap:
+    if fieldname not in terms._fieldmap:
         return
     for (field, btext), info in terms.items_from(fieldname, b""):
         if field != fieldname:
@@ -403,28 +406,12 @@ def field_postings(reader: Any, fieldname: str) -> Iterator[tuple[bytes, Any, An
             ids_, weights_, _values = info.inlined_postings()
             yield btext, np.array(ids_, dtype=np.uint32), np.array(weights_, dtype=np.float32)
             continue
-        offset, length = info.extent()
-        if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length in a 1-tuple
-            length = length[0]
-        data = bytes(postfile.get(offset, length))
-        if data[:4] != MAGIC:
-            raise ValueError(f"posting list at {offset}: bad block tag")
-        at = 4
         ids: list[Any] = []
         weights: list[Any] = []
-        while at < len(data):
-            (size,) = _LENGTH.unpack_from(data, at)
-            last = size < 0
-            size = -size if last else size
-            count, _maxid, _maxw, flags, _mn, _mx = _INFO.unpack_from(data, at + 4)
-            start = at + 4 + _INFO.size
-            ids.append(np.frombuffer(data, dtype="<u4", count=count, offset=start))
+        for count, flags, data in _blocks(terms._postfile, info):
+            ids.append(np.frombuffer(data, dtype="<u4", count=count))
             if flags & HAS_WEIGHTS:
-                at_weights = start + 4 * count
-                weights.append(np.frombuffer(data, dtype="<f4", count=count, offset=at_weights))
+                weights.append(np.frombuffer(data, dtype="<f4", count=count, offset=4 * count))
             else:
                 weights.append(np.ones(count, dtype=np.float32))
-            at += 4 + size
-            if last:
-                break
         yield btext, np.concatenate(ids), np.concatenate(weights)
