@@ -185,6 +185,8 @@ async def interactive(config: Path, rounds: int) -> None:
                 while not (
                     isinstance(pane.shown_key, SearchKey) and pane.shown_key.query == wanted
                 ):
+                    if time.perf_counter() - t0 > 30:
+                        raise TimeoutError(f"no results for {wanted!r}: {pane.shown_key}")
                     await asyncio.sleep(0.0005)
                 typed.append(await clock.wait_after(t0))
                 await idle()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from newsreader.index.search.results import (
     Results,
     Segment,
+    did_you_mean,
     highlight_spans,
     hit_snippets,
     search,
@@ -131,13 +132,15 @@ def run_search(
     sort: str,
     read: frozenset[str] | None,
     first: int | None = None,
+    suggest: bool = True,
 ) -> tuple[Results, EntryRows]:
     """Search and the rows to show (read hits dropped when `read` is given); with `first`,
     only the first that many hits get their snippets now (the rows on screen: a snippet costs
-    more than the rest of a hit), the others are `pending` (see `load_snippets`)."""
+    more than the rest of a hit), the others are `pending` (see `load_snippets`); with
+    `suggest=False`, no "did you mean" yet (see `find_suggestion`)."""
     results = search(
         library, query, limit=SEARCH_LIMIT, source=scope.source, outlet=scope.outlet, sort=sort,
-        snippet_limit=first,
+        snippet_limit=first, suggest=suggest,
     )  # fmt: skip
     later = {h.id for h in results.hits[first:]} if first is not None else set()
     entries = [Entry.from_hit(h) for h in results.hits]
@@ -146,6 +149,11 @@ def run_search(
     pending = [i for i, e in enumerate(entries) if e.id in later]
     # (Exact duplicates score alike, so they are neighbours here too.)
     return results, EntryRows(tell_twins(entries), snippets=True, pending=pending)
+
+
+def find_suggestion(library: Library, results: Results, scope: Scope) -> str | None:
+    """The "did you mean" of a search `run_search` ran without it."""
+    return did_you_mean(library, results, source=scope.source, outlet=scope.outlet)
 
 
 def load_snippets(

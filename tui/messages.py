@@ -71,6 +71,14 @@ class SearchDone(Message):
 
 
 @dataclass
+class SuggestionFound(Message):
+    """The "did you mean" of the search `key`, found after its hits were shown."""
+
+    key: SearchKey
+    suggestion: str
+
+
+@dataclass
 class SnippetsLoaded(Message):
     """Snippets of search hits that came into view (`EntryRows.pending`), by article id, for
     the entries at `indexes` of `rows`."""

@@ -187,47 +187,82 @@ def near_words(
     out: dict[str, int] = {}
     if not word or fieldname not in reader.schema:
         return out
-    n = len(word)
-    letters = frozenset(word)
     for leaf, _offset in reader.leaf_readers():
-        for cand, cand_letters in _block(leaf, fieldname, word[:prefix]):
-            if abs(len(cand) - n) > maxdist:
-                continue
-            # One edit changes the set of letters by at most two: a cheap bound.
-            if len(letters ^ cand_letters) > 2 * maxdist:
-                continue
-            d = edit_distance(word, cand, maxdist)
-            if d <= maxdist and d < out.get(cand, maxdist + 1):
+        for cand, d in _near_in(leaf, fieldname, word, maxdist, prefix):
+            if d < out.get(cand, maxdist + 1):
                 out[cand] = d
     return out
 
 
-_BLOCKS: dict[tuple[str, str, str], tuple[tuple[str, frozenset[str]], ...]] = {}
+_Block = dict[int, tuple[tuple[str, frozenset[str]], ...]]
+"""A segment's terms of one field starting with one prefix, by length."""
+_BLOCKS: dict[tuple[str, str, str], _Block] = {}
+_NEAR: dict[tuple[str, str, str, int, int], tuple[tuple[str, int], ...]] = {}
 _BLOCKS_LOCK = threading.Lock()
 _MAX_BLOCKS = 256
+_MAX_NEAR = 4096
 
 
-def _block(
-    leaf: IndexReader, fieldname: str, prefix: str
-) -> tuple[tuple[str, frozenset[str]], ...]:
-    """The terms of one segment starting with `prefix`. Segments never change once written, so
-    the block is cached by segment id across searchers (reading terms costs ~3 us each)."""
+def _segment_id(leaf: IndexReader) -> str | None:
     segment = getattr(leaf, "segment", None)
-    seg_id = segment().segment_id() if callable(segment) else None
+    return segment().segment_id() if callable(segment) else None
+
+
+def _near_in(
+    leaf: IndexReader, fieldname: str, word: str, maxdist: int, prefix: int
+) -> tuple[tuple[str, int], ...]:
+    """`near_words` in one segment. Segments never change once written, so the answer is kept
+    by segment id: typing repeats a query's words at every key, and "did you mean" looks at
+    each word of every query."""
+    seg_id = _segment_id(leaf)
+    key = (seg_id, fieldname, word, maxdist, prefix) if seg_id else None
+    if key is not None:
+        cached = _NEAR.get(key)
+        if cached is not None:
+            return cached
+    n = len(word)
+    letters = frozenset(word)
+    found: list[tuple[str, int]] = []
+    block = _block(leaf, fieldname, word[:prefix])
+    for length in range(n - maxdist, n + maxdist + 1):
+        for cand, cand_letters in block.get(length, ()):
+            # One edit changes the set of letters by at most two: a cheap bound.
+            if len(letters ^ cand_letters) > 2 * maxdist:
+                continue
+            d = edit_distance(word, cand, maxdist)
+            if d <= maxdist:
+                found.append((cand, d))
+    answer = tuple(sorted(found))  # the lexicon's order (code points: UTF-8's byte order)
+    if key is not None:
+        with _BLOCKS_LOCK:
+            if len(_NEAR) >= _MAX_NEAR:
+                _NEAR.pop(next(iter(_NEAR)))
+            _NEAR[key] = answer
+    return answer
+
+
+def _block(leaf: IndexReader, fieldname: str, prefix: str) -> _Block:
+    """The terms of one segment starting with `prefix`, by length. Segments never change once
+    written, so the block is cached by segment id across searchers (reading terms costs ~3 us
+    each)."""
+    seg_id = _segment_id(leaf)
     key = (seg_id, fieldname, prefix) if seg_id else None
     if key is not None:
         cached = _BLOCKS.get(key)
         if cached is not None:
             return cached
     from_bytes = leaf.schema[fieldname].from_bytes
-    words = [from_bytes(b) for b in leaf.expand_prefix(fieldname, prefix)]
-    block = tuple((w, frozenset(w)) for w in words)
+    block: dict[int, list[tuple[str, frozenset[str]]]] = {}
+    for b in leaf.expand_prefix(fieldname, prefix):
+        w = from_bytes(b)
+        block.setdefault(len(w), []).append((w, frozenset(w)))
+    frozen = {length: tuple(words) for length, words in block.items()}
     if key is not None:
         with _BLOCKS_LOCK:
             if len(_BLOCKS) >= _MAX_BLOCKS:
                 _BLOCKS.pop(next(iter(_BLOCKS)))
-            _BLOCKS[key] = block
-    return block
+            _BLOCKS[key] = frozen
+    return frozen
 
 
 def parser() -> QueryParser:

@@ -4,6 +4,10 @@ spans the article pane highlights.
 `library` is anything with `searcher()` (a context manager yielding a fresh Whoosh searcher),
 i.e. `index.store.Library`. Query syntax is Whoosh's (see `index.search.query`); a malformed query
 degrades to its plain words with a notice instead of raising.
+
+Size: a search's hits, the snippets and suggestion it can give later (the reader asks for them
+after showing the hits) and related articles share the searcher handling and the records;
+`related` is the part to move to its own module next.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ __all__ = [
     "RelatedHit",
     "Results",
     "Segment",
+    "did_you_mean",
     "highlight_spans",
     "hit_snippets",
     "related",
@@ -156,13 +161,14 @@ def search(
     sort: str = "relevance",
     snippets: bool = True,
     snippet_limit: int | None = None,
+    suggest: bool = True,
 ) -> Results:
     """The best `limit` articles for `query` (newest first with sort="date"), optionally only
     from one source or outlet (case-insensitive). An empty query finds nothing; a malformed one
     is searched as plain words with a notice. With `snippet_limit`, only the first that many
     hits get their snippets (the rest an empty one: `hit_snippets` gives theirs when they are
-    wanted). Raises ValueError for an unknown `sort`, and StoreError when the index cannot be
-    opened or read (damaged)."""
+    wanted); with `suggest=False`, no suggestion (`did_you_mean` gives it later). Raises
+    ValueError for an unknown `sort`, and StoreError when the index cannot be opened or read."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     start = time.perf_counter()
@@ -194,7 +200,7 @@ def search(
                     # truncated segment file, say), and saying "bad query" would mislead.
                     raise StoreError(_damaged(again)) from None
         suggestion = None
-        if not prepared.degraded:
+        if suggest and not prepared.degraded:
             suggestion = _did_you_mean(searcher, query, filters, total)
     return done(total, hits, suggestion, prepared.notice)
 
@@ -334,6 +340,18 @@ def hit_snippets(
         except Exception as exc:
             raise StoreError(_damaged(exc)) from None
         return {f.get("id", ""): segments[d] for d, f in zip(docnums, stored, strict=True)}
+
+
+def did_you_mean(
+    library: SearchLibrary, results: Results, *, source: str | None = None,
+    outlet: str | None = None,
+) -> str | None:
+    """The suggestion `search` gives with `results` (asked with `suggest=False`)."""
+    if results.notice is not None:  # a degraded query: the notice says what was searched
+        return None
+    with library.searcher() as searcher:
+        return _did_you_mean(searcher, path_text(results.query), _filter(source, outlet),
+                             results.total)  # fmt: skip
 
 
 def _did_you_mean(

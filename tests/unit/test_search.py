@@ -23,7 +23,9 @@ from newsreader.index.search.results import (
     ArticleNotFound,
     Results,
     Segment,
+    did_you_mean,
     highlight_spans,
+    hit_snippets,
     related,
     related_json,
     search,
@@ -584,6 +586,26 @@ def test_search_and_highlight_never_raise_on_query_syntax(lib: Any, query: str) 
     search(lib, query, limit=3)
     spans = highlight_spans(query, ARTICLES[0].body)
     assert spans == sorted(spans)
+
+
+# ---- what the reader asks for after the hits ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", ["harbour", "ferry OR storm", '"winter timetable"', "lighthuose", "title:Marathn"]
+)
+def test_snippets_and_suggestion_asked_later_are_the_searchs(lib: Any, query: str) -> None:
+    # The reader shows the hits first (snippets for the rows on screen only, no suggestion)
+    # and asks for the rest afterwards: it must get what one whole search gives.
+    whole = search(lib, query, limit=50)
+    first = search(lib, query, limit=50, snippet_limit=1, suggest=False)
+    assert [(h.id, h.score) for h in first.hits] == [(h.id, h.score) for h in whole.hits]
+    assert first.total == whole.total and first.suggestion is None
+    assert [h.snippet for h in first.hits[:1]] == [h.snippet for h in whole.hits[:1]]
+    assert all(h.snippet == () for h in first.hits[1:])
+    later = hit_snippets(lib, first, [h.id for h in first.hits[1:]] + ["no/such/article"])
+    assert later == {h.id: h.snippet for h in whole.hits[1:]}
+    assert did_you_mean(lib, first) == whole.suggestion
 
 
 # ---- did you mean --------------------------------------------------------------------------

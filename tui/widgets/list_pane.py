@@ -11,6 +11,7 @@ is dropped). The pane posts `Shown` when new rows are on show; the article list'
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -18,11 +19,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from newsreader.tui import loaders
 from newsreader.tui.keys import key_display
-from newsreader.tui.messages import RowsLoaded, SearchDone, SnippetsLoaded, WorkerFailed
+from newsreader.tui.messages import (
+    RowsLoaded,
+    SearchDone,
+    SnippetsLoaded,
+    SuggestionFound,
+    WorkerFailed,
+)
 from newsreader.tui.models import EntryRows, ListKey, Rows, RowsKey, Scope, SearchKey, index_of
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.search_bar import SearchBar
@@ -169,9 +176,24 @@ class ListPane(Vertical):
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def _search(self, key: SearchKey, read: frozenset[str] | None, first: int) -> None:
         results, rows = loaders.run_search(
-            self.library, key.query, key.scope, key.sort, read, first
+            self.library, key.query, key.scope, key.sort, read, first, suggest=False
         )
         self.post_message(SearchDone(key, results, rows))
+        # "Did you mean" after the hits are on show: it reads the term lists around each word
+        # of the query (tens of ms for a new word at 100,000 articles), and the user is
+        # still typing when a newer search has replaced this one.
+        if get_current_worker().is_cancelled:
+            return
+        suggestion = loaders.find_suggestion(self.library, results, key.scope)
+        if suggestion is not None:
+            self.post_message(SuggestionFound(key, suggestion))
+
+    @on(SuggestionFound)
+    def _suggestion_found(self, message: SuggestionFound) -> None:
+        if message.key != self.shown_key or self.shown_results is None:
+            return
+        self.shown_results = replace(self.shown_results, suggestion=message.suggestion)
+        self._say_search_status(self.shown_results, len(self.query_one(ArticleList)))
 
     @on(ArticleList.SnippetsWanted)
     def _snippets_wanted(self, message: ArticleList.SnippetsWanted) -> None:
@@ -209,12 +231,15 @@ class ListPane(Vertical):
             return
         self.shown_results = message.results
         self._show_rows(message.key, message.rows, empty="No matches.")
+        self._say_search_status(message.results, len(message.rows))
+
+    def _say_search_status(self, results: Results, shown: int) -> None:
         search_bar = self.query_one(SearchBar)
-        search_bar.suggestion = message.results.suggestion
+        search_bar.suggestion = results.suggestion
         binding = next(b for b in search_bar.BINDINGS
                        if isinstance(b, Binding) and b.id == "search.accept_suggestion")
         self.query_one(StatusLine).say(search_status(
-            message.results, len(message.rows), scope_name=self.scope.name,
+            results, shown, scope_name=self.scope.name,
             sort=self.search_sort, unread_only=self.unread_only,
             accept_key=key_display(self.app, binding, self.keymap), show_took=self.show_took,
         ))
