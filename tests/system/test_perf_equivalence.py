@@ -227,18 +227,17 @@ def test_the_engines_term_cache_changes_no_answer(
     # are Whoosh's.
     fast = _build(corpus, tmp_path / "index", fast=True)
     want = _answers(reference, fast=False)
+    engine._TERMS.clear()
     _same(_answers(fast), want)
     with fast.searcher() as s:
-        caches = [engine._TermCache.of(leaf.reader()) for leaf, _ in s.leaf_searchers()]
-        kinds = {key[0] for cache in caches for key in cache._entries}
+        segments = {leaf.reader().segment().segment_id() for leaf, _ in s.leaf_searchers()}
+    kinds = {key[1] for key in engine._TERMS._entries if key[0] in segments}
     assert kinds == {"ids", "positions"}
     _same(_answers(fast), want)
     monkeypatch.setattr(engine._TermCache, "BYTES", 64 << 10)
-    for cache in caches:
-        cache._entries.clear()
-        cache._size = 0
+    engine._TERMS.clear()
     _same(_answers(fast), want)
-    assert all(cache._size <= 64 << 10 for cache in caches)
+    assert 0 < engine._TERMS._size <= 64 << 10
 
 
 def test_date_ranges_from_the_column_are_whooshs_term_ranges(reference: Library) -> None:

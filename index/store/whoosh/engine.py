@@ -5,7 +5,10 @@ Whoosh walks its matchers one posting at a time in Python (a few microseconds ea
 them again to count the matches; a phrase decodes every candidate's positions one pickle at a
 time. Here each term's postings are read a block at a time into numpy arrays (the codec's
 layout), scored with Whoosh's BM25F formula as arrays, and combined with set operations; a
-phrase is matched by intersecting (document, position - offset) keys.
+phrase is matched by intersecting (document, position - offset) keys of the documents that
+hold every word. Decoded postings and positions are kept by segment (`_TermCache`): typing
+a query repeats its words at every key. A date range reads the date column instead of the
+hundreds of terms it expands to.
 
 Covered: terms, phrases (slop 1), AND, OR, AND NOT and NOT inside AND, prefix, wildcard and
 fuzzy terms (scored as the words they expand to) and date ranges, with term filters, by
@@ -182,6 +185,9 @@ class _Segment:
         self.K1 = weighting.K1
         self.schema = parent.schema
         self._deleted: np.ndarray | None = None
+        segment = getattr(self.reader, "segment", None)
+        self.segment_id: str | None = segment().segment_id() if callable(segment) else None
+        """What keys this segment's entries in the term cache (None: not cached)."""
 
     def live(self, ids: np.ndarray) -> np.ndarray:
         if not self.reader.has_deletions():
@@ -347,25 +353,24 @@ class _Segment:
             return None
 
     def term_postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """(ids, weights) of a term here, kept in the segment's cache (see `_TermCache`)."""
-        cache = _TermCache.of(self.reader)
-        key = ("ids", fieldname, btext)
-        found = cache.get(key)
+        """(ids, weights) of a term here, kept in the term cache (see `_TermCache`)."""
+        key = (self.segment_id, "ids", fieldname, btext) if self.segment_id else None
+        found = _TERMS.get(key) if key else None
         if found is None:
             ids, tf, _ = self.postings(fieldname, btext)
-            found = cache.put(key, (ids, tf))
+            found = _TERMS.put(key, (ids, tf)) if key else (ids, tf)
         return found
 
     def term_positions(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(offsets, positions) of a term here: posting i's positions, ascending, are
-        positions[offsets[i]:offsets[i + 1]]; kept in the segment's cache."""
-        cache = _TermCache.of(self.reader)
-        key = ("positions", fieldname, btext)
-        found = cache.get(key)
+        positions[offsets[i]:offsets[i + 1]]; kept in the term cache."""
+        key = (self.segment_id, "positions", fieldname, btext) if self.segment_id else None
+        found = _TERMS.get(key) if key else None
         if found is None:
             ids, _, blocks = self.postings(fieldname, btext, values=True)
-            empty = (np.zeros(1, dtype=np.int64), _EMPTY_IDS)
-            found = cache.put(key, _positions(blocks) if len(ids) else empty)
+            found = _positions(blocks) if len(ids) else (np.zeros(1, dtype=np.int64), _EMPTY_IDS)
+            if key:
+                found = _TERMS.put(key, found)
         return found
 
     def postings(
@@ -543,43 +548,40 @@ def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a[_member(a, b)]
 
 
-class _TermCache:
-    """Decoded postings of one segment, most recently used kept, up to BYTES: typing a
-    query repeats its words at every key, and a phrase's positions cost far more to decode
-    (zlib, then every occurrence) than to look up. A segment's files never change, so entries
-    never go stale; the cache lives on the segment's reader and goes with it. Only what the
-    segment holds is kept (no scores: they depend on the whole index's statistics)."""
+_Key = tuple[str, str, str, bytes]
+"""(segment id, what: "ids" or "positions", field, term)."""
 
-    BYTES = 32 << 20
-    _lock = threading.Lock()
+
+class _TermCache:
+    """Decoded postings, most recently used kept, up to BYTES in all: typing a query repeats
+    its words at every key, and a phrase's positions cost far more to decode (zlib, then
+    every occurrence) than to look up. Keyed by segment id: a segment's files never change
+    once written, so entries never go stale, and every searcher of the index (a new one
+    each generation, several at once) shares them. Only what the segment holds is kept (no
+    scores: they depend on the whole index's statistics)."""
+
+    BYTES = 64 << 20
 
     def __init__(self) -> None:
-        self._entries: OrderedDict[tuple[str, str, bytes], tuple[np.ndarray, np.ndarray]] = (
-            OrderedDict()
-        )
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[_Key, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._size = 0
 
-    @classmethod
-    def of(cls, reader: Any) -> _TermCache:
-        holder = reader._perdoc.__dict__
-        cache = holder.get("_newsreader_term_cache")
-        if cache is None:
-            with cls._lock:
-                cache = holder.setdefault("_newsreader_term_cache", cls())
-        return cache  # type: ignore[no-any-return]
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
 
-    def get(self, key: tuple[str, str, bytes]) -> tuple[np.ndarray, np.ndarray] | None:
+    def get(self, key: _Key) -> tuple[np.ndarray, np.ndarray] | None:
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
             return found
 
-    def put(
-        self, key: tuple[str, str, bytes], value: tuple[np.ndarray, np.ndarray]
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def put(self, key: _Key, value: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         size = value[0].nbytes + value[1].nbytes
-        if size > self.BYTES // 4:  # one huge list would push out everything else
+        if size > self.BYTES // 8:  # one huge list would push out everything else
             return value
         for array in value:
             array.flags.writeable = False  # shared by later queries: nobody may change it
@@ -591,6 +593,9 @@ class _TermCache:
                     _, (a, b) = self._entries.popitem(last=False)
                     self._size -= a.nbytes + b.nbytes
         return value
+
+
+_TERMS = _TermCache()
 
 
 def _boosted(found: Found, boost: float) -> Found:
