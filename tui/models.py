@@ -96,10 +96,14 @@ RowsKey = ListKey | SearchKey
 
 
 class SegmentLike(Protocol):
-    """`index.search.snippets.Segment`, without importing it (and Whoosh) here."""
+    """`index.search.snippets.Segment`, without importing it (and Whoosh) here. Read-only, as
+    the frozen Segment is."""
 
-    text: str
-    match: bool
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def match(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +207,7 @@ class EntryRows:
         self._asked.update(found)
         return found
 
-    def fill(self, indexes: Iterable[int], snippets: Mapping[str, tuple[SegmentLike, ...]]) -> None:
+    def fill(self, indexes: Iterable[int], snippets: Mapping[str, Sequence[SegmentLike]]) -> None:
         """Give the entries at `indexes` their snippets (none for an article gone from the
         index meanwhile)."""
         for i in indexes:

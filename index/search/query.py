@@ -205,7 +205,8 @@ _MAX_NEAR = 4096
 
 def _segment_id(leaf: IndexReader) -> str | None:
     segment = getattr(leaf, "segment", None)
-    return segment().segment_id() if callable(segment) else None
+    info = segment() if callable(segment) else None
+    return info.segment_id() if info is not None else None
 
 
 def _near_in(

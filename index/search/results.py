@@ -285,10 +285,11 @@ def _stored_fields(searcher: Searcher, docnums: list[int]) -> list[dict[str, Any
     for d in docnums:
         reader, offset = leaves[bisect.bisect_right(starts, d) - 1]
         segment = getattr(reader, "segment", None)
-        if not callable(segment):
+        info = segment() if callable(segment) else None
+        if info is None:  # not a segment's reader (the empty index's): nothing to key on
             out.append(searcher.stored_fields(d))
             continue
-        key = (segment().segment_id(), d - offset)
+        key = (info.segment_id(), d - offset)
         with _STORED_LOCK:
             fields = _STORED.get(key)
             if fields is not None:

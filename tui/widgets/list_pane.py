@@ -201,6 +201,8 @@ class ListPane(Vertical):
         key, results = self.shown_key, self.shown_results
         if not isinstance(key, SearchKey) or results is None:
             return
+        if message.rows is not self.query_one(ArticleList).rows:
+            return  # rows already replaced: their snippets are wanted no more
         ids = [message.rows.entries[i].id for i in message.indexes]
         self._load_snippets(key, results, message.rows, message.indexes, ids)
 

@@ -186,7 +186,8 @@ class _Segment:
         self.schema = parent.schema
         self._deleted: np.ndarray | None = None
         segment = getattr(self.reader, "segment", None)
-        self.segment_id: str | None = segment().segment_id() if callable(segment) else None
+        info = segment() if callable(segment) else None
+        self.segment_id: str | None = info.segment_id() if info is not None else None
         """What keys this segment's entries in the term cache (None: not cached)."""
 
     def live(self, ids: np.ndarray) -> np.ndarray:
@@ -325,7 +326,7 @@ class _Segment:
         pair = cache.get(key)
         if pair is None:
             pair = cache[key] = compute()
-        return pair  # type: ignore[no-any-return]
+        return pair
 
     def conjunction(self, q: wq.And) -> Found:
         positive = [self.evaluate(c) for c in q.children() if type(c) is not wq.Not]
