@@ -252,7 +252,10 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     def _filling(self, done: int | None, total: int | None) -> str | None:
         """What an empty list says while the library is being checked or indexed."""
-        indexer = self.query_one(Indexer)
+        found = self.query(Indexer)
+        if not found:  # the app is closing: a late answer may still be shown
+            return None
+        indexer = found.first()
         if indexer.indexing:
             progress = f" ({done:,} of {total:,} files)" if done is not None and total else ""
             return f"Indexing the library{progress}: articles appear here as they are added…"
