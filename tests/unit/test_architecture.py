@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import pkgutil
+import re
 import subprocess
 import sys
 import tomllib
@@ -229,6 +230,20 @@ def test_ci_runs_the_readmes_test_command() -> None:
     command = readme.split("this is what CI runs):", 1)[1].split("```sh\n", 1)[1].split("\n")[0]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
     assert ci == command
+
+
+def test_every_file_the_docs_link_to_is_in_the_project() -> None:
+    # A picture or page linked from the README that is not committed shows as a broken link to
+    # every reader of the project's page.
+    missing = []
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = doc.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s#]+)", text):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            if not (doc.parent / target).exists():
+                missing.append(f"{doc.relative_to(ROOT)}: {target}")
+    assert missing == []
 
 
 def test_no_long_module_without_its_reason() -> None:
