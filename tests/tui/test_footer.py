@@ -14,6 +14,8 @@ from textual.widget import Widget
 from newsreader.index.config import Settings
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.screens.compare import CompareScreen
+from newsreader.tui.screens.help import HelpScreen
+from newsreader.tui.screens.related import RelatedScreen
 from newsreader.tui.widgets.footer import Footer
 
 Settle = Callable[[Pilot[None]], Awaitable[None]]
@@ -104,3 +106,30 @@ async def test_the_footer_fits_while_reading_and_on_the_compare_screen_at_80_col
         line = footer_line(app)
         for key in ("] Next", "esc Back", "? Help"):
             assert key in line, line
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_related_and_help_show_their_own_keys(
+    reader: Callable[[], NewsreaderApp], settle: Settle, width: int
+) -> None:
+    """Issue 10 (tmux trial): over the related list and help the main screen's keys stayed
+    underneath (`/ Search`, `s Sort`...), keys that do nothing there."""
+    app = reader()
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, RelatedScreen)
+        line = footer_line(app)
+        assert "esc Close" in line and "c Compare" in line, line
+        assert "/ Search" not in line and "s Sort" not in line, line
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "/ Search" in footer_line(app)  # the main screen's own footer again
+        # `?` on the main screen: help is a modal over it, with a footer of its own.
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        line = footer_line(app)
+        assert "esc Close" in line, line
+        assert "c Compare" not in line and "/ Search" not in line, line

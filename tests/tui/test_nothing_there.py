@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from newsreader.index.config import Settings, SourceConfig
 from newsreader.index.store.library import Library
@@ -17,6 +18,7 @@ from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.status import LibraryHeader
 
@@ -134,3 +136,35 @@ async def test_a_on_a_search_without_hits_says_there_is_nothing_to_mark(
         assert "No articles found for 'zeppelin': nothing to mark read." in toasts(app)
         assert not any("read already" in toast for toast in toasts(app))
         assert app.read_state.snapshot() == set()
+
+
+async def test_an_empty_source_clears_the_article_pane(
+    tmp_path: Path,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
+    """Issue 10 (tmux trial): after an empty source was chosen the pane went on showing the
+    article of the list before, as if it were in that source."""
+    folder = tmp_path / "empty folder"
+    folder.mkdir()
+    sources = [*make_settings(tmp_path).sources, SourceConfig("later", folder)]
+    settings = make_settings(tmp_path, sources=sources)
+    Library(settings).update()
+    app = new_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        assert view.reading is not None  # the wide layout previews the first article
+        await pilot.press("shift+tab", "j", "j", "j", "enter")  # All, harbour, valley, later
+        await settle(pilot)
+        assert main_screen(app).scope.source == "later"
+        assert view.reading is None
+        assert view.has_class("-empty")
+        assert str(view.query_one("#article-title", Static).render()) == ""
+        assert "Choose an article" in str(view.query_one("#article-empty", Static).render())
+        # Back to a source with articles: the pane follows the list again.
+        await pilot.press("k", "enter")  # the sources keep the focus: valley
+        await settle(pilot)
+        assert main_screen(app).scope.source == "valley"
+        assert view.reading is not None

@@ -18,6 +18,7 @@ from newsreader.tui.screens.exclusive import ExclusiveScreen
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.screens.story import FIRST_MARK, REPORT_MARK, StoryScreen
 from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.footer import Footer
 from newsreader.tui.widgets.source_list import SourceList
 
 Settle = Callable[[Pilot[None]], Awaitable[None]]
@@ -153,3 +154,24 @@ async def test_what_only_each_article_reports(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, StoryScreen)
+
+
+async def test_story_screen_footer_shows_its_own_keys(
+    tmp_path: Path,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
+    """Issue 10 (tmux trial): under the story the main screen's keys stayed (`/ Search`...)."""
+    app = new_app(lab_settings(tmp_path, make_settings))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await open_story(pilot, settle, "Halvik")
+        footer = screen.query_one(Footer)
+        assert footer.region.bottom == app.size.height  # at the foot, over the main one
+        shown = " ".join(
+            key.render().plain for key in footer.children if key.display  # type: ignore[union-attr]
+        )
+        for key in ("esc Close", "space Mark", "c Compare", "e Only here"):
+            assert key in shown, shown
+        assert "Search" not in shown and "Sort" not in shown, shown

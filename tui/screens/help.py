@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from newsreader.tui.keys import bindings_of, key_display
+from newsreader.tui.widgets.footer import Footer
 
 
 def sections_for(
@@ -70,6 +71,8 @@ class HelpScreen(ModalScreen[None]):
                 "escape to close · j/k scroll · rebind in config.yaml keys: by id"
             )
             yield Static(self._table(), id="help-table")
+        # Help's own keys underneath, not those of the screen it was opened on.
+        yield Footer()
 
     def action_scroll(self, how: str) -> None:
         body = self.query_one("#help-body", VerticalScroll)

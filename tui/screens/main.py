@@ -374,7 +374,15 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         """In the wide layout the pane follows the list cursor (without marking read)."""
         self._preview_timer = None
         entry = self.query_one(ArticleList).entry
-        if self.narrow or entry is None:
+        if self.narrow:
+            return
+        if entry is None:
+            # An empty list (an empty source, a search with no hits): the pane must not go on
+            # showing an article of the list before, as if it were in this one.
+            if self.wanted_article is not None or self.query_one(ArticleView).reading is not None:
+                self.actions.cancel_timer()
+                self.wanted_article = None  # an article still loading is not shown
+                self.call_next(self.query_one(ArticleView).show, None)
             return
         if entry.id == self.wanted_article and self.wanted_query == self.query_text:
             return

@@ -19,6 +19,7 @@ from newsreader.tui.screens.base import ReportsWorkerErrors, reader_app
 from newsreader.tui.screens.compare import CompareScreen
 from newsreader.tui.text import one_line
 from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.footer import Footer
 from newsreader.tui.widgets.status import StatusLine
 
 LIMIT = 20
@@ -44,6 +45,8 @@ class RelatedScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             yield StatusLine("finding related articles…", id="related-status")
             yield ArticleList(is_read=reader_app(self).read_state.is_read, id="related-list")
         yield ArticleJobs(reader_app(self).library)
+        # Its own keys underneath, not those of the screen below (which stay in its footer).
+        yield Footer()
 
     def on_mount(self) -> None:
         article_list = self.query_one(ArticleList)

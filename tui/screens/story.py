@@ -22,6 +22,7 @@ from newsreader.tui.screens.compare import CompareScreen
 from newsreader.tui.screens.exclusive import ExclusiveScreen
 from newsreader.tui.text import one_line
 from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.footer import Footer
 from newsreader.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
@@ -66,6 +67,8 @@ class StoryScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             yield StatusLine("loading the story…", id="story-status")
             yield ArticleList(is_read=reader_app(self).read_state.is_read, id="story-list")
         yield ArticleJobs(reader_app(self).library)
+        # Its own keys underneath, not those of the screen below (which stay in its footer).
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(ArticleList).focus()

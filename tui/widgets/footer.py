@@ -21,8 +21,8 @@ DROP_FIRST = (
 """Binding ids a footer too narrow for every key leaves out first, in this order. Then it drops
 the other keys from the right, and last those of DROP_LAST."""
 
-DROP_LAST = ("app.help", "app.quit", "welcome.quit", "compare.close", "welcome.close", "list.open",
-             "main.search")
+DROP_LAST = ("app.help", "app.quit", "welcome.quit", "compare.close", "welcome.close",
+             "story.close", "related.close", "help.close", "list.open", "main.search")
 """The keys kept longest, the most needed first: `? Help` is never dropped, since help lists
 every key of every screen (and so every key the footer leaves out)."""
 
