@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -113,6 +115,33 @@ def _feed_rows(counts: Counts, read: ReadState, feed_sources: Sequence[SourceCon
                 count = Count(info.title, m, unread, info.error is not None)
                 rows.append(FeedRow(FEED, count, depth=2 if group else 1))
     return rows
+
+
+class CountedName:
+    """A source list line: a name and its counts, where a narrow pane shortens the name (with an
+    ellipsis) and never the counts: "kallenport-her…  3 · 3 new", not "kallenport-herald  3 · 3".
+    `str()` is the whole line, as a `Text` prompt's would be."""
+
+    def __init__(self, name: Text, counts: Text) -> None:
+        self.name = name
+        self.counts = counts
+
+    def __str__(self) -> str:
+        return self.name.plain + self.counts.plain
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(min(len(self.counts) + 2, options.max_width),
+                           min(len(self.name) + len(self.counts), options.max_width))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        name = self.name.copy()
+        room = options.max_width - self.counts.cell_len
+        if name.cell_len > room:
+            name.truncate(max(1, room), overflow="ellipsis")
+        # end="\n": Textual counts a Rich renderable's lines by its newlines.
+        line = Text.assemble(name, self.counts, no_wrap=True, overflow="ellipsis")
+        line.truncate(options.max_width, overflow="ellipsis")  # a pane narrower than the counts
+        yield line
 
 
 class SourceList(OptionList):
@@ -228,15 +257,15 @@ class SourceList(OptionList):
         return None if row.kind not in (SOURCE, FEED) else f"{row.kind}:{row.count.name}"
 
     @staticmethod
-    def _prompt(label: str, count: Count, depth: int = 0) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append("  " * depth + (one_line(label) or "(none)"))
-        text.append(f"  {count.count:,}", style="dim")
+    def _prompt(label: str, count: Count, depth: int = 0) -> CountedName:
+        name = Text("  " * depth + (one_line(label) or "(none)"), end="")
+        counts = Text(end="")
+        counts.append(f"  {count.count:,}", style="dim")
         if count.unread:
-            text.append(f" · {count.unread:,} new", style="bold")
+            counts.append(f" · {count.unread:,} new", style="bold")
         if count.failed:
-            text.append(FAILED_MARK, style="bold red")
-        return text
+            counts.append(FAILED_MARK, style="bold red")
+        return CountedName(name, counts)
 
     @staticmethod
     def _story_prompt(story: StoryRow) -> Text:

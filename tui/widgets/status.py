@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -77,9 +79,9 @@ class StatusLine(Static):
     StatusLine { height: 1; color: $text-muted; padding: 0 1; }
     """
 
-    def say(self, text: Text | str) -> None:
+    def say(self, text: Text | FittedLine | str) -> None:
         """Show `text` (a plain string is shown literally, never parsed as markup)."""
-        self.update(text if isinstance(text, Text) else Text(one_line(text), end=""))
+        self.update(text if not isinstance(text, str) else Text(one_line(text), end=""))
 
     @property
     def plain(self) -> str:
@@ -101,28 +103,70 @@ def list_status(scope_name: str | None, total: int, sort: str, *, unread_only: b
     return " · ".join(parts)
 
 
+class FittedLine:
+    """A status line of " · "-separated parts that fits its width by leaving out the least
+    important parts whole, never cutting one mid-phrase ("… · by" without "relevance"). `str()`
+    is the whole line (what `StatusLine.plain` reports)."""
+
+    SEPARATOR = " · "
+
+    def __init__(self, parts: list[tuple[Text, int]]) -> None:
+        """`parts` in the order shown, each with its rank: 0 is always shown, a higher rank is
+        left out sooner."""
+        self.parts = parts
+
+    def __str__(self) -> str:
+        return self.SEPARATOR.join(text.plain for text, _ in self.parts)
+
+    def fitted(self, width: int) -> Text:
+        """The parts that fit in `width` cells, most important first, in their order."""
+        kept: set[int] = set()
+        used = 0
+        for i, (text, rank) in sorted(enumerate(self.parts), key=lambda p: p[1][1]):
+            cost = text.cell_len + (len(self.SEPARATOR) if kept else 0)
+            if rank == 0 or used + cost <= width:
+                kept.add(i)
+                used += cost
+        line = Text(end="\n")  # Textual counts a Rich renderable's lines by its newlines
+        line.no_wrap, line.overflow = True, "ellipsis"
+        for i in sorted(kept):
+            if len(line):
+                line.append(self.SEPARATOR)
+            line.append_text(self.parts[i][0])
+        line.truncate(width, overflow="ellipsis")  # only the count itself can be too wide
+        return line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, min(len(str(self)), options.max_width))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.fitted(options.max_width)
+
+
 def search_status(results: Results, shown: int, *, scope_name: str | None, sort: str,
-                  unread_only: bool, accept_key: str, show_took: bool = True) -> Text:
+                  unread_only: bool, accept_key: str, show_took: bool = True) -> FittedLine:
     """What the status line says about a search: the total (and where), the suggestion and the
-    key that accepts it, how long it took, the order, a notice about the query."""
-    text = Text(end="")
-    text.append(f"{results.total:,} result{'' if results.total == 1 else 's'}")
+    key that accepts it, how long it took, the order, a notice about the query. A narrow line
+    leaves out the time first, then the order, then "unread only", the notice, the suggestion."""
+    count = Text(end="")
+    count.append(f"{results.total:,} result{'' if results.total == 1 else 's'}")
     if scope_name is not None:
         # The selected source or outlet narrows the search too: say so, or "61 results"
         # reads as the whole library's answer.
-        text.append(f" in {one_line(scope_name)}", style="bold")
+        count.append(f" in {one_line(scope_name)}", style="bold")
     if shown < results.total:
-        text.append(f" (showing {shown:,})")
+        count.append(f" (showing {shown:,})")
+    parts: list[tuple[Text, int]] = [(count, 0)]
     if results.suggestion:
-        # Right after the count: the line is cut at the pane's edge (64 cells at 160x45).
-        text.append(" · did you mean ")
-        text.append(one_line(results.suggestion), style="bold")
-        text.append(f"? ({accept_key})")
+        suggestion = Text("did you mean ", end="")
+        suggestion.append(one_line(results.suggestion), style="bold")
+        suggestion.append(f"? ({accept_key})")
+        parts.append((suggestion, 1))
     if show_took:
-        text.append(f" · {results.took_ms:.0f} ms")
-    text.append(" · by relevance" if sort == "relevance" else " · newest first")
+        parts.append((Text(f"{results.took_ms:.0f} ms", end=""), 5))
+    parts.append((Text("by relevance" if sort == "relevance" else "newest first", end=""), 4))
     if unread_only:
-        text.append(" · unread only")
+        parts.append((Text("unread only", end=""), 3))
     if results.notice:
-        text.append(" · " + one_line(results.notice), style="italic")
-    return text
+        parts.append((Text(one_line(results.notice), style="italic", end=""), 2))
+    return FittedLine(parts)
