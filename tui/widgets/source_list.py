@@ -130,15 +130,16 @@ class CountedName:
         return self.name.plain + self.counts.plain
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(min(len(self.counts) + 2, options.max_width),
-                           min(len(self.name) + len(self.counts), options.max_width))
+        # Cells, not characters: a wide (CJK) name takes two cells a character.
+        return Measurement(min(self.counts.cell_len + 2, options.max_width),
+                           min(self.name.cell_len + self.counts.cell_len, options.max_width))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         name = self.name.copy()
         room = options.max_width - self.counts.cell_len
         if name.cell_len > room:
             name.truncate(max(1, room), overflow="ellipsis")
-        # end="\n": Textual counts a Rich renderable's lines by its newlines.
+        # Text's default end="\n": Textual counts a Rich renderable's lines by its newlines.
         line = Text.assemble(name, self.counts, no_wrap=True, overflow="ellipsis")
         line.truncate(options.max_width, overflow="ellipsis")  # a pane narrower than the counts
         yield line

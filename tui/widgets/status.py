@@ -137,7 +137,9 @@ class FittedLine:
         return line
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(1, min(len(str(self)), options.max_width))
+        whole = sum(text.cell_len for text, _ in self.parts)
+        whole += len(self.SEPARATOR) * max(0, len(self.parts) - 1)  # cells, not characters
+        return Measurement(1, min(whole, options.max_width))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield self.fitted(options.max_width)
