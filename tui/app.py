@@ -27,6 +27,7 @@ from newsreader.tui.config_check import theme_problem
 from newsreader.tui.key_order import KeyHandled, KeyOrder
 from newsreader.tui.keys import binding_ids, build_keymap
 from newsreader.tui.messages import WorkerFailed
+from newsreader.tui.screens.base import HELP_KEY
 from newsreader.tui.screens.compare import CompareScreen
 from newsreader.tui.screens.confirm import ConfirmScreen
 from newsreader.tui.screens.differences import DifferencesScreen
@@ -68,7 +69,7 @@ class NewsreaderApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit newsreader"),
-        Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
+        HELP_KEY,
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette",
                 tooltip="Open the command palette"),
     ]

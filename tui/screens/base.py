@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
+from textual.screen import ModalScreen, ScreenResultType
 from textual.worker import Worker, WorkerState
 
 from newsreader.tui.messages import WorkerFailed
@@ -16,6 +18,22 @@ if TYPE_CHECKING:
 NARROW = 100
 """Below this many columns a screen shows one pane at a time: the main screen's list and
 article share one pane, the compare screen stacks A above B."""
+
+
+HELP_KEY = Binding("question_mark", "app.help", "Help", id="app.help", tooltip="Show every key")
+"""The help key, the app's (`NewsreaderApp.BINDINGS`) and every reader modal's: one binding, one
+id, so `keys: {help: ...}` rebinds it everywhere at once."""
+
+
+class ReaderModal(ModalScreen[ScreenResultType]):
+    """A screen over another (story, related, a question...) where `?` opens help on it.
+
+    Textual leaves the app's bindings out while a modal screen is in front (`Screen.
+    _modal_binding_chain`), so the app's `?` did nothing over the story and the related list.
+    The same binding here runs the app's action, which opens help on this screen, and puts
+    `? Help` in the screen's footer. Help lists it once, under "Everywhere" (the app's)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [HELP_KEY]
 
 
 def reader_app(node: DOMNode) -> NewsreaderApp:

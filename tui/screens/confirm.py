@@ -8,11 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from newsreader.tui.screens.base import ReaderModal
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(ReaderModal[bool]):
     """Dismisses with True for yes (y, enter), False for no (n, escape)."""
 
     DEFAULT_CSS = """

@@ -15,11 +15,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from newsreader.index.compare import Alignment, describe
+from newsreader.tui.screens.base import ReaderModal
 from newsreader.tui.text import one_line
 
 EXCERPT = 90
@@ -86,7 +86,7 @@ def _prompt(place: Place) -> Text:
     return text
 
 
-class DifferencesScreen(ModalScreen[int | None]):
+class DifferencesScreen(ReaderModal[int | None]):
     """Dismisses with the index (into `places`) of the place to go to, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -10,11 +10,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from newsreader.tui.messages import ExclusiveFound
-from newsreader.tui.screens.base import ReportsWorkerErrors, reader_app
+from newsreader.tui.screens.base import ReaderModal, ReportsWorkerErrors, reader_app
 from newsreader.tui.text import one_line
 from newsreader.tui.widgets.status import StatusLine
 
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
     from newsreader.index.stories import Story
 
 
-class ExclusiveScreen(ReportsWorkerErrors, ModalScreen[None]):
+class ExclusiveScreen(ReportsWorkerErrors, ReaderModal[None]):
     """For each article of the story, in date order: the sentences only it reports."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -23,8 +23,8 @@ from newsreader.tui.widgets.footer import Footer
 def sections_for(
     sections: Sequence[tuple[str, type[DOMNode]]], screen: DOMNode | None
 ) -> list[tuple[str, type[DOMNode], bool]]:
-    """`sections` with the ones that work on `screen` (the screen itself, the widgets on it)
-    first, each with whether it does."""
+    """`sections` with the ones that work on `screen` first (the screen's own, then the widgets'
+    on it: over a story, "A story" before "Article list"), each with whether it does."""
     if screen is None:
         return [(title, cls, False) for title, cls in sections]
     present = {type(screen), *(type(w) for w in screen.walk_children())}
@@ -33,6 +33,7 @@ def sections_for(
     for title, cls in sections:
         applies = any(issubclass(t, cls) for t in present)
         (here if applies else rest).append((title, cls, applies))
+    here.sort(key=lambda section: not isinstance(screen, section[1]))  # stable: order kept
     return here + rest
 
 

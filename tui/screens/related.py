@@ -9,13 +9,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 
 from newsreader.index.search.results import related
 from newsreader.tui.jobs.articles import ArticleJobs
 from newsreader.tui.messages import PairLoaded, RelatedLoaded
 from newsreader.tui.models import Entry, EntryRows
-from newsreader.tui.screens.base import ReportsWorkerErrors, reader_app
+from newsreader.tui.screens.base import ReaderModal, ReportsWorkerErrors, reader_app
 from newsreader.tui.screens.compare import CompareScreen
 from newsreader.tui.text import one_line
 from newsreader.tui.widgets.article_list import ArticleList
@@ -25,7 +24,7 @@ from newsreader.tui.widgets.status import StatusLine
 LIMIT = 20
 
 
-class RelatedScreen(ReportsWorkerErrors, ModalScreen[str | None]):
+class RelatedScreen(ReportsWorkerErrors, ReaderModal[str | None]):
     """Dismisses with the id of the article to open, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -11,13 +11,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from newsreader.tui.jobs.articles import ArticleJobs
 from newsreader.tui.messages import PairLoaded, StoryLoaded
 from newsreader.tui.models import Entry, EntryRows
-from newsreader.tui.screens.base import ReportsWorkerErrors, reader_app
+from newsreader.tui.screens.base import ReaderModal, ReportsWorkerErrors, reader_app
 from newsreader.tui.screens.compare import CompareScreen
 from newsreader.tui.screens.exclusive import ExclusiveScreen
 from newsreader.tui.text import one_line
@@ -37,7 +36,7 @@ TRACK = "─"
 _STYLES = {FIRST_MARK: "bold", REPORT_MARK: "", TRACK: "dim"}
 
 
-class StoryScreen(ReportsWorkerErrors, ModalScreen[str | None]):
+class StoryScreen(ReportsWorkerErrors, ReaderModal[str | None]):
     """Dismisses with the id of the article to open, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -12,7 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Resize
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
+
+HELP_ACTION = "app.help"
+"""The action of the help key (`screens.base.HELP_KEY`), drawn last."""
 
 DROP_FIRST = (
     "main.sort", "main.toggle_read", "main.unread", "main.related", "main.compare", "main.mark",
@@ -116,12 +120,21 @@ class Footer(TextualFooter):
         one row and cuts what passes its edge, `? Help` first, being last."""
         _keys, _palette, fit = self._fit()
         self.compact = fit.compact
+        # `? Help` last, where the eye finds it on every screen: over a modal screen the help
+        # binding comes first (its base class's, `ReaderModal`), before the screen's own keys.
+        helps: list[Widget] = []
         for widget in super().compose():
+            action = getattr(widget, "action", None)
             if widget.has_class("-command-palette"):
+                yield from helps
+                helps = []
                 if fit.palette:
                     yield widget
-            elif getattr(widget, "action", None) in fit.actions:
+            elif action == HELP_ACTION and action in fit.actions:
+                helps.append(widget)
+            elif action in fit.actions:
                 yield widget
+        yield from helps
 
     def _fit(self) -> tuple[list[FooterKeyShown], FooterKeyShown | None, FooterFit]:
         """The keys Textual's footer would draw now (the first shown binding of each action, in
