@@ -133,3 +133,44 @@ async def test_related_and_help_show_their_own_keys(
         line = footer_line(app)
         assert "esc Close" in line, line
         assert "c Compare" not in line and "/ Search" not in line, line
+
+
+@pytest.mark.parametrize("width", [80, 160])
+async def test_what_only_each_reports_and_where_they_differ_show_their_own_keys(
+    tmp_path: Path,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    width: int,
+) -> None:
+    """Issue 10 (tmux trial): these two had no footer; the story's keys (`space Mark`...) and
+    the compare screen's (`] Next`...) showed underneath, keys that do nothing there."""
+    from test_stories_screen import lab_settings, open_story
+
+    from newsreader.tui.screens.differences import DifferencesScreen
+    from newsreader.tui.screens.exclusive import ExclusiveScreen
+
+    app = new_app(lab_settings(tmp_path, make_settings))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        await open_story(pilot, settle, "Halvik")
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExclusiveScreen)
+        line = footer_line(app)
+        assert app.screen.query_one(Footer).region.bottom == app.size.height
+        for key in ("esc Back", "j Down", "k Up", "? Help"):
+            assert key in line, line
+        assert "Mark" not in line and "Only here" not in line, line
+        await pilot.press("escape", "space", "j", "c")  # compare two articles of the story
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("d")
+        await settle(pilot)
+        listing = app.screen
+        assert isinstance(listing, DifferencesScreen)
+        line = footer_line(app)
+        for key in ("esc Close", "? Help"):
+            assert key in line, line
+        assert ("⏎ Go to" in line) == bool(listing.places), line
+        assert "Next" not in line and "Sync" not in line, line

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from newsreader.index.compare import Alignment, describe
 from newsreader.tui.screens.base import ReaderModal
 from newsreader.tui.text import one_line
+from newsreader.tui.widgets.footer import Footer
 
 EXCERPT = 90
 """Characters of each side's sentence shown under an item."""
@@ -90,6 +91,9 @@ class DifferencesScreen(ReaderModal[int | None]):
     """Dismisses with the index (into `places`) of the place to go to, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # A priority binding, or the list's own enter (not shown) would hide it from the footer.
+        Binding("enter", "go", "Go to", priority=True, id="differences.go",
+                tooltip="Go to the chosen place in both articles"),
         Binding("escape,d,q", "close", "Close", id="differences.close",
                 tooltip="Close the list of differences"),
     ]  # fmt: skip
@@ -114,6 +118,8 @@ class DifferencesScreen(ReaderModal[int | None]):
                     "No pair differs and no quote is given to another speaker or worded otherwise.",
                     id="differences-none",
                 )
+        # Its own keys underneath, not the compare screen's (which stay in its footer).
+        yield Footer()
 
     def on_mount(self) -> None:
         for options in self.query(OptionList):
@@ -123,6 +129,15 @@ class DifferencesScreen(ReaderModal[int | None]):
     def chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option_index)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing to go to when no place differs: enter is neither shown nor bound.
+        return bool(self.places) if action == "go" else True
+
+    def action_go(self) -> None:
+        for options in self.query(OptionList):
+            if options.highlighted is not None:
+                self.dismiss(options.highlighted)
 
     def action_close(self) -> None:
         self.dismiss(None)

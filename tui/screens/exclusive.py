@@ -15,6 +15,7 @@ from textual.widgets import Static
 from newsreader.tui.messages import ExclusiveFound
 from newsreader.tui.screens.base import ReaderModal, ReportsWorkerErrors, reader_app
 from newsreader.tui.text import one_line
+from newsreader.tui.widgets.footer import Footer
 from newsreader.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
@@ -25,10 +26,9 @@ class ExclusiveScreen(ReportsWorkerErrors, ReaderModal[None]):
     """For each article of the story, in date order: the sentences only it reports."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,e", "close", "Close", id="exclusive.close", tooltip="Back to the story"),
-        Binding("j,down", "scroll_down", "Down", show=False, id="exclusive.down",
-                tooltip="Scroll down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="exclusive.up", tooltip="Scroll up"),
+        Binding("escape,q,e", "close", "Back", id="exclusive.close", tooltip="Back to the story"),
+        Binding("j,down", "scroll_down", "Down", id="exclusive.down", tooltip="Scroll down"),
+        Binding("k,up", "scroll_up", "Up", id="exclusive.up", tooltip="Scroll up"),
     ]
 
     def __init__(self, story: Story) -> None:
@@ -43,6 +43,8 @@ class ExclusiveScreen(ReportsWorkerErrors, ReaderModal[None]):
                 f"comparing the {self.story.count} articles…", id="exclusive-status"
             )
             yield VerticalScroll(Static(id="exclusive-text"), id="exclusive-scroll")
+        # Its own keys underneath, not the story's (which stay in its footer).
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#exclusive-scroll").focus()

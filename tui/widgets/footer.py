@@ -26,7 +26,8 @@ DROP_FIRST = (
 the other keys from the right, and last those of DROP_LAST."""
 
 DROP_LAST = ("app.help", "app.quit", "welcome.quit", "compare.close", "welcome.close",
-             "story.close", "related.close", "help.close", "list.open", "main.search")
+             "story.close", "related.close", "help.close", "exclusive.close",
+             "differences.close", "differences.go", "list.open", "main.search")
 """The keys kept longest, the most needed first: `? Help` is never dropped, since help lists
 every key of every screen (and so every key the footer leaves out)."""
 
