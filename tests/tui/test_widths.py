@@ -8,9 +8,11 @@ import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
+from feed_server import FeedServer
 from textual.pilot import Pilot
 
-from newsreader.index.config import Settings, SourceConfig
+from newsreader.index.config import Settings, SourceConfig, feed_source
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.source_list import SourceList
@@ -80,6 +82,40 @@ async def test_the_search_status_fits_at_160_columns_without_cutting_a_phrase(
         assert shown.startswith("0 results in valley · did you mean harvest?"), shown
         assert len(shown) <= status.content_region.width
         # The parts shown are whole ones of what the line says: none is cut ("· by").
+        parts = said.split(" · ")
+        for part in shown.split(" · "):
+            assert part in parts, (part, shown, said)
+
+
+@pytest.mark.usefixtures("loopback_only")
+@pytest.mark.parametrize("width", [80, 160])
+async def test_the_list_status_leaves_out_whole_parts_for_a_long_notice(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[..., NewsreaderApp],
+    settle: Settle,
+    width: int,
+) -> None:
+    """Issue 10 (tmux trial): a failed feed's notice made the browse list's status line longer
+    than the pane, and the line was cut at its end, mid-word."""
+    gone = feed_server.static("/a-feed-with-a-rather-long-address/gone.xml", "gone", status=410,
+                              content_type="text/plain")
+    base = make_settings(tmp_path)
+    feeds = tmp_path / "feeds"
+    settings = make_settings(tmp_path, feeds_dir=feeds,
+                             sources=[*base.sources, feed_source("gone", feeds, feed=gone)])
+    app = new_app(settings)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("u", "F")  # unread only; fetch: the feed fails
+        await settle(pilot)
+        status = app.screen.query_one("#status", StatusLine)
+        said = status.plain
+        assert "Feed failed: gone: " in said and "unread only" in said, said
+        shown = status.render_line(0).text.strip()
+        assert len(shown) < len(said), (shown, said)  # too long for the line: parts left out
+        assert shown.startswith("All · "), shown
         parts = said.split(" · ")
         for part in shown.split(" · "):
             assert part in parts, (part, shown, said)

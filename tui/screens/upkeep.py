@@ -161,7 +161,10 @@ class LibraryUpkeep:
             pane.notice = (
                 f"Feed failed: {first.source}: {first.title or first.url}: {first.error}{more}"
             )
-            self.screen.query_one(StatusLine).say(pane.notice)
+            if pane.query_text:
+                self.screen.query_one(StatusLine).say(pane.notice)
+            else:  # with the list's own parts, fitted to the line (`list_status`)
+                pane.say_list_status()
         self._fetcher.load_feeds()
         if summary.new or summary.updated:
             if self._indexer.indexing:

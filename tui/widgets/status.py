@@ -91,16 +91,22 @@ class StatusLine(Static):
 
 
 def list_status(scope_name: str | None, total: int, sort: str, *, unread_only: bool,
-                notice: str = "") -> str:
-    """What the status line says about a browse list: "All · 2,231 articles · newest first"."""
+                notice: str = "") -> FittedLine:
+    """What the status line says about a browse list: "All · 2,231 articles · newest first". A
+    narrow line leaves out whole parts, as the search's does: the order first, then "unread
+    only", then the notice (a failed feed: the header still counts it, and the source's row
+    shows its error); never the scope and the count."""
     label = "All" if scope_name is None else one_line(scope_name)
-    parts = [label, f"{total:,} article{'' if total == 1 else 's'}",
-             "newest first" if sort == "date" else "by title"]
+    parts: list[tuple[Text, int]] = [
+        (Text(label, end=""), 0),
+        (Text(f"{total:,} article{'' if total == 1 else 's'}", end=""), 0),
+        (Text("newest first" if sort == "date" else "by title", end=""), 4),
+    ]
     if unread_only:
-        parts.append("unread only")
+        parts.append((Text("unread only", end=""), 3))
     if notice:
-        parts.append(notice)  # a failed feed, until the user moves on
-    return " · ".join(parts)
+        parts.append((Text(one_line(notice), end=""), 2))  # a failed feed, until the user moves on
+    return FittedLine(parts)
 
 
 class FittedLine:
