@@ -463,7 +463,7 @@ def apply_plan(
                     else:
                         result.added_files += 1
                 if progress is not None:
-                    progress(done, total, sf.location)
+                    progress(done, total, sf.location, source=sf.source.name)
                 if first_batch and not clear and done == next_batch and done < total:
                     # Whole files only: each is in its old or its new version at this commit.
                     next_batch *= BATCH_GROWTH

@@ -27,7 +27,8 @@ import shutil
 import threading
 import time
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +92,8 @@ class Progress:
     total: int
     path: str
     committed: bool = False
+    source: str = ""
+    """The name of the source of the file just parsed ("" with `committed`)."""
 
 
 @dataclass
@@ -177,11 +180,15 @@ class Library:
         cancel: threading.Event | None = None,
         warn: Callable[[str], None] | None = None,
         first_batch: int | None = None,
+        planned: Callable[[Mapping[str, int]], None] | None = None,
     ) -> UpdateReport:
         """Bring the index up to date with the source folders (see module doc); `rebuild`
         starts over. With `first_batch` N, an update that is not a rebuild commits what it has
         after N files, then after 10N, 100N, ... (so a reader fills in as it goes; each file
-        is in its old or its new version at every commit). Raises IndexBusy when another
+        is in its old or its new version at every commit). `planned` is told once, before the
+        first file is parsed, how many files of each source (by name) this update parses: none
+        of a source that is not named (with `Progress.source`, a reader can tell which sources
+        are still to come). Raises IndexBusy when another
         writer holds the index for longer than `lock_timeout`, StoreError for an index folder
         that cannot be used."""
         started = time.perf_counter()
@@ -194,7 +201,7 @@ class Library:
 
         self._prepare_dir()
         try:
-            self._update_locked(report, rebuild, progress, cancel, warn_, first_batch)
+            self._update_locked(report, rebuild, progress, cancel, warn_, first_batch, planned)
         except OSError as exc:
             # Disk full, read-only folder, files yanked away: one line, and the previous
             # committed generation stays what readers see.
@@ -212,6 +219,7 @@ class Library:
         cancel: threading.Event | None,
         warn_: Callable[[str], None],
         first_batch: int | None = None,
+        planned: Callable[[Mapping[str, int]], None] | None = None,
     ) -> None:
         from newsreader.index.store import ingest
 
@@ -231,15 +239,18 @@ class Library:
             _keep_unreadable(plan, unreadable)
             report.unchanged = plan.unchanged
             report.deleted = len(plan.delete)
+            if planned is not None:
+                planned(Counter(sf.source.name for sf in plan.read))
             if not (clear or ingest.needs_work(plan, skipped)):
                 # Nothing to commit, so no commit will sweep away what a writer killed
                 # (kill -9, power cut) left behind: do that sweep here.
                 _clean_leftovers(ix)
             else:
 
-                def progress_(done: int, total: int, path: str, committed: bool = False) -> None:
+                def progress_(done: int, total: int, path: str, committed: bool = False,
+                              source: str = "") -> None:
                     if progress is not None:
-                        progress(Progress(done, total, path, committed))
+                        progress(Progress(done, total, path, committed, source))
 
                 result = ingest.apply_plan(
                     ix,

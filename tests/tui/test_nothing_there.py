@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -168,3 +169,57 @@ async def test_an_empty_source_clears_the_article_pane(
         await settle(pilot)
         assert main_screen(app).scope.source == "valley"
         assert view.reading is not None
+
+
+async def test_an_empty_source_says_so_while_the_first_index_runs(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
+    """Issue 10 (tmux trial): during a first index an empty source's list said "Indexing the
+    library…: articles appear here as they are added", though the update had nothing of it to
+    read. The update is held after its first file, so the test looks while it runs."""
+    folder = tmp_path / "empty folder"
+    folder.mkdir()
+    sources = [*make_settings(tmp_path).sources, SourceConfig("later", folder)]
+    valley = sum(1 for f in next(s for s in sources if s.name == "valley").path.rglob("*")
+                 if f.is_file())
+    assert valley > 1
+    reached, release = threading.Event(), threading.Event()
+    update = Library.update
+
+    def held_update(self: Library, **kwargs: Any) -> object:
+        progress = kwargs["progress"]
+
+        def held(p: Any) -> None:
+            progress(p)
+            if not p.committed and p.done == 1:
+                reached.set()
+                release.wait(10)
+
+        kwargs["progress"] = held
+        return update(self, **kwargs)
+
+    monkeypatch.setattr(Library, "update", held_update)
+    app = new_app(make_settings(tmp_path, sources=sources))  # no index yet
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, reached.is_set)
+        await pilot.press("shift+tab", "j", "j", "j", "enter")  # All, harbour, valley, later
+        await until(pilot, lambda: main_screen(app).scope.source == "later"
+                    and main_screen(app).query_one(ArticleList).rows is not None)
+        await pilot.pause()
+        text = list_text(app)
+        assert "Indexing" not in text, text
+        assert text == bare(f"No articles in this folder yet: {folder}. Add article files to it, "
+                            "then press R to read them."), text
+        await pilot.press("k", "enter")  # valley: its files are still being read
+        await until(pilot, lambda: main_screen(app).scope.source == "valley")
+        await pilot.pause()
+        text = list_text(app)
+        assert text.startswith(bare("Indexing valley: ")), text
+        assert bare(f"of {valley} files read; its articles appear here") in text, text
+        release.set()
+        await settle(pilot)
+        assert "Indexing" not in list_text(app)

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -287,6 +288,32 @@ def test_progress_reports_each_parsed_file(library: Library, parser: FakeParser)
         (1, 3, False), (2, 3, False), (3, 3, False), (3, 3, True)  # then: committed
     ]
     assert events[0].path.endswith("a.txt")
+
+
+def test_an_update_says_what_it_will_read_of_each_source(
+    tmp_path: Path, lib_dir: Path, parser: FakeParser
+) -> None:
+    """The reader's empty list of one source says what is true during an index: whether this
+    update reads anything of it (`planned`, before the first file) and how far it has come."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    library = make_library(tmp_path, SourceConfig("news", lib_dir), SourceConfig("none", empty))
+    plans: list[dict[str, int]] = []
+    events: list[Progress] = []
+    said_after: list[int] = []
+
+    def planned(to_read: Mapping[str, int]) -> None:
+        plans.append(dict(to_read))
+        said_after.append(len(events))
+
+    library.update(planned=planned, progress=events.append)
+    assert plans == [{"news": 3}] and said_after == [0]  # nothing of "none"; before any file
+    assert [e.source for e in events if not e.committed] == ["news"] * 3
+    write(lib_dir / "d.txt", "Delta title\nDelta body.\n")
+    library.update(planned=lambda to_read: plans.append(dict(to_read)))
+    assert plans[-1] == {"news": 1}  # an update reads only what changed
+    library.update(planned=lambda to_read: plans.append(dict(to_read)))
+    assert plans[-1] == {}
 
 
 def test_batches_let_readers_see_articles_as_they_land(

@@ -9,6 +9,8 @@ first launch fill in while the rest is indexed.
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Mapping
 
 from textual import on, work
 from textual.widget import Widget
@@ -49,6 +51,12 @@ class Indexer(Widget):
         """The check is running (an empty list may only be not indexed yet)."""
         self.again = False
         """Files came in while an update ran (a fetch): update once more when it is done."""
+        self.to_read: Mapping[str, int] | None = None
+        """Files the running update parses, by source name (None until it knows: it scans the
+        folders first). Set, and `read` counted, by the update's thread; the screen only reads
+        them, to say what an empty list of one source is waiting for."""
+        self.read: Counter[str] = Counter()
+        """Files the running update has parsed so far, by source name."""
 
     def check(self) -> None:
         """Find out whether the index is stale: posts `IndexChecked`."""
@@ -60,6 +68,7 @@ class Indexer(Widget):
         if self.indexing:
             return False
         self.indexing = True
+        self.to_read, self.read = None, Counter()
         self._update()
         return True
 
@@ -75,18 +84,24 @@ class Indexer(Widget):
         worker = get_current_worker()
         last = 0.0
 
+        def planned(to_read: Mapping[str, int]) -> None:
+            self.to_read = to_read
+            self.post_message(IndexProgress(0, sum(to_read.values())))  # the list says so now
+
         def progress(p: Progress) -> None:
             nonlocal last
             if p.committed:
                 self.post_message(IndexBatchCommitted())
                 return
+            self.read[p.source] += 1
             now = time.monotonic()
             if now - last >= PROGRESS_EVERY or p.done == p.total:
                 last = now
                 self.post_message(IndexProgress(p.done, p.total))
 
         report = self.library.update(
-            progress=progress, cancel=worker.cancelled_event, first_batch=FIRST_BATCH
+            progress=progress, cancel=worker.cancelled_event, first_batch=FIRST_BATCH,
+            planned=planned,
         )
         self.post_message(IndexDone(report))
 

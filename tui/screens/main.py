@@ -257,6 +257,22 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             return None
         indexer = found.first()
         if indexer.indexing:
+            source = self.scope.source
+            to_read = indexer.to_read
+            if source is not None and to_read is not None:
+                # One source's list: what this update still brings it, known once the folders
+                # are scanned. Nothing to read in it: the list says what it will say after the
+                # update (its empty folder), not "Indexing…" until the others are done.
+                planned = to_read.get(source, 0)
+                if not planned:
+                    return None
+                read = min(indexer.read.get(source, 0), planned)
+                name = one_line(source)
+                if read < planned:
+                    return (f"Indexing {name}: {read:,} of {planned:,} files read; its articles "
+                            "appear here as they are added…")
+                return (f"Indexing: the {planned:,} files of {name} are read; their articles, "
+                        "if any, appear here once the index is saved…")
             progress = f" ({done:,} of {total:,} files)" if done is not None and total else ""
             return f"Indexing the library{progress}: articles appear here as they are added…"
         if self._check_pending or indexer.checking:
