@@ -29,7 +29,7 @@ import newsreader.index.parsing.articles as articles
 from newsreader.index.children import die_with_parent
 from newsreader.index.model import Article
 from newsreader.index.parsing import ArticleError
-from newsreader.index.store.schema import column_values
+from newsreader.index.store.schema import column_texts
 from newsreader.index.store.sources import KEY_SEPARATOR, SourceFile
 from newsreader.index.store.whoosh import patches, switch
 from newsreader.index.store.whoosh.codec import NewsCodec
@@ -113,7 +113,7 @@ def needs_work(plan: Plan, skipped: Mapping[str, list[str]]) -> bool:
 
 def read_indexed(ix: FileIndex) -> dict[str, str]:
     """`file_key -> fingerprint` of every live document, from the columns (no stored fields).
-    Each segment's two columns are read in one go (`schema.column_values`): Whoosh's reader
+    Each segment's two columns are read in one go (`schema.column_texts`): Whoosh's reader
     takes a file read per value and a segment lookup per document, 0.9 s of a no-change
     re-scan at 100,000 articles."""
     result: dict[str, str] = {}
@@ -123,18 +123,16 @@ def read_indexed(ix: FileIndex) -> dict[str, str]:
         for sub, _base in reader.leaf_readers():
             if not sub.doc_count_all():
                 continue
-            keys = column_values(sub, "file_key")
-            fps = column_values(sub, "fingerprint")
-            deleted = set(sub.segment().deleted_docs()) if sub.has_deletions() else ()
+            keys = column_texts(sub, "file_key")
+            fps = column_texts(sub, "fingerprint")
+            if not sub.has_deletions():
+                result.update(zip(keys, fps, strict=True))
+                continue
+            deleted = set(sub.segment().deleted_docs())
             for docnum, (key, fp) in enumerate(zip(keys, fps, strict=True)):
                 if docnum not in deleted:
-                    result[_text(key)] = _text(fp)
+                    result[key] = fp
     return result
-
-
-def _text(value: bytes | str) -> str:
-    """A column value as the field gives it (ID columns hold UTF-8 bytes)."""
-    return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
 def load_skipped(folder: Path) -> dict[str, list[str]]:

@@ -266,6 +266,23 @@ def column_values(sub: Any, column: str) -> list[Any]:
     return list(reader)
 
 
+def column_texts(sub: Any, column: str) -> list[str]:
+    """`column_values` of a column of UTF-8 text (ID columns hold its bytes), as text. Values
+    that are all ASCII (file keys and fingerprints nearly always are) are decoded in one go:
+    a decode per value was a tenth of a no-change re-scan at 100,000 articles."""
+    reader = sub.column_reader(column, translate=False)
+    if type(reader) is columns.VarBytesColumn.Reader:
+        lengths, offsets = reader._lengths, reader._offsets
+        end = offsets[-1] + lengths[-1] if len(lengths) else 0
+        data = bytes(reader._dbfile.get(reader._basepos, end))
+        if data.isascii():
+            text = data.decode("ascii")
+            return [text[o : o + n] for o, n in zip(offsets, lengths, strict=True)]
+    return [
+        v.decode("utf-8") if isinstance(v, bytes) else v for v in column_values(sub, column)
+    ]
+
+
 PREFIX_CHUNK = 65_536
 """Documents whose column bytes are read at a time by `column_prefixes` (a few MB)."""
 

@@ -126,7 +126,7 @@ def _scan_source(
         folder, prefix = stack.pop()
         try:
             with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = list(it)  # in no order: `found` is sorted once at the end
         except OSError as exc:
             if folder == root:
                 warn(f"source {source.name}: cannot read folder {root}: {_reason(exc)}")
@@ -161,9 +161,9 @@ def _scan_source(
                 known = formats[suffix] = format_for(Path(entry.name), source.format) is not None
             if not known:
                 continue
-            found.append(
-                SourceFile(source, entry.path, _path_text(rel), st.st_mtime_ns, st.st_size)
-            )
+            if not rel.isascii():  # nearly every name is: no call per file
+                rel = _path_text(rel)
+            found.append(SourceFile(source, entry.path, rel, st.st_mtime_ns, st.st_size))
     found.sort(key=lambda f: f.rel)
     yield from found
 

@@ -31,20 +31,9 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from newsreader.index.stories.identity import PARAMS, Params
 from newsreader.index.stories.vectors import Cancelled
 
-
-@dataclass(frozen=True, slots=True)
-class Params:
-    event_similarity: float = 0.25
-    event_days: float = 3.0
-    story_similarity: float = 0.38
-    story_slope: float = 0.002
-    story_days: float = 30.0
-    undated_similarity: float = 0.35
-
-
-PARAMS = Params()
 _CHUNK = 2048  # rows multiplied at a time: bounds the memory of one sparse product
 _PAIR_ROWS = 256
 """Rows (in date order) of one block of `_dated_pairs`: small, so that a block spans little

@@ -20,7 +20,7 @@ from whoosh.searching import Searcher
 from newsreader.index.parsing import path_text
 from newsreader.index.store.whoosh import engine
 from newsreader.index.stories import clustering
-from newsreader.index.stories.clustering import Params
+from newsreader.index.stories.identity import Params
 from newsreader.index.stories.records import (
     Doc,
     add_vectors,

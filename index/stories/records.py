@@ -19,7 +19,6 @@ from newsreader.index.model import Date
 from newsreader.index.store.schema import stored_date
 from newsreader.index.stories.vectors import Vector, article_vector, stack
 
-VERSION = 1
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 SCHEMA = """

@@ -38,7 +38,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +46,11 @@ from scipy import sparse
 from whoosh.searching import Searcher
 
 from newsreader.index.stories import clustering
-from newsreader.index.stories.clustering import PARAMS, Params
+from newsreader.index.stories.identity import PARAMS, STORIES_NAME, VERSION, Params, SyncReport
 from newsreader.index.stories.incremental import Work, changes
 from newsreader.index.stories.model import Story, StoryArticle, StoryNotFound
 from newsreader.index.stories.records import (
     SCHEMA,
-    VERSION,
     Doc,
     day_number,
     first_id,
@@ -64,24 +62,12 @@ from newsreader.index.stories.records import (
 )
 from newsreader.index.stories.vectors import Cancelled, Vector, library_vectors
 
-STORIES_NAME = "newsreader-stories.sqlite"
 SCRATCH_SHARE = 0.05
 """Past this share of the library changed in one update (and at least SCRATCH_MIN articles),
 clustering from scratch is cheaper than article by article."""
 SCRATCH_MIN = 500
 _BUSY_MS = 5000
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-@dataclass
-class SyncReport:
-    """What one `sync` did: `scratch` says why it started over (None: article by article)."""
-
-    added: int = 0
-    removed: int = 0
-    scratch: str | None = None
-    seconds: float = 0.0
-    cancelled: bool = False
 
 
 class StoryIndex:

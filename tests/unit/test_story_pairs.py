@@ -13,7 +13,7 @@ import pytest
 from scipy import sparse
 
 from newsreader.index.stories import clustering
-from newsreader.index.stories.clustering import PARAMS, Params
+from newsreader.index.stories.identity import PARAMS, Params
 
 
 def reference_pairs(
