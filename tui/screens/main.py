@@ -245,9 +245,12 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(ListPane.Shown)
     def rows_shown(self, message: ListPane.Shown) -> None:
-        self._schedule_preview(at_once=True)
+        # The preview of the first row once the list is painted: its thread (the article,
+        # its matches) and its layout would otherwise hold up the rows (search as you type).
+        self.call_after_refresh(self._schedule_preview, at_once=True)
         if self._check_pending and isinstance(message.key, ListKey):
             self._check_pending = False
+            reader_app(self).started()
             self.query_one(Indexer).check()
 
     def _filling(self, done: int | None, total: int | None) -> str | None:

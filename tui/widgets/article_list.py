@@ -148,7 +148,10 @@ class ArticleList(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False, immediate=True)
         self._scroll_cursor_into_view()
         self.refresh()
-        self._want_snippets()
+        # The rows in view came with their snippets (see ListPane.load); those of the next
+        # screenful are asked for once these are painted, so that their thread does not take
+        # the GIL from the paint.
+        self.call_after_refresh(self._want_snippets)
 
     def rows_in_view(self, row_height: int = 2) -> int:
         """How many rows of `row_height` lines the list shows at once (0 before layout)."""

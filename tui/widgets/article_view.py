@@ -134,7 +134,7 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     async def show(self, reading: Reading | None) -> None:
         """Show `reading` (None: the empty placeholder), scrolled to its first match if any."""
-        self.reading = reading
+        previous, self.reading = self.reading, reading
         body = self.query_one("#article-body", Static)
         self.set_class(reading is None, "-empty")
         if reading is None:
@@ -144,18 +144,26 @@ class ArticleView(VerticalScroll, can_focus=True):
             self.set_reactive(ArticleView.match_index, -1)
             self._update_counter()
             return
+        # The same article again with other matches (search as you type: the first hit stays
+        # while the query grows): the same text, so the same lines; only the highlights are
+        # redrawn, with no layout of the pane (two of them, the dearest work of a keystroke).
+        same = (
+            previous is not None and previous.article.id == reading.article.id
+            and previous.title == reading.title and previous.body == reading.body
+        )
         self._body, self.matches = locate(reading)
         article = reading.article
-        author = one_line(article.author)
-        self.query_one("#article-meta", Static).update(
-            joined([article.outlet, f"by {author}" if author else "", day_text(article.date)])
-        )
-        url = self.query_one("#article-url", Static)
-        url.update(Text(one_line(article.url), end=""))
-        url.display = bool(one_line(article.url))  # no blank line where there is no URL
+        if not same:
+            author = one_line(article.author)
+            self.query_one("#article-meta", Static).update(
+                joined([article.outlet, f"by {author}" if author else "", day_text(article.date)])
+            )
+            url = self.query_one("#article-url", Static)
+            url.update(Text(one_line(article.url), end=""))
+            url.display = bool(one_line(article.url))  # no blank line where there is no URL
         self.set_reactive(ArticleView.match_index, 0 if self.matches else -1)
-        body.update(self._body_text())
-        self._render_title()
+        body.update(self._body_text(), layout=not same)
+        self._render_title(layout=not same)
         self._update_counter()
         self.refresh_bindings()
         self.scroll_home(animate=False, immediate=True)
@@ -175,7 +183,7 @@ class ArticleView(VerticalScroll, can_focus=True):
                 spans.append((match.start, match.end))
         return spans, current
 
-    def _render_title(self) -> None:
+    def _render_title(self, *, layout: bool = True) -> None:
         if self.reading is None:
             return
         spans, current = self._spans(TITLE)
@@ -184,7 +192,7 @@ class ArticleView(VerticalScroll, can_focus=True):
             match_style="bold reverse", current=current,
             current_style="bold reverse underline",
         )
-        self.query_one("#article-title", Static).update(title)
+        self.query_one("#article-title", Static).update(title, layout=layout)
 
     def _body_text(self) -> Text:
         spans, current = self._spans(BODY)
@@ -197,10 +205,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         return self.query_one("#article-title" if block == TITLE else "#article-body")
 
     def _rerender(self, block: int) -> None:
+        # Another current match: the same text, the same lines (no layout).
         if block == TITLE:
-            self._render_title()
+            self._render_title(layout=False)
         else:
-            self.query_one("#article-body", Static).update(self._body_text())
+            self.query_one("#article-body", Static).update(self._body_text(), layout=False)
 
     def _update_counter(self) -> None:
         self.border_subtitle = f"match {self.counter}" if self.matches else ""

@@ -179,9 +179,18 @@ class ListPane(Vertical):
             self.library, key.query, key.scope, key.sort, read, first, suggest=False
         )
         self.post_message(SearchDone(key, results, rows))
-        # "Did you mean" after the hits are on show: it reads the term lists around each word
-        # of the query (tens of ms for a new word at 100,000 articles), and the user is
-        # still typing when a newer search has replaced this one.
+
+    def _suggest_if_shown(self, key: SearchKey, results: Results) -> None:
+        """Look for a "did you mean" once the hits are painted (see `_search_answered`), if
+        they are still the ones on show."""
+        if key == self.shown_key and results is self.shown_results:
+            self._suggest(key, results)
+
+    # "Did you mean" reads the term lists around each word of the query (tens of ms for a new
+    # word at 100,000 articles): in a thread of its own, started after the hits are painted so
+    # that it does not take the GIL from the paint; a newer search's replaces it.
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def _suggest(self, key: SearchKey, results: Results) -> None:
         if get_current_worker().is_cancelled:
             return
         suggestion = loaders.find_suggestion(self.library, results, key.scope)
@@ -234,6 +243,7 @@ class ListPane(Vertical):
         self.shown_results = message.results
         self._show_rows(message.key, message.rows, empty="No matches.")
         self._say_search_status(message.results, len(message.rows))
+        self.call_after_refresh(self._suggest_if_shown, message.key, message.results)
 
     def _say_search_status(self, results: Results, shown: int) -> None:
         search_bar = self.query_one(SearchBar)

@@ -81,7 +81,10 @@ class StatusLine(Static):
 
     def say(self, text: Text | FittedLine | str) -> None:
         """Show `text` (a plain string is shown literally, never parsed as markup)."""
-        self.update(text if not isinstance(text, str) else Text(one_line(text), end=""))
+        # One line high whatever it says (CSS): a repaint of the line, not a layout of the
+        # pane around it (which redrew the whole article list twice a keystroke).
+        self.update(text if not isinstance(text, str) else Text(one_line(text), end=""),
+                    layout=False)
 
     @property
     def plain(self) -> str:

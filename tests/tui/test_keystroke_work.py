@@ -1,0 +1,110 @@
+"""What a search keystroke costs the UI thread (issue 14, "keystroke to results"): counted, not
+timed (`bench/bench_tui.py` times it). A keystroke that keeps the first hit only redraws the
+article pane's highlights; start-up's objects are left out of Python's cyclic collections while
+the app runs."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from newsreader.index.config import Settings
+from newsreader.tui.app import GC_YOUNG, NewsreaderApp
+from newsreader.tui.widgets.article_view import ArticleView
+from newsreader.tui.widgets.search_bar import SearchBar
+
+Settle = Callable[[Pilot[None]], Awaitable[None]]
+SIZE = (120, 40)
+PARTS = ("title", "meta", "url", "body")
+
+
+def highlighted(view: ArticleView, part: str) -> list[str]:
+    """The words the pane shows highlighted (reverse) in its title or body."""
+    content = view.query_one(f"#article-{part}", Static).content
+    assert isinstance(content, Text)
+    return [content.plain[s.start:s.end].lower() for s in content.spans
+            if "reverse" in str(s.style)]
+
+
+async def type_query(pilot: Pilot[None], keys: list[str], settle: Settle) -> None:
+    await pilot.press(*keys)
+    await pilot.app.screen.query_one(SearchBar).wait_for_debounce()
+    await settle(pilot)
+
+
+async def test_a_keystroke_that_keeps_the_first_hit_only_redraws_its_highlights(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = new_app(indexed_settings(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_query(pilot, list("timetable"), settle)  # one article has the word
+        view = app.screen.query_one(ArticleView)
+        assert view.reading is not None
+        assert view.reading.article.id == "harbour/ferry-winter.json"
+        assert highlighted(view, "title") == ["timetable"]
+        assert highlighted(view, "body") == ["timetable"]
+        body = view.query_one("#article-body", Static)
+        height = body.size.height
+        meta = str(view.query_one("#article-meta", Static).content)
+
+        # Every layout the pane's parts ask for from here on.
+        laid_out: list[str] = []
+        for part in PARTS:
+            widget = view.query_one(f"#article-{part}", Static)
+
+            def spy(*regions: object, layout: bool = False, _part: str = part,
+                    _refresh: Callable[..., object] = widget.refresh, **kwargs: object) -> object:
+                if layout:
+                    laid_out.append(_part)
+                return _refresh(*regions, layout=layout, **kwargs)
+
+            monkeypatch.setattr(widget, "refresh", spy)
+
+        await type_query(pilot, ["space", *"ferry"], settle)  # the same article comes first
+        assert view.reading is not None and view.reading.query == "timetable ferry"
+        assert view.reading.article.id == "harbour/ferry-winter.json"
+        # The new query's matches are highlighted and counted ...
+        assert highlighted(view, "title") == ["ferry", "timetable"]
+        assert sorted(set(highlighted(view, "body"))) == ["ferry", "timetable"]
+        assert view.border_subtitle == f"match 1/{len(view.matches)}"
+        assert len(view.matches) == 2 + 5
+        # ... in the same lines as before, which were not laid out again.
+        assert body.size.height == height
+        assert str(view.query_one("#article-meta", Static).content) == meta
+        assert laid_out == []
+
+        # Another article first: laid out as ever.
+        await type_query(pilot, ["ctrl+u", *"lighthouse"], settle)
+        assert view.reading is not None
+        assert view.reading.article.id == "harbour/lighthouse.json"
+        assert highlighted(view, "title") == ["lighthouse"]
+        assert "body" in laid_out
+
+
+async def test_start_up_objects_are_left_out_of_collections_while_the_app_runs(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
+    threshold = gc.get_threshold()
+    app = new_app(indexed_settings(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] == GC_YOUNG
+    # Collectable again once it closes, and Python's thresholds back.
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == threshold
