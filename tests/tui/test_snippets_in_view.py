@@ -7,6 +7,7 @@ import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from newsreader.index.config import Settings, SourceConfig
@@ -95,3 +96,34 @@ async def test_hits_scrolled_into_view_get_their_snippets(
         assert len(given) > len(in_view) + len(at_end) - 2
         for entry in given:
             assert entry.snippet == want[entry.id], entry.id
+
+
+async def test_snippets_arriving_below_the_view_do_not_repaint_the_list(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path / "library" / "colony"
+    _write_colony(folder)
+    settings = indexed_settings(tmp_path, sources=[SourceConfig(name="colony", path=folder)])
+    app = new_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"albatross")
+        await app.screen.query_one(SearchBar).wait_for_debounce()
+        await settle(pilot)
+        article_list = app.screen.query_one(ArticleList)
+        rows = article_list.rows
+        assert isinstance(rows, EntryRows) and HITS - 1 in rows.pending
+        repaints: list[int] = []
+        monkeypatch.setattr(article_list, "refresh", lambda *a, **k: repaints.append(1))
+        # The snippets of the next screenful come while the user reads this one: nothing on
+        # screen changes, so the list is not drawn again (a search's dearest repaint) ...
+        rows.fill([HITS - 1], {})
+        article_list.snippets_filled(rows, [HITS - 1])
+        assert repaints == []
+        # ... while a row in view that gets its snippet is drawn with it.
+        article_list.snippets_filled(rows, [1])
+        assert repaints == [1]

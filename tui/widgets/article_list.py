@@ -6,7 +6,7 @@ screenful of lines, fetching a page of entries from the index when one scrolls i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -172,9 +172,14 @@ class ArticleList(ScrollView, can_focus=True):
         if wanted:
             self.post_message(self.SnippetsWanted(self, rows, wanted))
 
-    def snippets_filled(self, rows: Rows) -> None:
-        """`rows` got snippets: repaint if they are the rows shown."""
-        if rows is self._rows:
+    def snippets_filled(self, rows: Rows, indexes: Iterable[int]) -> None:
+        """The rows at `indexes` of `rows` got snippets: repaint if one of them is in view
+        (those of the next screenful come while the user reads this one: no repaint then)."""
+        if rows is not self._rows:
+            return
+        first = int(self.scroll_offset.y) // self.row_height
+        last = first + self.rows_in_view(self.row_height)
+        if any(first <= i <= last for i in indexes):
             self.refresh()
 
     def watch_scroll_y(self, old: float, new: float) -> None:

@@ -227,7 +227,7 @@ class ListPane(Vertical):
     @on(SnippetsLoaded)
     def _snippets_loaded(self, message: SnippetsLoaded) -> None:
         message.rows.fill(message.indexes, message.snippets)
-        self.query_one(ArticleList).snippets_filled(message.rows)
+        self.query_one(ArticleList).snippets_filled(message.rows, message.indexes)
 
     @on(RowsLoaded)
     def _rows_loaded(self, message: RowsLoaded) -> None:
