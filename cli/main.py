@@ -291,6 +291,12 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
         return EXIT_OK
 
+    if args.command == "search" and args.json and args.sort == "relevance":
+        answer = _lean_search(settings, args)
+        if answer is not None:
+            _print_json(answer)
+            return EXIT_OK
+
     from newsreader.index.store.whoosh.startup import import_whoosh
 
     import_whoosh()  # first, so that Whoosh is imported without what a command never uses
@@ -315,6 +321,22 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     finally:
         library.close()
+
+
+def _lean_search(settings: Settings, args: argparse.Namespace) -> dict[str, Any] | None:
+    """`search --json` of plain words and phrases without Whoosh (`index.search.lean`): the
+    JSON `cmd_search` prints, or None when the usual path must answer (then it runs as if this
+    had not been tried: nothing was printed but the warnings, which are said once)."""
+    from newsreader.index.search.lean import search_json
+    from newsreader.index.store.sources import missing_sources, missing_warning
+
+    for source in missing_sources(settings.sources):
+        _warn(missing_warning(source))
+    if args.source and args.source.casefold() not in {
+        s.name.casefold() for s in settings.sources
+    }:
+        return None  # cmd_search says so
+    return search_json(str(settings.index_dir), args.query, limit=args.limit, source=args.source)
 
 
 def cmd_index(library: Library, args: argparse.Namespace) -> int:

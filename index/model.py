@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 Date = dt.datetime | dt.date
 
@@ -65,3 +67,14 @@ def path_text(path: str) -> str:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:
         return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def stored_date(fields: Mapping[str, Any]) -> dt.datetime | dt.date | None:
+    """The article date from stored fields: the index keeps UTC-naive datetimes, and
+    `date_kind` says whether the article gave only a day."""
+    value = fields.get("date")
+    if not isinstance(value, dt.datetime):
+        return None
+    if fields.get("date_kind") == "date":
+        return value.date()
+    return value.replace(tzinfo=dt.UTC)

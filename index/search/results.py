@@ -383,7 +383,10 @@ def hit_snippets(
 
 
 def did_you_mean(
-    library: SearchLibrary, results: Results, *, source: str | None = None,
+    library: SearchLibrary,
+    results: Results,
+    *,
+    source: str | None = None,
     outlet: str | None = None,
 ) -> str | None:
     """The suggestion `search` gives with `results` (asked with `suggest=False`)."""

@@ -42,6 +42,7 @@ from whoosh.searching import Searcher
 
 from newsreader.index.config import Settings
 from newsreader.index.model import Article, Date, path_text
+from newsreader.index.store.layout import INDEX_NAME, META_NAME
 from newsreader.index.store.lock import DEFAULT_TIMEOUT, LOCK_NAME, IndexBusy, StoreError, WriteLock
 from newsreader.index.store.schema import (
     SCHEMA_VERSION,
@@ -69,8 +70,6 @@ __all__ = [
     "UpdateReport",
 ]
 
-INDEX_NAME = "MAIN"
-META_NAME = "newsreader-index.json"
 _CACHE_ENTRIES = 32
 _IDLE_SEARCHERS = 4
 DEFAULT_WORKERS = 0

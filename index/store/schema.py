@@ -7,12 +7,11 @@ another version is rebuilt.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import struct
 import sys
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from itertools import accumulate
 from typing import Any
 
@@ -28,9 +27,9 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import Analyzer
 
+from newsreader.index.model import stored_date  # noqa: F401  (re-exported: it was defined here)
+from newsreader.index.store.layout import SCHEMA_VERSION  # noqa: F401  (see layout)
 from newsreader.index.store.whoosh import switch
-
-SCHEMA_VERSION = 7  # 7: parsers drop bidi overrides (index.untrusted)
 
 # Stopwords kept: news queries like "to be or not to be" or "The Who" must still match phrases.
 TEXT_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
@@ -237,17 +236,6 @@ def make_schema() -> fields.Schema:
         list_key=fields.COLUMN(columns.VarBytesColumn()),
         title_key=fields.COLUMN(columns.VarBytesColumn()),
     )
-
-
-def stored_date(fields: Mapping[str, Any]) -> dt.datetime | dt.date | None:
-    """The article date from stored fields: the index keeps UTC-naive datetimes, and
-    `date_kind` says whether the article gave only a day."""
-    value = fields.get("date")
-    if not isinstance(value, dt.datetime):
-        return None
-    if fields.get("date_kind") == "date":
-        return value.date()
-    return value.replace(tzinfo=dt.UTC)
 
 
 def column_values(sub: Any, column: str) -> list[Any]:

@@ -293,8 +293,9 @@ def test_a_search_command_loads_only_what_it_uses(
     # Whoosh, no PyYAML (the config's tree is in the cache since `index` read it), no inspect
     # (cli/__init__.py: a dataclass without a docstring would load it), no hashlib (OpenSSL:
     # store.whoosh.startup), and for plain words and phrases no Whoosh query parser
-    # (query.simple_query); and the same answer as this process, which has numpy's engine
-    # loaded.
+    # (query.simple_query), nor any of Whoosh's query, reading, schema, analysis or searching
+    # modules (index.search.lean reads the index through index.store.plain); and the same
+    # answer as this process, which has numpy's engine loaded.
     import subprocess
     import sys
 
@@ -303,7 +304,14 @@ def test_a_search_command_loads_only_what_it_uses(
     assert run(capsys, config, "index")[0] == EXIT_OK
     plain = ("ferry strike", '"ferry strike"')
     for query in (*plain, "ferry OR choir", "strike NOT island"):
-        parser = "'whoosh.qparser'," if query in plain else ""
+        parser = (
+            "'whoosh.qparser', 'whoosh.query', 'whoosh.searching', 'whoosh.reading',"
+            " 'whoosh.fields', 'whoosh.analysis', 'whoosh.index', 'whoosh.codec',"
+            " 'whoosh.matching', 'newsreader.index.search.results',"
+            " 'newsreader.index.store.library',"
+            if query in plain
+            else ""
+        )
         code = (
             "import io, json, sys\n"
             "from contextlib import redirect_stdout\n"

@@ -1,0 +1,465 @@
+"""`newsreader search QUERY --json` for plain words and quoted phrases, without Whoosh.
+
+Importing Whoosh's query, reading, fields, analysis and searching modules costs a `search`
+command more than its query does (README, Performance). A query of plain words and phrases
+(`query.simple_query` reads exactly those without Whoosh's parser) needs none of them: this
+module builds the same query, runs it with `store.whoosh.light`'s arithmetic over the
+Whoosh-free reader of `store.plain`, cuts the snippets with `cutter` and corrects the words with
+`spelling`: the same JSON as `results.search(...).to_json()`, byte for byte but for "took_ms".
+
+Anything else returns None and the command takes the usual path: another query syntax, a sort
+by date, postings past light's budget (numpy's engine answers those), a snippet over many
+words, an index this reader does not read (`plain.Unreadable`), any error (the usual path says
+it the usual way). tests/unit/test_lean_search.py compares the two paths' JSON.
+
+Size: the query's reading, light's engine, the snippets' postings and the JSON are one path
+that must stay in step with the usual one, read beside `results` and `store.whoosh.light`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import zlib
+from array import array
+from itertools import compress
+from typing import Any
+
+from newsreader.index.model import iso_date, path_text, stored_date
+from newsreader.index.search.cutter import TermSpec, Token, match_spans, snippet
+from newsreader.index.search.spelling import _PLAIN_TOKEN, _SYNTAX_WORDS, DEFAULT_FIELDS, suggest
+from newsreader.index.store.plain import (
+    BYTE_LENGTHS,
+    COMPRESSED,
+    HAS_VALUES,
+    HAS_WEIGHTS,
+    SWAP,
+    PlainIndex,
+    PlainSegment,
+    Unreadable,
+    analyse,
+)
+
+BUDGET = 40_000
+"""`store.whoosh.light.BUDGET`: past it the usual path's numpy engine is the faster way."""
+K1 = 1.2
+B = 0.75
+"""Whoosh's BM25F defaults, the weighting of the library's searchers."""
+SCORED = frozenset({"title", "body"})
+"""Fields whose terms are scored by BM25F (the others' only use here is as a filter)."""
+POSTINGS_WORDS_MAX = 64  # snippets.POSTINGS_WORDS_MAX: past it, the usual path re-tokenises
+
+_LENGTHS = [float(n) for n in BYTE_LENGTHS]
+
+Query = tuple[Any, ...]
+"""("term", field, text) | ("phrase", field, words) | ("or", parts) | ("and", parts)."""
+Found = dict[int, float]
+
+
+class _Over(Exception):
+    """The postings passed the budget."""
+
+
+def parse(text: str) -> Query | None:
+    """The tree `query.simple_query(text, schema)` builds (normalised as Whoosh normalises
+    it), or None where it gives None."""
+    groups: list[Query] = []
+    at = 0
+    while True:
+        m = _PLAIN_TOKEN.match(text, at)
+        if m is None:
+            return None
+        phrase, word = m.groups()
+        if phrase is not None:
+            words = tuple(analyse(phrase))
+            if len(words) != phrase.count(" ") + 1:
+                return None
+            group: Query = ("or", tuple(("phrase", name, words) for name in DEFAULT_FIELDS))
+        elif word in _SYNTAX_WORDS:
+            return None
+        else:
+            texts = analyse(word)
+            if len(texts) != 1:
+                return None
+            group = ("or", tuple(("term", name, texts[0]) for name in DEFAULT_FIELDS))
+        if group not in groups:  # And.normalize drops a repeated group
+            groups.append(group)
+        at = m.end()
+        if at == len(text):
+            return groups[0] if len(groups) == 1 else ("and", tuple(groups))
+        if text[at] != " " or at + 1 == len(text):
+            return None
+        at += 1
+
+
+class _Searcher:
+    """Light's `top` over a PlainIndex: the same arithmetic in the same order."""
+
+    def __init__(self, ix: PlainIndex) -> None:
+        self.ix = ix
+        self.spent = 0
+        self._idf: dict[tuple[str, bytes], float] = {}
+
+    def idf(self, fieldname: str, btext: bytes) -> float:
+        key = (fieldname, btext)
+        found = self._idf.get(key)
+        if found is None:  # scoring.WeightingModel.idf
+            n = self.ix.doc_frequency(fieldname, btext)
+            found = self._idf[key] = math.log(self.ix.doc_count_all() / (n + 1)) + 1
+        return found
+
+    def top(
+        self, q: Query, limit: int, filters: Query | None = None
+    ) -> tuple[int, list[tuple[int, float]]]:
+        self.spent = 0  # (a budget per query, as light.top has)
+        scores: dict[int, float] = {}
+        for seg in self.ix.segments:
+            run = _Segment(self, seg)
+            found = run.evaluate(q)
+            if not found:
+                continue
+            deleted = seg.deleted
+            if filters is not None:
+                allowed = run.evaluate(filters)
+                found = {d: s for d, s in found.items() if d in allowed and d not in deleted}
+            elif deleted:
+                found = {d: s for d, s in found.items() if d not in deleted}
+            offset = seg.offset
+            if offset:
+                scores.update(zip(map(offset.__add__, found), found.values(), strict=True))
+            else:
+                scores.update(found)
+        total = len(scores)
+        if limit <= 0 or not total:
+            return total, []
+        if total > limit:
+            best = sorted(scores.values())[total - limit]
+            near = list(compress(scores.items(), map(best.__le__, scores.values())))
+        else:
+            near = list(scores.items())
+        near.sort(key=lambda r: (-r[1], r[0]))
+        return total, near[:limit]
+
+
+class _Segment:
+    """light._Segment for one PlainSegment."""
+
+    def __init__(self, parent: _Searcher, seg: PlainSegment) -> None:
+        self.parent = parent
+        self.seg = seg
+
+    def evaluate(self, q: Query) -> Found:
+        kind = q[0]
+        if kind == "term":
+            return self.term(q[1], q[2])
+        if kind == "phrase":
+            return self.phrase(q[1], q[2])
+        parts = [self.evaluate(c) for c in q[1]]
+        return _intersection(parts) if kind == "and" else _union(parts)
+
+    def postings(
+        self, fieldname: str, btext: bytes, values: bool = False
+    ) -> tuple[list[int], list[float], list[bytes]]:
+        info = self.seg.term_info(fieldname, btext)
+        if info is None:
+            return [], [], []
+        ids = array("I")
+        weights = array("f")
+        found: list[bytes] = []
+        for n, flags, data in self.seg.blocks(info):
+            self.parent.spent += n
+            if self.parent.spent > BUDGET:
+                raise _Over
+            ids.frombytes(data[: 4 * n])
+            at = 4 * n
+            if flags & HAS_WEIGHTS:
+                weights.frombytes(data[at : at + 4 * n])
+                at += 4 * n
+            else:
+                weights.extend([1.0] * n)
+            if values:
+                if not flags & HAS_VALUES:
+                    raise Unreadable("no positions")
+                sizes = array("I")
+                sizes.frombytes(data[at : at + 4 * n])
+                blob = bytes(data[at + 4 * n :])
+                if flags & COMPRESSED:
+                    blob = zlib.decompress(blob)
+                if SWAP:
+                    sizes.byteswap()
+                start = 0
+                for size in sizes:
+                    found.append(blob[start : start + size])
+                    start += size
+        if SWAP:
+            ids.byteswap()
+            weights.byteswap()
+        return ids.tolist(), weights.tolist(), found
+
+    def scores(self, fieldname: str, btext: bytes, postings: Any) -> Found:
+        if fieldname not in SCORED:
+            return dict(postings)
+        parent = self.parent
+        idf = parent.idf(fieldname, btext)
+        avgfl = parent.ix.avg_field_length(fieldname) or 1
+        lengths = self.seg.lengths(fieldname)
+        k1_plus_1 = K1 + 1
+        norm = [K1 * ((1 - B) + B * fl / avgfl) for fl in _LENGTHS]
+        return {d: idf * ((w * k1_plus_1) / (w + norm[lengths[d]])) for d, w in postings}
+
+    def term(self, fieldname: str, text: str) -> Found:
+        btext = text.encode("utf-8")
+        if self.seg.term_info(fieldname, btext) is None:
+            return {}
+        ids, tf, _ = self.postings(fieldname, btext)
+        return self.scores(fieldname, btext, zip(ids, tf, strict=True))
+
+    def phrase(self, fieldname: str, words: tuple[str, ...]) -> Found:
+        terms = []
+        for word in words:
+            btext = word.encode("utf-8")
+            if self.seg.term_info(fieldname, btext) is None:
+                return {}
+            terms.append(btext)
+        lists = [self.postings(fieldname, b, values=True) for b in terms]
+        candidates = set(lists[0][0])
+        for ids, _, _ in lists[1:]:
+            candidates.intersection_update(ids)
+        if not candidates:
+            return {}
+        starts: dict[int, set[int]] | None = None
+        for i, (ids, _, found) in enumerate(lists):
+            mine: dict[int, set[int]] = {}
+            for j, d in enumerate(ids):
+                if d in candidates and (starts is None or d in starts):
+                    shifted = {p - i for p in _positions(found[j]) if p >= i}
+                    if starts is not None:
+                        shifted &= starts[d]
+                    if shifted:
+                        mine[d] = shifted
+            starts = mine
+            if not starts:
+                return {}
+        assert starts is not None
+        matched = sorted(starts)
+        total = dict.fromkeys(matched, 0.0)
+        for btext, (ids, tf, _) in zip(terms, lists, strict=True):
+            weight = {d: w for d, w in zip(ids, tf, strict=True) if d in total}
+            scored = self.scores(fieldname, btext, ((d, weight[d]) for d in matched))
+            for d in matched:
+                total[d] = total[d] + scored[d]
+        return total
+
+
+def _ints(value: bytes) -> array[int]:
+    ints = array("i")
+    ints.frombytes(value)
+    if SWAP:
+        ints.byteswap()
+    return ints
+
+
+def _positions(value: bytes) -> list[int]:
+    """light._positions: the positions in one PackedCharacters value."""
+    out = []
+    pos = 0
+    for delta in _ints(value)[1::3]:
+        pos += delta
+        out.append(pos)
+    return out
+
+
+def _characters(value: bytes) -> list[tuple[int, int, int]]:
+    """schema.PackedCharacters.decode_characters: (position, start, end) of each occurrence."""
+    codes = _ints(value)
+    out = []
+    pos = end = 0
+    for i in range(1, len(codes), 3):
+        pos += codes[i]
+        start = end + codes[i + 1]
+        end = start + codes[i + 2]
+        out.append((pos, start, end))
+    return out
+
+
+def _union(parts: list[Found]) -> Found:
+    """light._union."""
+    parts = [p for p in parts if p]
+    if len(parts) <= 1:
+        return parts[0] if parts else {}
+    largest = max(parts, key=len)
+    if 0.0 in largest.values():
+        largest = {}
+    summed: dict[int, float] = {}
+    for p in parts:
+        if p is largest:
+            added = {d: t + largest[d] for d, t in summed.items() if d in largest}
+            summed = largest | summed
+            summed.update(added)
+            continue
+        for d, s in p.items():
+            summed[d] = summed.get(d, 0.0) + s
+    return summed
+
+
+def _intersection(parts: list[Found]) -> Found:
+    """light._intersection."""
+    if not parts or any(not p for p in parts):
+        return {}
+    common = set(parts[0])
+    for p in parts[1:]:
+        common.intersection_update(p)
+    out: dict[int, float] = {}
+    for d in sorted(common):
+        total = 0.0
+        for p in parts:
+            total = total + p[d]
+        out[d] = total
+    return out
+
+
+def _spec(q: Query) -> TermSpec:
+    """snippets.term_spec(q, "body") of a plain query: its body words and phrases."""
+    words: set[str] = set()
+    phrases: list[tuple[tuple[str, ...], int]] = []
+
+    def visit(node: Query) -> None:
+        kind = node[0]
+        if kind == "term":
+            if node[1] == "body":
+                words.add(node[2])
+        elif kind == "phrase":
+            if node[1] == "body":
+                phrases.append((node[2], 1))  # max(1, slop): the parser's slop is 1
+        else:
+            for child in node[1]:
+                visit(child)
+
+    visit(q)
+    return TermSpec(frozenset(words), phrases=tuple(phrases))
+
+
+def _matched_tokens(
+    ix: PlainIndex, words: frozenset[str], docnums: list[int]
+) -> dict[int, list[Token]]:
+    """snippets.matched_tokens from the postings: each document's tokens of `words` in body."""
+    docs = sorted(set(docnums))
+    out: dict[int, list[Token]] = {d: [] for d in docs}
+    for word in words:
+        btext = word.encode("utf-8")
+        for seg in ix.segments:
+            mine = [d - seg.offset for d in docs if seg.offset <= d < seg.offset + seg.doccount]
+            if not mine:
+                continue
+            info = seg.term_info("body", btext)
+            if info is None:
+                continue
+            wanted = set(mine)
+            for n, flags, data in seg.blocks(info):
+                ids = array("I")
+                ids.frombytes(data[: 4 * n])
+                if SWAP:
+                    ids.byteswap()
+                hits = [(j, d) for j, d in enumerate(ids) if d in wanted]
+                if not hits:
+                    continue
+                if not flags & HAS_VALUES:
+                    raise Unreadable("no positions")
+                at = 8 * n if flags & HAS_WEIGHTS else 4 * n
+                sizes = array("I")
+                sizes.frombytes(data[at : at + 4 * n])
+                if SWAP:
+                    sizes.byteswap()
+                blob = bytes(data[at + 4 * n :])
+                if flags & COMPRESSED:
+                    blob = zlib.decompress(blob)
+                starts = [0]
+                for size in sizes:
+                    starts.append(starts[-1] + size)
+                for j, d in hits:
+                    value = blob[starts[j] : starts[j + 1]]
+                    out[d + seg.offset].extend((p, s, e, word) for p, s, e in _characters(value))
+    for tokens in out.values():
+        tokens.sort()
+    return out
+
+
+def search_json(
+    index_dir: str, text: str, *, limit: int, source: str | None = None
+) -> dict[str, Any] | None:
+    """`results.search(library, text, limit=limit, source=source).to_json()`, or None when
+    the usual path must answer (see the module's docstring)."""
+    start = time.perf_counter()
+    query = path_text(text)
+    q = parse(query)
+    if q is None:
+        return None
+    filters = ("term", "source", source.lower()) if source else None
+    try:
+        with PlainIndex(index_dir) as ix:
+            searcher = _Searcher(ix)
+            total, scored = searcher.top(q, limit, filters)
+            hits = _hits(ix, q, scored)
+            suggestion = _did_you_mean(ix, searcher, query, filters, total)
+    except Exception:  # past the budget, unreadable, damaged: the usual path says it
+        return None
+    took = (time.perf_counter() - start) * 1000
+    return {
+        "query": query,
+        "total": total,
+        "took_ms": round(took, 2),
+        "hits": hits,
+        "suggestion": suggestion,
+        "notice": None,
+    }
+
+
+def _hits(ix: PlainIndex, q: Query, scored: list[tuple[int, float]]) -> list[dict[str, Any]]:
+    docnums = [d for d, _ in scored]
+    stored = []
+    for d in docnums:
+        for seg in ix.segments:
+            if seg.offset <= d < seg.offset + seg.doccount:
+                stored.append(seg.stored_fields(d - seg.offset))
+                break
+    spec = _spec(q)
+    tokens: dict[int, list[Token]] = {}
+    singles = spec.words
+    if spec:
+        phrase_words = frozenset(w for phrase, _slop in spec.phrases for w in phrase)
+        words = singles | phrase_words
+        if len(words) > POSTINGS_WORDS_MAX:
+            raise Unreadable("a snippet of many words")
+        tokens = _matched_tokens(ix, words, docnums)
+    hits = []
+    for (d, score), f in zip(scored, stored, strict=True):
+        body = f.get("body", "") or ""
+        found = tokens.get(d)
+        spans = match_spans(found, spec, lambda t: t[3] in singles) if found else []
+        hits.append(
+            {
+                "id": f.get("id", ""),
+                "title": f.get("title", ""),
+                "source": f.get("source", ""),
+                "outlet": f.get("outlet", ""),
+                "date": iso_date(stored_date(f)),
+                "url": f.get("url", "") or "",
+                "score": round(score, 4),
+                "snippet": [{"text": s.text, "match": s.match} for s in snippet(body, spans)],
+            }
+        )
+    return hits
+
+
+def _did_you_mean(
+    ix: PlainIndex, searcher: _Searcher, query: str, filters: Query | None, total: int
+) -> str | None:
+    """results._did_you_mean: a corrected query that finds more than this one."""
+    fixed = suggest(ix, query)  # type: ignore[arg-type]  (a reader with what it asks for)
+    if fixed is None:
+        return None
+    q = parse(fixed)
+    if q is None:  # the usual path would ask Whoosh's parser
+        raise Unreadable("a suggestion that is not plain")
+    found, _ = searcher.top(q, 0, filters)
+    return fixed if found > total else None
