@@ -22,7 +22,8 @@ import math
 import time
 import zlib
 from array import array
-from itertools import compress
+from bisect import bisect_left, bisect_right
+from heapq import nlargest
 from typing import Any
 
 from newsreader.index.model import iso_date, path_text, stored_date
@@ -34,6 +35,7 @@ from newsreader.index.store.plain import (
     HAS_VALUES,
     HAS_WEIGHTS,
     SWAP,
+    Block,
     PlainIndex,
     PlainSegment,
     Unreadable,
@@ -99,6 +101,9 @@ class _Searcher:
         self.ix = ix
         self.spent = 0
         self._idf: dict[tuple[str, bytes], float] = {}
+        self.read: dict[tuple[str, str, bytes], tuple[list[int], list[int], list[Block]]] = {}
+        """(segment, field, term) -> (document ids, where each block starts in them, the
+        blocks): what the query read, for the snippets' positions."""
 
     def idf(self, fieldname: str, btext: bytes) -> float:
         key = (fieldname, btext)
@@ -111,8 +116,13 @@ class _Searcher:
     def top(
         self, q: Query, limit: int, filters: Query | None = None
     ) -> tuple[int, list[tuple[int, float]]]:
+        """light.top's answer: (total, the best `limit` (docnum, score), best first, ties by
+        docnum). Each segment keeps only what can make the page (its own limit-th best score,
+        ties included: the page's limit-th best is never below it), so the documents of all
+        segments are never gathered in one dict and sorted."""
         self.spent = 0  # (a budget per query, as light.top has)
-        scores: dict[int, float] = {}
+        total = 0
+        near: list[tuple[int, float]] = []
         for seg in self.ix.segments:
             run = _Segment(self, seg)
             found = run.evaluate(q)
@@ -124,19 +134,18 @@ class _Searcher:
                 found = {d: s for d, s in found.items() if d in allowed and d not in deleted}
             elif deleted:
                 found = {d: s for d, s in found.items() if d not in deleted}
-            offset = seg.offset
-            if offset:
-                scores.update(zip(map(offset.__add__, found), found.values(), strict=True))
+            total += len(found)
+            if limit <= 0:
+                continue
+            if len(found) > limit:
+                best = nlargest(limit, found.values())[-1]
+                picked = [(d, s) for d, s in found.items() if s >= best]
             else:
-                scores.update(found)
-        total = len(scores)
+                picked = list(found.items())
+            offset = seg.offset
+            near += [(d + offset, s) for d, s in picked] if offset else picked
         if limit <= 0 or not total:
             return total, []
-        if total > limit:
-            best = sorted(scores.values())[total - limit]
-            near = list(compress(scores.items(), map(best.__le__, scores.values())))
-        else:
-            near = list(scores.items())
         near.sort(key=lambda r: (-r[1], r[0]))
         return total, near[:limit]
 
@@ -166,7 +175,10 @@ class _Segment:
         ids = array("I")
         weights = array("f")
         found: list[bytes] = []
-        for n, flags, data in self.seg.blocks(info):
+        starts = []
+        read = self.seg.blocks(info)
+        for n, flags, data in read:
+            starts.append(len(ids))
             self.parent.spent += n
             if self.parent.spent > BUDGET:
                 raise _Over
@@ -194,7 +206,9 @@ class _Segment:
         if SWAP:
             ids.byteswap()
             weights.byteswap()
-        return ids.tolist(), weights.tolist(), found
+        listed = ids.tolist()
+        self.parent.read[self.seg.id, fieldname, btext] = (listed, starts, read)
+        return listed, weights.tolist(), found
 
     def scores(self, fieldname: str, btext: bytes, postings: Any) -> Found:
         if fieldname not in SCORED:
@@ -340,47 +354,70 @@ def _spec(q: Query) -> TermSpec:
 
 
 def _matched_tokens(
-    ix: PlainIndex, words: frozenset[str], docnums: list[int]
+    ix: PlainIndex, searcher: _Searcher, words: frozenset[str], docnums: list[int]
 ) -> dict[int, list[Token]]:
-    """snippets.matched_tokens from the postings: each document's tokens of `words` in body."""
+    """snippets.matched_tokens from the postings: each document's tokens of `words` in body.
+    A document's posting is found by binary search in the term's ids (read by the query
+    already, most often), and only its block's values are decoded."""
     docs = sorted(set(docnums))
     out: dict[int, list[Token]] = {d: [] for d in docs}
     for word in words:
         btext = word.encode("utf-8")
         for seg in ix.segments:
-            mine = [d - seg.offset for d in docs if seg.offset <= d < seg.offset + seg.doccount]
+            mine = [d for d in docs if seg.offset <= d < seg.offset + seg.doccount]
             if not mine:
                 continue
-            info = seg.term_info("body", btext)
-            if info is None:
-                continue
-            wanted = set(mine)
-            for n, flags, data in seg.blocks(info):
-                ids = array("I")
-                ids.frombytes(data[: 4 * n])
-                if SWAP:
-                    ids.byteswap()
-                hits = [(j, d) for j, d in enumerate(ids) if d in wanted]
-                if not hits:
+            read = searcher.read.get((seg.id, "body", btext))
+            if read is None:
+                info = seg.term_info("body", btext)
+                if info is None:
                     continue
-                if not flags & HAS_VALUES:
-                    raise Unreadable("no positions")
-                at = 8 * n if flags & HAS_WEIGHTS else 4 * n
-                sizes = array("I")
-                sizes.frombytes(data[at : at + 4 * n])
-                if SWAP:
-                    sizes.byteswap()
-                blob = bytes(data[at + 4 * n :])
-                if flags & COMPRESSED:
-                    blob = zlib.decompress(blob)
-                starts = [0]
-                for size in sizes:
-                    starts.append(starts[-1] + size)
-                for j, d in hits:
-                    value = blob[starts[j] : starts[j + 1]]
-                    out[d + seg.offset].extend((p, s, e, word) for p, s, e in _characters(value))
+                read = _ids(seg.blocks(info))
+            ids, starts, blocks = read
+            values: dict[int, list[bytes]] = {}
+            for d in mine:
+                j = bisect_left(ids, d - seg.offset)
+                if j == len(ids) or ids[j] != d - seg.offset:
+                    continue
+                k = bisect_right(starts, j) - 1
+                if k not in values:
+                    values[k] = _values(blocks[k])
+                value = values[k][j - starts[k]]
+                out[d].extend((p, s, e, word) for p, s, e in _characters(value))
     for tokens in out.values():
         tokens.sort()
+    return out
+
+
+def _ids(read: list[Block]) -> tuple[list[int], list[int], list[Block]]:
+    ids = array("I")
+    starts = []
+    for n, _flags, data in read:
+        starts.append(len(ids))
+        ids.frombytes(data[: 4 * n])
+    if SWAP:
+        ids.byteswap()
+    return ids.tolist(), starts, read
+
+
+def _values(block: Block) -> list[bytes]:
+    """The values (positions and characters) of one block's postings."""
+    n, flags, data = block
+    if not flags & HAS_VALUES:
+        raise Unreadable("no positions")
+    at = 8 * n if flags & HAS_WEIGHTS else 4 * n
+    sizes = array("I")
+    sizes.frombytes(data[at : at + 4 * n])
+    if SWAP:
+        sizes.byteswap()
+    blob = bytes(data[at + 4 * n :])
+    if flags & COMPRESSED:
+        blob = zlib.decompress(blob)
+    out = []
+    start = 0
+    for size in sizes:
+        out.append(blob[start : start + size])
+        start += size
     return out
 
 
@@ -399,7 +436,7 @@ def search_json(
         with PlainIndex(index_dir) as ix:
             searcher = _Searcher(ix)
             total, scored = searcher.top(q, limit, filters)
-            hits = _hits(ix, q, scored)
+            hits = _hits(ix, searcher, q, scored)
             suggestion = _did_you_mean(ix, searcher, query, filters, total)
     except Exception:  # past the budget, unreadable, damaged: the usual path says it
         return None
@@ -414,7 +451,9 @@ def search_json(
     }
 
 
-def _hits(ix: PlainIndex, q: Query, scored: list[tuple[int, float]]) -> list[dict[str, Any]]:
+def _hits(
+    ix: PlainIndex, searcher: _Searcher, q: Query, scored: list[tuple[int, float]]
+) -> list[dict[str, Any]]:
     docnums = [d for d, _ in scored]
     stored = []
     for d in docnums:
@@ -430,7 +469,7 @@ def _hits(ix: PlainIndex, q: Query, scored: list[tuple[int, float]]) -> list[dic
         words = singles | phrase_words
         if len(words) > POSTINGS_WORDS_MAX:
             raise Unreadable("a snippet of many words")
-        tokens = _matched_tokens(ix, words, docnums)
+        tokens = _matched_tokens(ix, searcher, words, docnums)
     hits = []
     for (d, score), f in zip(scored, stored, strict=True):
         body = f.get("body", "") or ""
@@ -455,7 +494,7 @@ def _did_you_mean(
     ix: PlainIndex, searcher: _Searcher, query: str, filters: Query | None, total: int
 ) -> str | None:
     """results._did_you_mean: a corrected query that finds more than this one."""
-    fixed = suggest(ix, query)  # type: ignore[arg-type]  (a reader with what it asks for)
+    fixed = suggest(ix, query)  # (a reader with the methods it asks for)
     if fixed is None:
         return None
     q = parse(fixed)

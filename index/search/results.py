@@ -25,20 +25,17 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
 
-from newsreader.index.model import Date, iso_date, path_text
-from newsreader.index.search.query import degrade, prepare, suggest
+from newsreader.index.model import Date, iso_date, path_text, stored_date
+from newsreader.index.search.cutter import Segment, Token, match_spans, snippet
+from newsreader.index.search.query import degrade, prepare
 from newsreader.index.search.snippets import (
-    Segment,
-    Token,
     expanded_words,
     highlight_spans,
-    match_spans,
     matched_tokens,
-    snippet,
     term_spec,
 )
+from newsreader.index.search.spelling import suggest
 from newsreader.index.store.lock import StoreError
-from newsreader.index.store.schema import stored_date
 from newsreader.index.store.whoosh import light
 
 __all__ = [

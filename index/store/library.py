@@ -41,15 +41,10 @@ from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.searching import Searcher
 
 from newsreader.index.config import Settings
-from newsreader.index.model import Article, Date, path_text
-from newsreader.index.store.layout import INDEX_NAME, META_NAME
+from newsreader.index.model import Article, Date, path_text, stored_date
+from newsreader.index.store.layout import INDEX_NAME, META_NAME, SCHEMA_VERSION
 from newsreader.index.store.lock import DEFAULT_TIMEOUT, LOCK_NAME, IndexBusy, StoreError, WriteLock
-from newsreader.index.store.schema import (
-    SCHEMA_VERSION,
-    column_words,
-    make_schema,
-    stored_date,
-)
+from newsreader.index.store.schema import column_words, make_schema
 from newsreader.index.store.sources import scan
 from newsreader.index.store.whoosh import patches
 

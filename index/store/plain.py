@@ -588,7 +588,8 @@ class PlainSegment:
         offsets = None
         count = self.doccount
         if code == "X":
-            code, offsets_code = os.pread(fd, 2, last - 2).decode("ascii")
+            codes = os.pread(fd, 2, last - 2).decode("ascii")
+            code, offsets_code = codes[0], codes[1]
             offsets = array(offsets_code)
             start = (last - 2) - count * offsets.itemsize
             offsets.frombytes(os.pread(fd, count * offsets.itemsize, start))

@@ -28,7 +28,7 @@ from whoosh.analysis import (
 from whoosh.analysis.analyzers import Analyzer
 
 from newsreader.index.model import stored_date  # noqa: F401  (re-exported: it was defined here)
-from newsreader.index.store.layout import SCHEMA_VERSION  # noqa: F401  (see layout)
+from newsreader.index.store.layout import SCHEMA_VERSION  # noqa: F401  (re-exported)
 from newsreader.index.store.whoosh import switch
 
 # Stopwords kept: news queries like "to be or not to be" or "The Who" must still match phrases.

@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 from whoosh.searching import Searcher
 
-from newsreader.index.model import Date
-from newsreader.index.store.schema import stored_date
+from newsreader.index.model import Date, stored_date
 from newsreader.index.stories.vectors import Vector, article_vector, stack
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
