@@ -9,7 +9,6 @@ reads; each command could become its own module next.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import json
@@ -18,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from newsreader.index.model import Article, day_text, iso_date
@@ -25,6 +25,8 @@ from newsreader.tui.terminal import inline, json_safe, printable
 from newsreader.tui.terminal import printable_line as _line
 
 if TYPE_CHECKING:
+    import argparse
+
     from rich.progress import Progress as RichProgress
     from rich.progress import TaskID
 
@@ -41,101 +43,14 @@ class UsageError(Exception):
     """A usage, config or input error: exit 2 with this one line."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but errors are one line, as the CLI contract asks (docs/ARCHITECTURE.md)."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def _version() -> str:
-    # importlib.metadata costs more than a search (it pulls in email and zipfile): only --version
-    # asks for it.
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("newsreader")
-    except PackageNotFoundError:
-        return "unknown"
-
-
-class _VersionAction(argparse.Action):
-    """`--version`, with the version looked up only when it is asked for."""
-
-    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
-
-    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> NoReturn:
-        print(f"newsreader {_version()}")
-        parser.exit()
-
-
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser; with `only`, the parser of that one command (a command's
-    start-up: every subparser and argument costs a `search` command 1-2% of its time)."""
-    parser = _Parser(
-        prog="newsreader",
-        description="A keyboard-driven terminal reader for your library of news articles. "
-        "With no command, opens the reader.",
-    )
-    parser.add_argument("--config", type=Path, metavar="PATH", help="the config file to use")
-    parser.add_argument("--version", action=_VersionAction)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    start-up: every subparser and argument costs a `search` command 1-2% of its time).
+    argparse is imported here, not by this module: the commonest `search` lines are read
+    without it (`parse_args`)."""
+    from newsreader.cli.arguments import build_parser as build
 
-    def add(name: str, about: str) -> argparse.ArgumentParser | None:
-        return commands.add_parser(name, help=about) if only in (None, name) else None
-
-    if index := add("index", "bring the index up to date"):
-        index.add_argument("--rebuild", action="store_true", help="start the index over")
-
-    if search := add("search", "search the library"):
-        search.add_argument(
-            "query",
-            metavar="QUERY",
-            help='Whoosh query: words, "phrases", '
-            "title:, outlet:, author:, source:, date:2021-10, OR, NOT, word~",
-        )
-        search.add_argument("--limit", type=_positive, default=20, metavar="N")
-        search.add_argument("--source", metavar="NAME", help="only this source")
-        search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
-        search.add_argument("--json", action="store_true", help="print JSON")
-
-    if show := add("show", "print one article"):
-        show.add_argument("id", metavar="ID")
-        show.add_argument("--json", action="store_true", help="print JSON")
-
-    if compare := add("compare", "compare two articles"):
-        compare.add_argument("id_a", metavar="ID_A")
-        compare.add_argument("id_b", metavar="ID_B")
-        compare.add_argument("--json", action="store_true", help="print JSON")
-
-    if related := add("related", "articles most like one article"):
-        related.add_argument("id", metavar="ID")
-        related.add_argument("--limit", type=_positive, default=10, metavar="N")
-        related.add_argument("--json", action="store_true", help="print JSON")
-
-    if sources := add("sources", "list the sources and their article counts"):
-        sources.add_argument("--json", action="store_true", help="print JSON")
-
-    if fetch := add("fetch", "fetch the feed sources, then update the index"):
-        fetch.add_argument("--source", metavar="NAME", help="only this feed source")
-        fetch.add_argument("--json", action="store_true", help="print JSON")
-
-    add("opml", "print an OPML 2.0 file of every feed source")
-
-    if only in (None, "stories", "story"):
-        from newsreader.cli import stories
-
-        stories.add_parsers(commands, _positive)
-
-    if serve := add("serve", "serve the reader to a web browser"):
-        serve.add_argument(
-            "--host",
-            default="127.0.0.1",
-            help="the address to listen on (default 127.0.0.1: this machine only)",
-        )
-        serve.add_argument("--port", type=_port, default=8000, help="default 8000; 0 picks one")
-    return parser
+    return build(only)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -143,6 +58,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     command is plain to see (only `--config` before it); anything it cannot parse (an error,
     a stray option) goes to the whole parser, which says it the way it always does."""
     args = sys.argv[1:] if argv is None else list(argv)
+    plain = _plain_search(args)
+    if plain is not None:
+        return plain  # type: ignore[return-value]  # (the same attributes)
     only = _command_named(args)
     if only is not None:
         try:
@@ -150,6 +68,64 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         except UsageError:
             pass
     return build_parser().parse_args(args)
+
+
+_SEARCH_OPTIONS = ("--limit", "--source", "--sort")
+
+
+def _plain_search(args: list[str]) -> SimpleNamespace | None:
+    """What the whole parser makes of the commonest `search` lines, read without argparse
+    (its import and parser cost a `search` command a tenth of its instructions): `[--config
+    PATH] search QUERY` with `--json`, `--limit N`, `--source NAME`, `--sort relevance|date`
+    each at most once, in any order after the command, no value starting with "-". None for
+    anything else, errors included: argparse reads those (tests/unit/test_cli_parse.py
+    compares the two)."""
+    config = None
+    at = 0
+    if len(args) > 1 and args[0] == "--config" and args[1] and not args[1].startswith("-"):
+        config, at = args[1], 2
+    if args[at : at + 1] != ["search"]:
+        return None
+    found: dict[str, Any] = {"limit": 20, "source": None, "sort": "relevance", "json": False}
+    query: str | None = None
+    seen: set[str] = set()
+    rest = args[at + 1 :]
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        if arg in seen:
+            return None
+        if arg == "--json":
+            found["json"] = True
+        elif arg in _SEARCH_OPTIONS and i + 1 < len(rest) and not rest[i + 1].startswith("-"):
+            value = rest[i + 1]
+            i += 1
+            if arg == "--limit":
+                if not (value.isascii() and value.isdigit()) or int(value) < 1:
+                    return None
+                found["limit"] = int(value)
+            elif arg == "--sort":
+                if value not in ("relevance", "date"):
+                    return None
+                found["sort"] = value
+            else:
+                found["source"] = value
+        elif arg.startswith("-") or query is not None:
+            return None
+        else:
+            query = arg
+        if arg.startswith("-"):
+            seen.add(arg)
+        i += 1
+    if query is None:
+        return None
+    return SimpleNamespace(
+        config=Path(config) if config is not None else None,
+        version=None,
+        command="search",
+        query=query,
+        **found,
+    )
 
 
 def _command_named(args: list[str]) -> str | None:
@@ -165,26 +141,6 @@ def _command_named(args: list[str]) -> str | None:
             # (a name build_parser(only) does not know fails there, and the whole parser runs)
             return arg if arg in COMMANDS or arg == "serve" else None
     return None
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port number 0-65535, got {value}")
-    return value
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
-    return value
 
 
 # Commands that read a little and exit: Python's cycle collector, which runs every few hundred
