@@ -15,9 +15,41 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from platformdirs import user_config_path, user_data_path, user_state_path
-
 from newsreader.index.config_yaml import MAPPING, SCALAR, SEQUENCE, Node, YamlError, compose
+
+
+def _import_platformdirs() -> None:
+    """Import platformdirs with a stand-in `tempfile`: platformdirs.unix imports two of its
+    functions for runtime directories, which this project never asks for, and tempfile brings
+    shutil and random (4% of a `search` command's instructions). The stand-in's functions
+    import the real tempfile when called; it is gone from `sys.modules` afterwards, so anything
+    importing tempfile later gets the real one (as `store.whoosh.startup` does for Whoosh)."""
+    import sys
+
+    if "platformdirs" in sys.modules or "tempfile" in sys.modules:
+        return
+    import types
+
+    def deferred(name: str) -> object:
+        def call(*args: object, **kwargs: object) -> object:
+            import importlib
+
+            return getattr(importlib.import_module("tempfile"), name)(*args, **kwargs)
+
+        return call
+
+    stand_in = types.ModuleType("tempfile")
+    stand_in.__getattr__ = deferred  # type: ignore[method-assign]  # any name it imports
+    sys.modules["tempfile"] = stand_in
+    try:
+        import platformdirs  # noqa: F401
+    finally:
+        if sys.modules.get("tempfile") is stand_in:
+            del sys.modules["tempfile"]
+
+
+_import_platformdirs()
+from platformdirs import user_config_path, user_data_path, user_state_path  # noqa: E402
 
 APP_NAME = "newsreader"
 MAX_CONFIG_BYTES = 1024 * 1024

@@ -294,8 +294,9 @@ def test_a_search_command_loads_only_what_it_uses(
     # (cli/__init__.py: a dataclass without a docstring would load it), no hashlib (OpenSSL:
     # store.whoosh.startup), and for plain words and phrases no Whoosh query parser
     # (query.simple_query), nor any of Whoosh's query, reading, schema, analysis or searching
-    # modules (index.search.lean reads the index through index.store.plain); and the same
-    # answer as this process, which has numpy's engine loaded.
+    # modules (index.search.lean reads the index through index.store.plain), nor argparse
+    # (cli.main._plain_search), tempfile and shutil (index.config's platformdirs) or threading;
+    # and the same answer as this process, which has numpy's engine loaded.
     import subprocess
     import sys
 
@@ -308,7 +309,8 @@ def test_a_search_command_loads_only_what_it_uses(
             "'whoosh.qparser', 'whoosh.query', 'whoosh.searching', 'whoosh.reading',"
             " 'whoosh.fields', 'whoosh.analysis', 'whoosh.index', 'whoosh.codec',"
             " 'whoosh.matching', 'newsreader.index.search.results',"
-            " 'newsreader.index.store.library',"
+            " 'newsreader.index.store.library', 'argparse', 'shutil', 'tempfile',"
+            " 'threading',"
             if query in plain
             else ""
         )
