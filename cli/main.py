@@ -283,6 +283,8 @@ def _lean_search(settings: Settings, args: argparse.Namespace) -> dict[str, Any]
     """`search --json` of plain words and phrases without Whoosh (`index.search.lean`): the
     JSON `cmd_search` prints, or None when the usual path must answer (then it runs as if this
     had not been tried: nothing was printed but the warnings, which are said once)."""
+    if not _maybe_plain(args.query):
+        return None  # (before importing the lean path: a tenth of a command, for nothing)
     from newsreader.index.search.lean import search_json
     from newsreader.index.store.sources import missing_sources, missing_warning
 
@@ -293,6 +295,18 @@ def _lean_search(settings: Settings, args: argparse.Namespace) -> dict[str, Any]
     }:
         return None  # cmd_search says so
     return search_json(str(settings.index_dir), args.query, limit=args.limit, source=args.source)
+
+
+# Words of Whoosh's query syntax (spelling._SYNTAX_WORDS): a query holding one is not plain.
+_SYNTAX = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+
+
+def _maybe_plain(query: str) -> bool:
+    """Whether `query` may be one the lean path reads (`lean.parse`: words of letters and
+    digits, quoted phrases): no other character, no syntax word. It decides exactly."""
+    return query.replace(" ", "").replace('"', "").isalnum() and not _SYNTAX.intersection(
+        query.split()
+    )
 
 
 def cmd_index(library: Library, args: argparse.Namespace) -> int:

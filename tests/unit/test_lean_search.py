@@ -188,7 +188,20 @@ def test_the_answers_are_not_trivial(library: Library) -> None:
      "oil  prices", " oil", "oil-prices", "AND"],
 )  # fmt: skip
 def test_any_other_query_takes_the_usual_path(library: Library, query: str) -> None:
+    from newsreader.cli.main import _maybe_plain
+
     assert lean.search_json(str(library.index_dir), query, limit=20) is None
+    # (the command checks first, without importing the lean path: only what it cannot read)
+    if _maybe_plain(query):
+        assert query in ("oil  prices", " oil")
+
+
+def test_the_command_tries_the_lean_path_for_every_plain_query() -> None:
+    from newsreader.cli.main import _SYNTAX, _maybe_plain
+    from newsreader.index.search.spelling import _SYNTAX_WORDS
+
+    assert _SYNTAX == _SYNTAX_WORDS
+    assert all(_maybe_plain(query) for query in QUERIES)
 
 
 def test_past_the_budget_the_usual_path_answers(
