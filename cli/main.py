@@ -297,13 +297,13 @@ def _lean_search(settings: Settings, args: argparse.Namespace) -> dict[str, Any]
     return search_json(str(settings.index_dir), args.query, limit=args.limit, source=args.source)
 
 
-# Words of Whoosh's query syntax (spelling._SYNTAX_WORDS): a query holding one is not plain.
-_SYNTAX = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+# Words of Whoosh's query syntax but OR (spelling._SYNTAX_WORDS): the lean path reads none.
+_SYNTAX = frozenset({"AND", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 
 
 def _maybe_plain(query: str) -> bool:
     """Whether `query` may be one the lean path reads (`lean.parse`: words of letters and
-    digits, quoted phrases): no other character, no syntax word. It decides exactly."""
+    digits, quoted phrases, OR): no other character, no other syntax word."""
     return query.replace(" ", "").replace('"', "").isalnum() and not _SYNTAX.intersection(
         query.split()
     )

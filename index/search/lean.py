@@ -63,20 +63,28 @@ class _Over(Exception):
 
 
 def parse(text: str) -> Query | None:
-    """The tree `query.simple_query(text, schema)` builds (normalised as Whoosh normalises
-    it), or None where it gives None."""
+    """The tree `query.prepare(text)` gives (normalised as Whoosh normalises it) for words of
+    letters and digits and quoted phrases one space apart (`query.simple_query`'s), joined by
+    AND or by `OR` (Whoosh's parser groups `a OR b` tighter than the implicit AND and
+    flattens it into one OR of each side's field terms); None for anything else."""
     groups: list[Query] = []
+    joined = False  # the token before was OR
     at = 0
     while True:
         m = _PLAIN_TOKEN.match(text, at)
         if m is None:
             return None
         phrase, word = m.groups()
+        group: Query | None = None
         if phrase is not None:
             words = tuple(analyse(phrase))
             if len(words) != phrase.count(" ") + 1:
                 return None
-            group: Query = ("or", tuple(("phrase", name, words) for name in DEFAULT_FIELDS))
+            group = ("or", tuple(("phrase", name, words) for name in DEFAULT_FIELDS))
+        elif word == "OR":
+            if not groups or joined:
+                return None  # (query.find_problem: nothing before OR, OR followed by OR)
+            joined = True
         elif word in _SYNTAX_WORDS:
             return None
         else:
@@ -84,11 +92,23 @@ def parse(text: str) -> Query | None:
             if len(texts) != 1:
                 return None
             group = ("or", tuple(("term", name, texts[0]) for name in DEFAULT_FIELDS))
-        if group not in groups:  # And.normalize drops a repeated group
-            groups.append(group)
+        if group is not None:
+            if joined:  # Or.normalize: one OR of both sides' parts, a repeated part dropped
+                parts = list(groups[-1][1])
+                parts += [p for p in group[1] if p not in parts]
+                groups[-1] = ("or", tuple(parts))
+                joined = False
+            else:
+                groups.append(group)
         at = m.end()
         if at == len(text):
-            return groups[0] if len(groups) == 1 else ("and", tuple(groups))
+            if joined:
+                return None  # (nothing after OR)
+            unique: list[Query] = []
+            for g in groups:  # And.normalize drops a repeated group
+                if g not in unique:
+                    unique.append(g)
+            return unique[0] if len(unique) == 1 else ("and", tuple(unique))
         if text[at] != " " or at + 1 == len(text):
             return None
         at += 1
