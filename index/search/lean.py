@@ -1,11 +1,12 @@
-"""`newsreader search QUERY --json` for plain words and quoted phrases, without Whoosh.
+"""`newsreader search QUERY --json` for plain words, quoted phrases and OR, without Whoosh.
 
 Importing Whoosh's query, reading, fields, analysis and searching modules costs a `search`
 command more than its query does (README, Performance). A query of plain words and phrases
-(`query.simple_query` reads exactly those without Whoosh's parser) needs none of them: this
-module builds the same query, runs it with `store.whoosh.light`'s arithmetic over the
-Whoosh-free reader of `store.plain`, cuts the snippets with `cutter` and corrects the words with
-`spelling`: the same JSON as `results.search(...).to_json()`, byte for byte but for "took_ms".
+(`query.simple_query` reads exactly those without Whoosh's parser), joined by OR or not, needs
+none of them: this module builds the same query, runs it with `store.whoosh.light`'s
+arithmetic over the Whoosh-free reader of `store.plain`, cuts the snippets with `cutter` and
+corrects the words with `spelling`: the same JSON as `results.search(...).to_json()`, byte
+for byte but for "took_ms".
 
 Anything else returns None and the command takes the usual path: another query syntax, a sort
 by date, postings past light's budget (numpy's engine answers those), a snippet over many
