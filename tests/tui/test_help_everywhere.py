@@ -135,3 +135,70 @@ async def test_help_opens_on_the_welcome_screen(
     async with app.run_test(size=(width, 30)) as pilot:
         await settle(pilot)
         await help_opens_on(pilot, settle, WelcomeScreen, "Welcome screen")
+
+
+@pytest.mark.parametrize("width", [80, 160])
+async def test_in_the_search_bar_the_footer_shows_f1_and_f1_opens_help(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+    width: int,
+) -> None:
+    """Issue 10 (tmux trial): in the search bar `?` is typed, and the footer showed no help key
+    at all. F1 opens help everywhere, the search bar included, and the footer there says so."""
+    app = new_app(indexed_settings(tmp_path))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        assert "? Help" in footer_keys(app)  # elsewhere `?` is the key shown
+        await pilot.press("slash", *"ferry")
+        await settle(pilot)
+        search_bar = app.screen.query_one(SearchBar)
+        assert search_bar.has_focus
+        keys = footer_keys(app)
+        assert "f1 Help" in keys and "? Help" not in keys, keys
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")  # F1 closes it again, as ? does
+        await settle(pilot)
+        assert type(app.screen) is MainScreen
+        assert search_bar.has_focus and search_bar.value == "ferry"  # the query untouched
+        await pilot.press("escape", "escape")  # out of the search; the story list: F1 as well
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert first_heading(app) == "Related articles · here"
+
+
+async def test_rebinding_help_moves_every_help_key(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
+    """`keys: {help: f2}` replaces `?` and F1, on the main screen, in the search bar and over
+    a modal screen alike (README: the keys given replace all of a binding's keys)."""
+    app = new_app(indexed_settings(tmp_path, keys={"help": "f2"}))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert "f2 Help" in footer_keys(app)
+        await pilot.press("question_mark", "f1")
+        await settle(pilot)
+        assert type(app.screen) is MainScreen  # neither opens help now
+        await pilot.press("slash")
+        await settle(pilot)
+        assert "f2 Help" in footer_keys(app)
+        await pilot.press("escape", "r")
+        await settle(pilot)
+        assert isinstance(app.screen, RelatedScreen)
+        assert "f2 Help" in footer_keys(app)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, RelatedScreen)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)

@@ -20,9 +20,10 @@ NARROW = 100
 article share one pane, the compare screen stacks A above B."""
 
 
-HELP_KEY = Binding("question_mark", "app.help", "Help", id="app.help", tooltip="Show every key")
-"""The help key, the app's (`NewsreaderApp.BINDINGS`) and every reader modal's: one binding, one
-id, so `keys: {help: ...}` rebinds it everywhere at once."""
+HELP_KEY = Binding("question_mark,f1", "app.help", "Help", id="app.help", tooltip="Show every key")
+"""The help keys, the app's (`NewsreaderApp.BINDINGS`) and every reader modal's: one binding, one
+id, so `keys: {help: ...}` rebinds it everywhere at once. F1 as well as `?`: in the search bar
+`?` is a character of the query, and the footer there shows `f1 Help` (its first key left)."""
 
 
 class ReaderModal(ModalScreen[ScreenResultType]):

@@ -41,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
     """Lists every key, those of the screen it was opened on first; escape, q or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close",
+        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close",
                 tooltip="Close the help"),
         Binding("j,down", "scroll('down')", "Down", show=False, id="help.down",
                 tooltip="Scroll the help down a line"),
