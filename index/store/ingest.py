@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import multiprocessing
 import os
+import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -23,7 +24,7 @@ from typing import Any
 
 from whoosh.index import FileIndex
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
+from whoosh.writing import CLEAR, NO_MERGE, IndexingError, SegmentWriter
 
 import newsreader.index.parsing.articles as articles
 from newsreader.index.children import die_with_parent
@@ -267,36 +268,79 @@ def parse_files(
 # ---- child processes -------------------------------------------------------------------------
 
 
+_FLUSH = "flush"
+"""A job telling a sub-writer to hand in its segment so far and wait to be resumed."""
+
+
 class _SpawnedSubWriter(SubWriterTask):
     """Whoosh's sub-writer, spawned rather than forked (the TUI runs updates in a thread, and
-    a forked child would inherit its locks and open files) and tied to its parent's life."""
+    a forked child would inherit its locks and open files) and tied to its parent's life.
+
+    Unlike Whoosh's, it outlives a batch commit: on `_FLUSH` it hands its segment in (None when
+    it got no document: no empty segment to look terms up in) and waits on `resume` before it
+    starts a new one, so that the parent commits, and the next parent writer takes it on,
+    without spawning a new interpreter (each re-imports Whoosh and this project)."""
 
     _Popen = staticmethod(multiprocessing.get_context("spawn").Process._Popen)
 
-    def __init__(self, *args: Any, parent: int) -> None:
+    def __init__(self, *args: Any, parent: int, resume: Any) -> None:
         super().__init__(*args)
         self.parent = parent
+        self.resume = resume
         self.fast = switch.ENABLED  # a spawned child starts with the default: pass the parent's
 
     def run(self) -> None:
         die_with_parent(self.parent)
         switch.ENABLED = self.fast
         patches.install()
-        super().run()
+        ix = self.storage.open_index(self.indexname)
+        while True:
+            # Made only once the parent has committed (its commit deletes the files of every
+            # segment not in the index, which a writer made earlier would be writing).
+            writer = self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
+            job = self.jobqueue.get()
+            while job is not None and job != _FLUSH:
+                self._process_file(*job)
+                job = self.jobqueue.get()
+            if writer._added:
+                segment = writer._finalize_segment()
+            else:
+                writer._close_segment()
+                segment = None
+            self.resultqueue.put((self.name, segment))
+            if job is None:
+                return
+            # Each sub-writer takes one flush job: it takes no other job until all are in.
+            self.resume.acquire()
 
 
 class ParallelWriter(MpWriter):
-    """`MpWriter(procs=N, multisegment=True)` with spawned sub-writers, and a `cancel()` that
-    actually stops them (Whoosh's only flips a flag in the parent's copy of each task)."""
+    """`MpWriter(procs=N, multisegment=True)` with spawned sub-writers, a `cancel()` that
+    actually stops them (Whoosh's only flips a flag in the parent's copy of each task), and
+    `commit_batch()`: a commit after which the same sub-writer processes go on, under the
+    writer made with `after=` this one."""
 
-    def __init__(self, ix: FileIndex, procs: int, **kwargs: Any) -> None:
+    tasks: list[SubWriterTask]
+
+    def __init__(
+        self, ix: FileIndex, procs: int, *, after: ParallelWriter | None = None, **kwargs: Any
+    ) -> None:
         sub = {k: v for k, v in kwargs.items() if not k.startswith("_")}
         super().__init__(
             ix, procs=procs, batchsize=MP_BATCH_DOCS, subargs=sub, multisegment=True, **kwargs
         )
-        ctx = multiprocessing.get_context("spawn")
-        self.jobqueue = ctx.Queue(self.procs * 4)
-        self.resultqueue = ctx.Queue()
+        if after is None:
+            ctx = multiprocessing.get_context("spawn")
+            self.jobqueue = ctx.Queue(self.procs * 4)
+            self.resultqueue = ctx.Queue()
+            self.resume = ctx.Semaphore(0)
+            return
+        self.jobqueue, self.resultqueue = after.jobqueue, after.resultqueue
+        self.resume, self.tasks = after.resume, after.tasks
+        after.tasks = []  # this writer stops them now (cancel), not the committed one
+        self._added_sub = bool(self.tasks)  # so that commit() ends them, documents or not
+        for _ in self.tasks:
+            self.resume.release()
 
     def _new_task(self) -> SubWriterTask:
         task = _SpawnedSubWriter(
@@ -307,10 +351,53 @@ class ParallelWriter(MpWriter):
             self.subargs,
             self.multisegment,
             parent=os.getpid(),
+            resume=self.resume,
         )
         self.tasks.append(task)
         task.start()
         return task
+
+    def _segments_back(self) -> list[Any]:
+        """The segment each sub-writer hands in (after a flush or the end job), but for empty
+        ones. A sub-writer that died (killed, out of memory) fails the commit: Whoosh's own
+        waits a second and commits without its documents."""
+        back: dict[str, Any] = {}
+        while len(back) < len(self.tasks):
+            try:
+                name, segment = self.resultqueue.get(timeout=1)
+            except queue.Empty:
+                if any(t.name not in back and not t.is_alive() for t in self.tasks):
+                    raise IndexingError("a writer process ended without its segment") from None
+                continue
+            back[name] = segment
+        return [segment for segment in back.values() if segment is not None]
+
+    def _commit_with(self, mergetype: Any, optimize: Any, merge: Any, end: object) -> None:
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self.jobqueue.put(end)
+        # Existing segments are merged while the sub-writers finish theirs.
+        segments = self._merge_segments(mergetype, optimize, merge)
+        segments += self._segments_back()
+        if end is None:
+            for task in self.tasks:
+                task.join()
+        if self._added:
+            segments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(segments)
+        self._finish()
+
+    def _commit(self, mergetype: Any, optimize: Any, merge: Any) -> None:
+        self._commit_with(mergetype, optimize, merge, None)
+
+    def commit_batch(self) -> None:
+        """Commit what was added, merging no segment, and leave the sub-writers waiting for
+        the writer made with `after=` this one (see `_SpawnedSubWriter`)."""
+        self._check_state()
+        self._commit_with(NO_MERGE, None, None, _FLUSH)
 
     def cancel(self) -> None:
         try:
@@ -319,12 +406,16 @@ class ParallelWriter(MpWriter):
             for task in self.tasks:
                 task.join()
         finally:
-            SegmentWriter.cancel(self)
+            if not self.is_closed:  # committed, then the next writer failed to open
+                SegmentWriter.cancel(self)
 
 
-def open_writer(ix: FileIndex, procs: int) -> SegmentWriter:
+def open_writer(
+    ix: FileIndex, procs: int, after: SegmentWriter | None = None
+) -> SegmentWriter:
     """A writer without Whoosh's lock (index.store.lock holds ours), on non-compound segments in
-    index.store.whoosh.codec's block layout."""
+    index.store.whoosh.codec's block layout; with `after` (a ParallelWriter that committed a
+    batch), one that goes on with its sub-writer processes."""
     patches.install()
     kwargs: dict[str, Any] = {
         "_lk": False,
@@ -333,7 +424,9 @@ def open_writer(ix: FileIndex, procs: int) -> SegmentWriter:
         "codec": NewsCodec() if switch.ENABLED else None,  # None: Whoosh's W3 codec
     }
     if procs > 1:
-        return ParallelWriter(ix, procs, **kwargs)
+        return ParallelWriter(
+            ix, procs, after=after if isinstance(after, ParallelWriter) else None, **kwargs
+        )
     return SegmentWriter(ix, **kwargs)
 
 
@@ -404,6 +497,16 @@ class WriteResult:
     skipped: dict[str, list[str]] = field(default_factory=dict)
 
 
+def _commit_batch(writer: SegmentWriter, ix: FileIndex, procs: int) -> SegmentWriter:
+    """Commit without merging segments; the writer that goes on (with the same sub-writer
+    processes when there are some: starting new ones cost each batch two interpreters)."""
+    if isinstance(writer, ParallelWriter):
+        writer.commit_batch()
+    else:
+        writer.commit(mergetype=NO_MERGE)
+    return open_writer(ix, procs, after=writer)
+
+
 def apply_plan(
     ix: FileIndex,
     plan: Plan,
@@ -419,8 +522,9 @@ def apply_plan(
     """Run `plan` in one Whoosh writer and commit.
 
     With `first_batch` N (and not `clear`), the writer commits after N files, then after
-    N * BATCH_GROWTH, N * BATCH_GROWTH**2, ... files, a new one going on each time,
-    `progress(done, total, path, True)` telling when. Those commits merge no segments.
+    N * BATCH_GROWTH, N * BATCH_GROWTH**2, ... files, a new one going on each time (with the
+    same sub-writer processes: see ParallelWriter.commit_batch), `progress(done, total, path,
+    True)` telling when. Those commits merge no segments.
 
     `clear` drops every existing segment at commit (a rebuild that readers see atomically).
     A file's old documents are deleted right before its new ones are added, so that a cancelled
@@ -466,8 +570,7 @@ def apply_plan(
                     # Whole files only: each is in its old or its new version at this commit.
                     next_batch *= BATCH_GROWTH
                     searcher.close()  # type: ignore[union-attr]  # opened above whenever first_batch
-                    writer.commit(mergetype=NO_MERGE)
-                    writer = open_writer(ix, procs)
+                    writer = _commit_batch(writer, ix, procs)
                     searcher = writer.searcher()
                     if progress is not None:
                         progress(done, total, sf.location, True)

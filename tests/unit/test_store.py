@@ -344,6 +344,85 @@ def test_batches_let_readers_see_articles_as_they_land(
     assert library.get("news/a.txt").title == "Alpha again"  # type: ignore[union-attr]
 
 
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+def number_word(n: int) -> str:
+    """A word of its own for file n (the stemmer leaves these letters-only words alone)."""
+    return "q" + "".join(NUMBER_WORDS[int(d)] for d in str(n)) + "x"
+
+
+def index_contents(library: Library) -> tuple[dict[str, object], dict[object, object]]:
+    """What an index holds, whatever its segments: each document's stored fields and field
+    lengths by id, and each term's postings as sorted (id, weight, value) (spelling words as a
+    set: their counts are per segment)."""
+    with library.searcher() as s:
+        reader = s.reader()
+        by_doc = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+        docs: dict[str, object] = {
+            fields["id"]: (
+                fields,
+                [reader.doc_field_length(docnum, f) for f in ("title", "body")],
+            )
+            for docnum, fields in reader.iter_docs()
+        }
+        terms: dict[object, object] = {}
+        for field, term in set(reader.all_terms()):
+            if field.startswith("spell_"):
+                terms[(field, term)] = True
+                continue
+            m = reader.postings(field, term)
+            postings = []
+            while m.is_active():
+                postings.append((by_doc[m.id()], m.weight(), m.value()))
+                m.next()
+            terms[(field, term)] = sorted(postings)
+    return docs, terms
+
+
+def test_parallel_writer_batches_keep_their_processes_and_hold_every_document(
+    tmp_path: Path, parser: FakeParser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader's first index (`first_batch`) with Whoosh's multi-process writer: its sub-writer
+    processes are started once for the whole update, not again after each batch commit (each
+    start is an interpreter importing Whoosh and this project); after each commit every file
+    done is searchable, and the end result holds what a one-commit build holds."""
+    monkeypatch.setattr(ingest, "MP_MIN_FILES", 1)
+    monkeypatch.setattr(ingest, "MP_BATCH_DOCS", 2)
+    started: list[object] = []
+    start = ingest._SpawnedSubWriter.start
+
+    def counted_start(task: ingest._SpawnedSubWriter) -> None:
+        started.append(task)
+        start(task)
+
+    monkeypatch.setattr(ingest._SpawnedSubWriter, "start", counted_start)
+    folder = tmp_path / "many"
+    for n in range(25):
+        write(folder / f"f{n:02d}.txt", f"Title {n}\nBody {number_word(n)} of file {n}.\n")
+    batches = make_library(tmp_path, SourceConfig("many", folder), procs=2)
+    seen: list[tuple[int, int, list[int]]] = []
+
+    def progress(p: Progress) -> None:
+        if p.committed:
+            found = [n for n in range(25) if search(batches, number_word(n)).total == 1]
+            seen.append((p.done, batches.count(), found))
+
+    batches.update(progress=progress, first_batch=2)
+    # Batches: 2 files, 18 more, the last 5; both processes started once (before: for each).
+    assert [(done, count) for done, count, _ in seen] == [(2, 2), (20, 20), (25, 25)]
+    assert [found for _, _, found in seen] == [list(range(n)) for n in (2, 20, 25)]
+    assert len(started) == 2
+    assert not any(task.is_alive() for task in started)  # type: ignore[attr-defined]
+    with batches.searcher() as s:
+        assert len(list(s.reader().leaf_readers())) >= 3  # batch commits merged no segment
+    one = settings_for([SourceConfig("many", folder)], tmp_path / "one-commit")
+    whole = Library(one, workers=0, procs=1)
+    whole.update()
+    assert index_contents(batches) == index_contents(whole)
+    assert len(index_contents(whole)[0]) == 25
+
+
 def test_the_last_commit_is_said_before_the_stories_follow(
     library: Library, parser: FakeParser, lib_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

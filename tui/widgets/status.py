@@ -54,7 +54,10 @@ class LibraryHeader(Horizontal):
         self.query_one("#header-count", Static).update(Text(text, end=""))
 
     def watch_state(self, state: str) -> None:
-        self.query_one("#header-state", Static).update(Text(one_line(state), end=""))
+        # Its width is the header's rest (1fr), whatever it says: no layout pass of the whole
+        # screen for each progress tick of an update (each cost a redraw of every pane).
+        self.query_one("#header-state", Static).update(Text(one_line(state), end=""),
+                                                       layout=False)
 
     def progress(self, done: int | None, total: int | None = None) -> None:
         """Show indexing progress; `done=None` hides the bar."""
