@@ -15,7 +15,7 @@ import os
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -28,10 +28,11 @@ from whoosh.writing import CLEAR, NO_MERGE, IndexingError, SegmentWriter
 
 import newsreader.index.parsing.articles as articles
 from newsreader.index.children import die_with_parent
+from newsreader.index.config import SourceConfig
 from newsreader.index.model import Article
 from newsreader.index.parsing import ArticleError
 from newsreader.index.store.schema import column_texts
-from newsreader.index.store.sources import KEY_SEPARATOR, SourceFile
+from newsreader.index.store.sources import KEY_SEPARATOR, Entry, SourceFile, file_key
 from newsreader.index.store.whoosh import patches, switch
 from newsreader.index.store.whoosh.codec import NewsCodec
 
@@ -72,35 +73,42 @@ class Plan:
 
 
 def plan_update(
-    files: list[SourceFile],
+    scanned: Iterable[tuple[SourceConfig, list[Entry]]],
     indexed: Mapping[str, str],
     skipped: Mapping[str, list[str]],
     keep_sources: frozenset[str] = frozenset(),
 ) -> Plan:
-    """Compare a scan with the index (`file_key -> fingerprint`) and the skipped-file record.
-    Articles of `keep_sources` (sources whose folder is unavailable, e.g. an unmounted drive)
-    are kept rather than deleted."""
+    """Compare a scan (`sources.scan_entries`) with the index (`file_key -> fingerprint`) and
+    the skipped-file record. Articles of `keep_sources` (sources whose folder is unavailable,
+    e.g. an unmounted drive) are kept rather than deleted."""
     plan = Plan()
     seen: set[str] = set()
-    for sf in files:
-        key, fp = sf.key, sf.fingerprint
-        if key in seen:  # a file reached twice (two globs/links) is indexed once
-            continue
-        seen.add(key)
-        old = indexed.get(key)
-        if old is not None:
-            if old == fp:
-                plan.unchanged += 1
-            else:
-                plan.read.append(sf)
-                plan.replace.add(key)
-            continue
-        record = skipped.get(key)
-        if record is not None and record[0] == fp:
-            plan.unchanged += 1
-            plan.skipped[key] = list(record)
-            continue
-        plan.read.append(sf)
+    unchanged = 0
+    # One pass over plain tuples: most files of an update are unchanged, and this loop is
+    # what a no-change re-scan costs beyond its stat calls.
+    for source, entries in scanned:
+        prefix = file_key(source.name, "")
+        for rel, location, mtime_ns, size in entries:
+            key = prefix + rel
+            if key in seen:  # a file reached twice is indexed once
+                continue
+            seen.add(key)
+            fp = f"{mtime_ns}:{size}"
+            old = indexed.get(key)
+            if old is not None:
+                if old == fp:
+                    unchanged += 1
+                else:
+                    plan.read.append(SourceFile(source, location, rel, mtime_ns, size))
+                    plan.replace.add(key)
+                continue
+            record = skipped.get(key)
+            if record is not None and record[0] == fp:
+                unchanged += 1
+                plan.skipped[key] = list(record)
+                continue
+            plan.read.append(SourceFile(source, location, rel, mtime_ns, size))
+    plan.unchanged = unchanged
     plan.delete = sorted(
         k for k in indexed if k not in seen and k.split(KEY_SEPARATOR, 1)[0] not in keep_sources
     )

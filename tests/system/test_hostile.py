@@ -443,7 +443,7 @@ def test_files_that_vanish_or_change_between_scan_and_read(
     for name in ("keep", "vanish", "change", "fifo", "folder"):
         (lib / f"{name}.txt").write_text(f"{name} title\n\n{name}word body.\n", encoding="utf-8")
     config = write_config(tmp_path, "  - name: news\n    path: news\n")
-    real_scan = newsreader.index.store.library.scan
+    real_scan = newsreader.index.store.library.scan_entries
 
     def scan_then_meddle(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         found = list(real_scan(*args, **kwargs))  # type: ignore[arg-type]
@@ -455,9 +455,9 @@ def test_files_that_vanish_or_change_between_scan_and_read(
         (lib / "folder.txt").mkdir()
         return iter(found)
 
-    monkeypatch.setattr(newsreader.index.store.library, "scan", scan_then_meddle)
+    monkeypatch.setattr(newsreader.index.store.library, "scan_entries", scan_then_meddle)
     code, _, err = run(capsys, config, "index")
-    monkeypatch.setattr(newsreader.index.store.library, "scan", real_scan)
+    monkeypatch.setattr(newsreader.index.store.library, "scan_entries", real_scan)
     assert code == EXIT_OK
     warned = sorted(line.split("/news/")[1].split(":")[0] for line in err.splitlines())
     assert warned == ["fifo.txt", "folder.txt", "vanish.txt"], err
