@@ -3,7 +3,9 @@ suggestions and related articles for the query set of bench_search.py, both sort
 many answers were compared and every one that differs; exits 1 if any does.
 
     python bench/check_equivalence.py --index-dir /tmp/nr-scale/index-100000
-        # one index, answered by index.store.whoosh.engine and by Whoosh's matchers
+        # one index, answered by index.store.whoosh.engine and by Whoosh's matchers; and the
+        # JSON of `search --json`'s lean path (index.search.lean, no Whoosh) against
+        # results.search(...).to_json(), byte for byte but for took_ms
     python bench/check_equivalence.py --corpus /tmp/nr-scale/corpus-20000 [--work DIR]
         # also the build: an index made through every fast path against one made through
         # Whoosh's analysis, posting pool and codec (one writer process each, so document
@@ -147,6 +149,48 @@ def compare(fast: object, reference: object, build: bool) -> int:
     return 1 if found else 0
 
 
+LEAN_PAGES = ((1, None), (20, None), (100, None), (20, "SOURCE"), (20, "elsewhere"))
+"""(limit, --source) of each lean comparison; SOURCE: the index's first article's source."""
+
+
+def compare_lean(lib: object, index_dir: Path) -> int:
+    """Each query of QUERIES, both sorts, LEAN_PAGES: where the lean path answers (it
+    returns None for what it leaves to the usual path: other syntax, past its budget), its
+    JSON must be results.search's."""
+    from newsreader.index.search.lean import search_json
+
+    with lib.searcher() as s:  # type: ignore[attr-defined]
+        source = s.stored_fields(0)["source"]
+    compared = differ = 0
+    left: dict[str, int] = {}
+    t = time.perf_counter()
+    for q in QUERIES:
+        for sort in ("relevance", "date"):
+            for limit, name in LEAN_PAGES:
+                src = source if name == "SOURCE" else name
+                got = search_json(str(index_dir), q, limit=limit, source=src, sort=sort)
+                if got is None:
+                    left[q] = left.get(q, 0) + 1
+                    continue
+                want = search(lib, q, limit=limit, source=src, sort=sort).to_json()  # type: ignore[arg-type]
+                got.pop("took_ms")
+                want.pop("took_ms")
+                compared += 1
+                if got != want:
+                    differ += 1
+                    print(f"lean {q!r} sort={sort} limit={limit} source={src}:\n"
+                          f"  lean  {str(got)[:600]}\n  usual {str(want)[:600]}")  # fmt: skip
+    asked = len(QUERIES) * 2 * len(LEAN_PAGES)
+    print(
+        f"lean path: {asked} answers asked ({len(QUERIES)} queries x 2 sorts x "
+        f"{len(LEAN_PAGES)} limits/sources), {compared} given by the lean path and compared "
+        f"with results.search's JSON: {differ} differ; {asked - compared} left to the usual "
+        f"path ({', '.join(f'{q!r} {n}' for q, n in left.items()) or 'none'}); "
+        f"{time.perf_counter() - t:.1f} s"
+    )
+    return 1 if differ else 0
+
+
 def build(corpus: Path, index_dir: Path, reference: bool) -> object:
     from newsreader.index.config import SourceConfig, settings_for
     from newsreader.index.store.library import Library
@@ -168,10 +212,13 @@ def main() -> int:
     ap.add_argument("--index-dir", type=Path, help="an existing index: check the engine")
     ap.add_argument("--corpus", type=Path, help="a corpus folder: check the build as well")
     ap.add_argument("--work", type=Path, default=Path("/tmp/nr-equivalence"))
+    ap.add_argument("--lean-only", action="store_true", help="with --index-dir: the lean path")
     args = ap.parse_args()
     if args.index_dir:
         lib = IndexDir(args.index_dir)
-        return compare(lib, lib, build=False)
+        if args.lean_only:
+            return compare_lean(lib, args.index_dir)
+        return compare(lib, lib, build=False) | compare_lean(lib, args.index_dir)
     if args.corpus:
         name = args.corpus.name
         fast = build(args.corpus, args.work / f"{name}-fast", reference=False)

@@ -13,6 +13,7 @@ import contextlib
 import gc
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -247,7 +248,7 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
         return EXIT_OK
 
-    if args.command == "search" and args.json and args.sort == "relevance":
+    if args.command == "search" and args.json:
         answer = _lean_search(settings, args)
         if answer is not None:
             _print_json(answer)
@@ -294,7 +295,9 @@ def _lean_search(settings: Settings, args: argparse.Namespace) -> dict[str, Any]
         s.name.casefold() for s in settings.sources
     }:
         return None  # cmd_search says so
-    return search_json(str(settings.index_dir), args.query, limit=args.limit, source=args.source)
+    return search_json(
+        str(settings.index_dir), args.query, limit=args.limit, source=args.source, sort=args.sort
+    )
 
 
 # Words of Whoosh's query syntax but OR (spelling._SYNTAX_WORDS): the lean path reads none.
@@ -303,7 +306,9 @@ _SYNTAX = frozenset({"AND", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 
 def _maybe_plain(query: str) -> bool:
     """Whether `query` may be one the lean path reads (`lean.parse`: words of letters and
-    digits, quoted phrases, OR): no other character, no other syntax word."""
+    digits, quoted phrases, OR, a date clause): no other character, no other syntax word."""
+    if "date:" in query:  # (`lean._DATE`'s characters; a range's "to"/"TO" is no operator)
+        query = re.sub(r"date:\[([-0-9]* )?(to|TO)( [-0-9]*)?\]|date:[-0-9]+", "x", query)
     return query.replace(" ", "").replace('"', "").isalnum() and not _SYNTAX.intersection(
         query.split()
     )

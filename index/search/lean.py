@@ -19,7 +19,9 @@ that must stay in step with the usual one, read beside `results` and `store.whoo
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 import time
 import zlib
 from array import array
@@ -29,12 +31,19 @@ from typing import Any
 
 from newsreader.index.model import iso_date, path_text, stored_date
 from newsreader.index.search.cutter import TermSpec, Token, match_spans, snippet
-from newsreader.index.search.spelling import _PLAIN_TOKEN, _SYNTAX_WORDS, DEFAULT_FIELDS, suggest
+from newsreader.index.search.spelling import (
+    _PLAIN_TOKEN,
+    _SYNTAX_WORDS,
+    DEFAULT_FIELDS,
+    find_problem,
+    suggest,
+)
 from newsreader.index.store.plain import (
     BYTE_LENGTHS,
     COMPRESSED,
     HAS_VALUES,
     HAS_WEIGHTS,
+    NO_DATE,
     SWAP,
     Block,
     PlainIndex,
@@ -55,7 +64,8 @@ POSTINGS_WORDS_MAX = 64  # snippets.POSTINGS_WORDS_MAX: past it, the usual path 
 _LENGTHS = [float(n) for n in BYTE_LENGTHS]
 
 Query = tuple[Any, ...]
-"""("term", field, text) | ("phrase", field, words) | ("or", parts) | ("and", parts)."""
+"""("term", field, text) | ("phrase", field, words) | ("or", parts) | ("and", parts) |
+("date", first, last): a DateRange, in microseconds (None: open)."""
 Found = dict[int, float]
 
 
@@ -63,45 +73,132 @@ class _Over(Exception):
     """The postings passed the budget."""
 
 
+_DATE_VALUE = r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?"
+_DATE = rf"date:(?:{_DATE_VALUE}|\[(?:{_DATE_VALUE} )?(?:to|TO)(?: {_DATE_VALUE})?\])"
+"""A date clause the lean path reads: `date:YYYY`, `date:YYYY-MM`, `date:YYYY-MM-DD`, or a range
+`date:[A to B]` of those (`TO` too; either end may be left out). Whoosh's date parser reads
+more (`date:yesterday`, times, `{..}`): those take the usual path. Compiled on first use (re's
+cache): a query without a date never needs it."""
+_EPOCH = dt.datetime(1, 1, 1)
+_MICROSECOND = dt.timedelta(microseconds=1)
+_LAST = (23, 59, 59, 999_999)  # a day's last microsecond
+
+
+def _long(when: dt.datetime) -> int:
+    """whoosh.util.times.datetime_to_long: microseconds since 0001-01-01."""
+    td = when - _EPOCH
+    return (td.days * 86400 + td.seconds) * 1_000_000 + td.microseconds
+
+
+Span = tuple[dt.datetime, dt.datetime, int]
+"""(the first and the last microsecond of a date, how many of year, month, day it gives)."""
+
+
+def _span(year: str, month: str | None, day: str | None) -> Span | None:
+    """The period a date of the clause names (adatetime's floor and ceil), or None for one
+    Whoosh would not read (month 13, February 30, a year before 1000)."""
+    y = int(year)
+    if y < 1000:
+        return None
+    try:
+        if month is None:
+            return dt.datetime(y, 1, 1), dt.datetime(y, 12, 31, *_LAST), 1
+        m = int(month)
+        if day is None:
+            first = dt.datetime(y, m, 1)
+            if m == 12:
+                return first, dt.datetime(y, 12, 31, *_LAST), 2
+            return first, dt.datetime(y, m + 1, 1) - _MICROSECOND, 2
+        first = dt.datetime(y, m, int(day))
+        return first, first.replace(hour=23, minute=59, second=59, microsecond=999_999), 3
+    except ValueError:  # month 13, February 30
+        return None
+
+
+def _date_range(m: re.Match[str]) -> Query | None:
+    """("date", first, last) of a date clause: DateRange's numbers as Whoosh's date parser
+    makes them (`DateParserPlugin`: a date's floor and ceil; a range's ends through
+    `timespan.disambiguated`: swapped when out of order), None (in microseconds) for an open
+    end. None when Whoosh's answer would hang on today's date (two ends of one year, one with
+    a month and one without: it fills the month in from the other end or from today) or it
+    would not read the date."""
+    g = m.groups()
+    if g[0] is not None:
+        one = _span(g[0], g[1], g[2])
+        return None if one is None else ("date", _long(one[0]), _long(one[1]))
+    start = _span(g[3], g[4], g[5]) if g[3] is not None else None
+    end = _span(g[6], g[7], g[8]) if g[6] is not None else None
+    if (g[3] is not None and start is None) or (g[6] is not None and end is None):
+        return None
+    if start is None and end is None:
+        return None  # `date:[to]`: Whoosh's Every
+    if start is None:
+        assert end is not None
+        return ("date", None, _long(end[1]))
+    if end is None:
+        return ("date", _long(start[0]), None)
+    if start[0].year == end[0].year and start[2] != end[2]:
+        return None
+    if start[0].date() > end[1].date():
+        start, end = end, start
+    return ("date", _long(start[0]), _long(end[1]))
+
+
 def parse(text: str) -> Query | None:
     """The tree `query.prepare(text)` gives (normalised as Whoosh normalises it) for words of
     letters and digits and quoted phrases one space apart (`query.simple_query`'s), joined by
     AND or by `OR` (Whoosh's parser groups `a OR b` tighter than the implicit AND and
-    flattens it into one OR of each side's field terms); None for anything else."""
+    flattens it into one OR of each side's field terms), and at most one date clause (`_DATE`)
+    not beside an OR (Whoosh's And merges overlapping ranges; its Or takes a range into one OR
+    with the words); None for anything else."""
     groups: list[Query] = []
     joined = False  # the token before was OR
+    dated = False
     at = 0
     while True:
-        m = _PLAIN_TOKEN.match(text, at)
-        if m is None:
-            return None
-        phrase, word = m.groups()
         group: Query | None = None
-        if phrase is not None:
-            words = tuple(analyse(phrase))
-            if len(words) != phrase.count(" ") + 1:
+        if text.startswith("date:", at):
+            d = re.compile(_DATE).match(text, at)
+            if d is None or dated or joined:
                 return None
-            group = ("or", tuple(("phrase", name, words) for name in DEFAULT_FIELDS))
-        elif word == "OR":
-            if not groups or joined:
-                return None  # (query.find_problem: nothing before OR, OR followed by OR)
-            joined = True
-        elif word in _SYNTAX_WORDS:
-            return None
+            group = _date_range(d)
+            if group is None or find_problem(text) is not None:
+                return None  # (prepare would degrade it with a notice)
+            dated = True
+            groups.append(group)
+            at = d.end()
         else:
-            texts = analyse(word)
-            if len(texts) != 1:
+            m = _PLAIN_TOKEN.match(text, at)
+            if m is None:
                 return None
-            group = ("or", tuple(("term", name, texts[0]) for name in DEFAULT_FIELDS))
-        if group is not None:
-            if joined:  # Or.normalize: one OR of both sides' parts, a repeated part dropped
-                parts = list(groups[-1][1])
-                parts += [p for p in group[1] if p not in parts]
-                groups[-1] = ("or", tuple(parts))
-                joined = False
+            phrase, word = m.groups()
+            if phrase is not None:
+                words = tuple(analyse(phrase))
+                if len(words) != phrase.count(" ") + 1:
+                    return None
+                group = ("or", tuple(("phrase", name, words) for name in DEFAULT_FIELDS))
+            elif word == "OR":
+                if not groups or joined:
+                    return None  # (query.find_problem: nothing before OR, OR followed by OR)
+                if groups[-1][0] == "date":
+                    return None
+                joined = True
+            elif word in _SYNTAX_WORDS:
+                return None
             else:
-                groups.append(group)
-        at = m.end()
+                texts = analyse(word)
+                if len(texts) != 1:
+                    return None
+                group = ("or", tuple(("term", name, texts[0]) for name in DEFAULT_FIELDS))
+            if group is not None:
+                if joined:  # Or.normalize: one OR of both sides' parts, a repeated part dropped
+                    parts = list(groups[-1][1])
+                    parts += [p for p in group[1] if p not in parts]
+                    groups[-1] = ("or", tuple(parts))
+                    joined = False
+                else:
+                    groups.append(group)
+            at = m.end()
         if at == len(text):
             if joined:
                 return None  # (nothing after OR)
@@ -135,15 +232,17 @@ class _Searcher:
         return found
 
     def top(
-        self, q: Query, limit: int, filters: Query | None = None
+        self, q: Query, limit: int, filters: Query | None = None, newest: bool = False
     ) -> tuple[int, list[tuple[int, float]]]:
         """light.top's answer: (total, the best `limit` (docnum, score), best first, ties by
         docnum). Each segment keeps only what can make the page (its own limit-th best score,
         ties included: the page's limit-th best is never below it), so the documents of all
-        segments are never gathered in one dict and sorted."""
+        segments are never gathered in one dict and sorted. With `newest`, light.top's
+        `newest_by="date"`: newest first (undated last), then the higher docnum, score 0."""
         self.spent = 0  # (a budget per query, as light.top has)
         total = 0
         near: list[tuple[int, float]] = []
+        newest_near: list[tuple[int, int]] = []  # (date or -1, docnum)
         for seg in self.ix.segments:
             run = _Segment(self, seg)
             found = run.evaluate(q)
@@ -158,6 +257,9 @@ class _Searcher:
             total += len(found)
             if limit <= 0:
                 continue
+            if newest:
+                newest_near += nlargest(limit, _dated(seg, found))
+                continue
             if len(found) > limit:
                 best = nlargest(limit, found.values())[-1]
                 picked = [(d, s) for d, s in found.items() if s >= best]
@@ -167,8 +269,23 @@ class _Searcher:
             near += [(d + offset, s) for d, s in picked] if offset else picked
         if limit <= 0 or not total:
             return total, []
+        if newest:
+            newest_near.sort(reverse=True)
+            return total, [(d, 0.0) for _, d in newest_near[:limit]]
         near.sort(key=lambda r: (-r[1], r[0]))
         return total, near[:limit]
+
+
+def _dated(seg: PlainSegment, found: Found) -> list[tuple[int, int]]:
+    """(date, docnum in the index) of each found document, -1 for none (light's `dates`)."""
+    column = seg.dates()
+    n = len(column)
+    offset = seg.offset
+    out = []
+    for d in found:
+        value = column[d] if d < n else NO_DATE
+        out.append((value if value != NO_DATE else -1, d + offset))
+    return out
 
 
 class _Segment:
@@ -184,8 +301,32 @@ class _Segment:
             return self.term(q[1], q[2])
         if kind == "phrase":
             return self.phrase(q[1], q[2])
-        parts = [self.evaluate(c) for c in q[1]]
-        return _intersection(parts) if kind == "and" else _union(parts)
+        if kind == "date":
+            return self.dated(q[1], q[2], None)
+        if kind == "or":
+            return _union([self.evaluate(c) for c in q[1]])
+        # An AND: the date range is read for the documents the other parts have in common
+        # (the rest cannot be in the intersection), in the parts' order for the sums.
+        found: list[Found | None] = [None if c[0] == "date" else self.evaluate(c) for c in q[1]]
+        known = [p for p in found if p is not None]
+        within = min(known, key=len) if known else None
+        parts = [
+            self.dated(c[1], c[2], within) if p is None else p
+            for c, p in zip(q[1], found, strict=True)
+        ]
+        return _intersection(parts)
+
+    def dated(self, first: int | None, last: int | None, within: Found | None) -> Found:
+        """light.numeric_range of a DateRange: the documents whose date is in [first, last]
+        (the column holds the number the date's terms encode; NO_DATE is past every date), each
+        scored ConstantScoreQuery's 1.0; only those of `within` when it is given."""
+        column = self.seg.dates()
+        lo = 0 if first is None else first
+        hi = NO_DATE - 1 if last is None else last
+        if within is None:
+            return {d: 1.0 for d, v in enumerate(column) if lo <= v <= hi}
+        n = len(column)
+        return {d: 1.0 for d in within if d < n and lo <= column[d] <= hi}
 
     def postings(
         self, fieldname: str, btext: bytes, values: bool = False
@@ -366,7 +507,7 @@ def _spec(q: Query) -> TermSpec:
         elif kind == "phrase":
             if node[1] == "body":
                 phrases.append((node[2], 1))  # max(1, slop): the parser's slop is 1
-        else:
+        elif kind != "date":  # (no words)
             for child in node[1]:
                 visit(child)
 
@@ -443,10 +584,17 @@ def _values(block: Block) -> list[bytes]:
 
 
 def search_json(
-    index_dir: str, text: str, *, limit: int, source: str | None = None
+    index_dir: str,
+    text: str,
+    *,
+    limit: int,
+    source: str | None = None,
+    sort: str = "relevance",
 ) -> dict[str, Any] | None:
-    """`results.search(library, text, limit=limit, source=source).to_json()`, or None when
-    the usual path must answer (see the module's docstring)."""
+    """`results.search(library, text, limit=limit, source=source, sort=sort).to_json()`, or
+    None when the usual path must answer (see the module's docstring)."""
+    if sort not in ("relevance", "date"):
+        return None  # (results.search raises ValueError)
     start = time.perf_counter()
     query = path_text(text)
     q = parse(query)
@@ -456,7 +604,7 @@ def search_json(
     try:
         with PlainIndex(index_dir) as ix:
             searcher = _Searcher(ix)
-            total, scored = searcher.top(q, limit, filters)
+            total, scored = searcher.top(q, limit, filters, newest=sort == "date")
             hits = _hits(ix, searcher, q, scored)
             suggestion = _did_you_mean(ix, searcher, query, filters, total)
     except Exception:  # past the budget, unreadable, damaged: the usual path says it

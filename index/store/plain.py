@@ -83,6 +83,9 @@ BYTE_LENGTHS = (
 # fmt: on
 """The field length each length byte stands for (Whoosh's `util.numeric.byte_to_length`)."""
 
+NO_DATE = 2**64 - 1
+"""The date column's value for a document without a date (DATETIME's default, the largest "Q")."""
+
 Block = tuple[int, int, memoryview]
 """(postings, flags, data): data is ids (uint32), weights (float32, if flags & HAS_WEIGHTS),
 then, if flags & HAS_VALUES, value sizes (uint32) and the values (zlib'd if COMPRESSED)."""
@@ -283,6 +286,10 @@ class PlainSegment:
         for name in ("title", "body"):
             with contextlib.suppress(FileNotFoundError):  # none: Whoosh's default length, 1
                 self._length_fds[name] = self._open(f"{base}._{name}_len.col")
+        self._date_fd: int | None = None
+        with contextlib.suppress(FileNotFoundError):  # none: no document has a date
+            self._date_fd = self._open(base + ".date.col")
+        self._dates: array[int] | None = None
         self._stored_index: tuple[array[int] | None, array[int]] | None = None
 
     def _open(self, path: str) -> int:
@@ -328,6 +335,25 @@ class PlainSegment:
             else:
                 found = os.pread(fd, os.fstat(fd).st_size, 0)
             self._lengths[fieldname] = found
+        return found
+
+    def dates(self) -> array[int]:
+        """The date column: each document's date in microseconds since 0001-01-01 (Whoosh's
+        DATETIME: `datetime_to_long`, the value its terms encode), NO_DATE where it has none.
+        Whoosh's NumericColumn ("Q", big-endian) leaves out the trailing documents without
+        one: the array may be shorter than the segment."""
+        found = self._dates
+        if found is None:
+            found = array("Q")
+            if found.itemsize != 8:  # pragma: no cover - a platform without 8-byte "Q"
+                raise Unreadable("no 8-byte unsigned array")
+            fd = self._date_fd
+            if fd is not None:
+                size = os.fstat(fd).st_size
+                found.frombytes(os.pread(fd, size - size % 8, 0))
+                if not SWAP:  # big-endian in the file
+                    found.byteswap()
+            self._dates = found
         return found
 
     def stored_fields(self, docnum: int) -> dict[str, Any]:

@@ -157,6 +157,25 @@ QUERIES = [
     "kilroy OR ebbers",
     "goverment OR lighthuose",
     "oil or",  # (Whoosh's operators are upper case: a word)
+    # A date clause: Whoosh's DateRange, read from the date column (1 in 7 articles undated).
+    "government date:2021",
+    "date:2021-03 oil",
+    "date:2021-3",
+    "date:2021-03-15",
+    "oil date:2021-02-28 prices",
+    "oil date:[2021-02 to 2021-06]",
+    "oil date:[2020-12 to 2021-06-30]",  # (two years: ends of two precisions read)
+    "film date:[2021-06 to 2021-02]",  # out of order: Whoosh swaps the ends
+    "date:[2021-05-01 to] film",
+    "date:[to 2021-03] music",
+    "interest date:[2020 TO 2021]",
+    '"prime minister" date:2021-07',
+    "date:2020",  # nothing
+    "goverment date:2021",  # "did you mean" keeps the date
+    "lighthuose date:2021-05",
+    "film OR music date:2021-04",
+    "date:2021 date",  # ("date" without a colon: a word)
+    "date:2021",  # the date alone: every dated article of 2021, each scored 1.0
 ]
 
 
@@ -175,12 +194,15 @@ def _lean(library: Library, query: str, **kwargs: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_the_lean_path_gives_the_usual_answer(library: Library, query: str) -> None:
-    for limit in (1, 20, 500):
-        assert _lean(library, query, limit=limit) == _usual(library, query, limit=limit)
-    for source in ("news", "wire", "elsewhere"):
-        assert _lean(library, query, limit=20, source=source) == _usual(
-            library, query, limit=20, source=source
-        )
+    for sort in ("relevance", "date"):  # (newest first: undated last, ties by docnum)
+        for limit in (1, 20, 500):
+            assert _lean(library, query, limit=limit, sort=sort) == _usual(
+                library, query, limit=limit, sort=sort
+            )
+        for source in ("news", "wire", "elsewhere"):
+            assert _lean(library, query, limit=20, source=source, sort=sort) == _usual(
+                library, query, limit=20, source=source, sort=sort
+            )
 
 
 def test_the_answers_are_not_trivial(library: Library) -> None:
@@ -190,23 +212,99 @@ def test_the_answers_are_not_trivial(library: Library) -> None:
     assert any(seg["match"] for hit in answer["hits"] for seg in hit["snippet"])
     assert _lean(library, "goverment", limit=20)["suggestion"] == "government"
     assert _lean(library, "lighthuose", limit=20)["suggestion"] == "lighthouse"
+    # a date narrows and adds ConstantScoreQuery's 1.0; newest first puts the undated last
+    oil = _lean(library, "oil", limit=500)
+    dated = _lean(library, "oil date:[2021-02 to 2021-06]", limit=500)
+    assert 0 < dated["total"] < oil["total"]
+    assert all("2021-02" <= h["date"][:7] <= "2021-06" for h in dated["hits"])
+    scores = {h["id"]: h["score"] for h in oil["hits"]}
+    assert all(h["score"] == round(scores[h["id"]] + 1, 4) for h in dated["hits"][:5])
+    newest = _lean(library, "oil", limit=500, sort="date")["hits"]
+    days = [h["date"] for h in newest if h["date"] is not None]
+    assert days == sorted(days, reverse=True) and newest[-1]["date"] is None
+    assert len(days) < len(newest) == oil["total"]
+
+
+OTHER_DATES = [
+    "date:2021 OR oil",  # (Whoosh's Or takes the range in with the words)
+    "oil OR date:2021",
+    "date:2021 date:2021-03",  # (Whoosh's And merges overlapping ranges)
+    "date:[2021 to 2021-05]",  # (one year, one end with a month: Whoosh asks today's date)
+    "date:[to]",
+    "date:2021-13",
+    "date:2021-02-30",
+    "date:20210301",
+    "oil date:2021-",
+    "date:2021film",
+    # (the command's check sends only the ones above to the lean path)
+    "date:yesterday",
+    "date:2021-03-01T10:00",
+    "date:{2021 to 2022}",
+    "date:[2021  to 2022]",
+    "Date:2021",
+    "date:",
+]
 
 
 @pytest.mark.parametrize(
     "query",
     ["OR film", "film OR", "oil OR OR film", "title:oil", "oil NOT film", "econom*",
-     "goverment~", "date:2021 oil", "", "oil  prices", " oil", "oil-prices", "AND"],
+     "goverment~", "", "oil  prices", " oil", "oil-prices", "AND", *OTHER_DATES],
 )  # fmt: skip
 def test_any_other_query_takes_the_usual_path(library: Library, query: str) -> None:
     from newsreader.cli.main import _maybe_plain
 
     assert lean.search_json(str(library.index_dir), query, limit=20) is None
+    assert lean.search_json(str(library.index_dir), query, limit=20, sort="date") is None
     # (the command checks first, without importing the lean path: only what it cannot read)
     if _maybe_plain(query):
-        assert query in ("oil  prices", " oil", "OR film", "film OR", "oil OR OR film")
+        assert query in ("oil  prices", " oil", "OR film", "film OR", "oil OR OR film",
+                         *OTHER_DATES[:10])  # fmt: skip
+
+
+def _range(text: str) -> tuple[int | None, int | None]:
+    """The (start, end) of the date range Whoosh's parser makes of `text`."""
+    from whoosh import query as wq
+
+    from newsreader.index.search.query import prepare
+
+    q = prepare(text).query
+    assert isinstance(q, wq.NumericRange), (text, q)
+    return q.start, q.end
+
+
+def _dates() -> list[str]:
+    rng = random.Random(4)
+    one = [f"{y}" for y in range(1000, 3000)] + ["9999"]
+    one += [f"{y}-{m:02d}" for y in (1999, 2000, 2021, 2024, 9999) for m in range(1, 13)]
+    one += [f"2021-{m}" for m in range(1, 13)]
+    day = dt.date(2019, 12, 1)
+    while day < dt.date(2021, 3, 2):
+        one.append(day.isoformat())
+        day += dt.timedelta(days=1)
+    one += ["2021-3-5", "2024-02-29", "9999-12-31", "1000-01-01"]
+    ranges = [f"[{a} to {b}]" for a, b in (rng.sample(one, 2) for _ in range(600))]
+    ranges += [f"[{a} TO]" for a in rng.sample(one, 30)] + [f"[to {b}]" for b in one[-40:]]
+    ranges += ["[2021 to 2021]", "[2021-03 to 2021-01]", "[2021-03-05 to 2021-03-04]"]
+    return one + ranges
+
+
+def test_a_date_clause_is_whoosh_s_date_range() -> None:
+    # (the dates Whoosh's English date parser reads from the forms the lean path reads)
+    read = 0
+    for value in _dates():
+        q = lean.parse(f"date:{value}")
+        if q is None:  # only a range of one year, its ends of two precisions
+            a, b = value[1:-1].replace(" TO ", " to ").split(" to ")
+            assert a[:4] == b[:4] and a.count("-") != b.count("-"), value
+            continue
+        read += 1
+        assert q[1:] == _range(f"date:{value}"), value
+    assert read > 2500
 
 
 def test_the_command_tries_the_lean_path_for_every_plain_query() -> None:
+    assert all(lean.parse(query) is not None for query in QUERIES)
     from newsreader.cli.main import _SYNTAX, _maybe_plain
     from newsreader.index.search.spelling import _SYNTAX_WORDS
 
@@ -248,6 +346,11 @@ def test_the_reader_reads_what_whoosh_reads(library: Library) -> None:
                 assert seg.stored_fields(d) == sub.stored_fields(d)
             for field in ("title", "body"):
                 assert seg.lengths(field) == _lengths(sub, field)
+            column = sub.column_reader("date", translate=False)
+            dates = [v if v != plain.NO_DATE else None for v in seg.dates()]
+            dates += [None] * (seg.doccount - len(dates))
+            assert dates == [None if v == plain.NO_DATE else v for v in column]
+            assert any(v is None for v in dates) and any(dates)
             for field, prefix in [("spell_body", "g"), ("spell_title", "e"), ("body", "run"),
                                   ("body", ""), ("spell_body", "zzz")]:  # fmt: skip
                 assert list(seg.expand_prefix(field, prefix)) == list(
