@@ -306,12 +306,12 @@ _SYNTAX = frozenset({"AND", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 
 def _maybe_plain(query: str) -> bool:
     """Whether `query` may be one the lean path reads (`lean.parse`: words of letters and
-    digits, quoted phrases, OR, a date clause): no other character, no other syntax word."""
+    digits, quoted phrases, OR, a date clause, `word*`, `word~`): no other character, no other
+    syntax word."""
     if "date:" in query:  # (`lean._DATE`'s characters; a range's "to"/"TO" is no operator)
         query = re.sub(r"date:\[([-0-9]* )?(to|TO)( [-0-9]*)?\]|date:[-0-9]+", "x", query)
-    return query.replace(" ", "").replace('"', "").isalnum() and not _SYNTAX.intersection(
-        query.split()
-    )
+    letters = query.replace(" ", "").replace('"', "").replace("*", "").replace("~", "")
+    return letters.isalnum() and not _SYNTAX.intersection(query.split())
 
 
 def cmd_index(library: Library, args: argparse.Namespace) -> int:

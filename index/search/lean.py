@@ -26,6 +26,7 @@ import time
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from heapq import nlargest
 from typing import Any
 
@@ -36,6 +37,7 @@ from newsreader.index.search.spelling import (
     _SYNTAX_WORDS,
     DEFAULT_FIELDS,
     find_problem,
+    near_words,
     suggest,
 )
 from newsreader.index.store.plain import (
@@ -65,7 +67,8 @@ _LENGTHS = [float(n) for n in BYTE_LENGTHS]
 
 Query = tuple[Any, ...]
 """("term", field, text) | ("phrase", field, words) | ("or", parts) | ("and", parts) |
-("date", first, last): a DateRange, in microseconds (None: open)."""
+("date", first, last): a DateRange, in microseconds (None: open) | ("prefix", field, text,
+stemmed): query.WordPrefix | ("fuzzy", field, text, maxdist): query.WordFuzzy."""
 Found = dict[int, float]
 
 
@@ -79,6 +82,9 @@ _DATE = rf"date:(?:{_DATE_VALUE}|\[(?:{_DATE_VALUE} )?(?:to|TO)(?: {_DATE_VALUE}
 `date:[A to B]` of those (`TO` too; either end may be left out). Whoosh's date parser reads
 more (`date:yesterday`, times, `{..}`): those take the usual path. Compiled on first use (re's
 cache): a query without a date never needs it."""
+_LOOSE = r"([^\W_]+)(?:(\*)|~([12]?))(?=\s|$)"
+"""`word*` (query.WordPrefix) or `word~`, `word~1`, `word~2` (query.WordFuzzy), the word of
+letters and digits. Compiled on first use."""
 _EPOCH = dt.datetime(1, 1, 1)
 _MICROSECOND = dt.timedelta(microseconds=1)
 _LAST = (23, 59, 59, 999_999)  # a day's last microsecond
@@ -172,7 +178,25 @@ def parse(text: str) -> Query | None:
             if m is None:
                 return None
             phrase, word = m.groups()
-            if phrase is not None:
+            loose = None
+            if word is not None and m.end() < len(text) and text[m.end()] in "*~":
+                loose = re.compile(_LOOSE).match(text, at)
+                if loose is None:
+                    return None
+            if loose is not None:
+                m = loose
+                word, star, dist = loose.groups()
+                if word in _SYNTAX_WORDS:
+                    return None
+                raw = word.lower()
+                if star:  # the parser's WordPrefix: the text as written and its stem
+                    texts = analyse(raw)
+                    if len(texts) != 1:
+                        return None
+                    group = ("or", tuple(("prefix", n, raw, texts[0]) for n in DEFAULT_FIELDS))
+                else:  # WordFuzzy: measured on the word as written
+                    group = ("or", tuple(("fuzzy", n, raw, int(dist or 1)) for n in DEFAULT_FIELDS))
+            elif phrase is not None:
                 words = tuple(analyse(phrase))
                 if len(words) != phrase.count(" ") + 1:
                     return None
@@ -222,6 +246,16 @@ class _Searcher:
         self.read: dict[tuple[str, str, bytes], tuple[list[int], list[int], list[Block]]] = {}
         """(segment, field, term) -> (document ids, where each block starts in them, the
         blocks): what the query read, for the snippets' positions."""
+        self._expansions: dict[tuple[str, Query], list[bytes]] = {}
+
+    def expansion(self, seg: PlainSegment, q: Query) -> list[bytes]:
+        """The terms a ("prefix" | "fuzzy", field, ...) node expands to in `seg`, in
+        query.WordPrefix's / WordFuzzy's `_expand` order (kept: the snippets ask again)."""
+        key = (seg.id, q)
+        found = self._expansions.get(key)
+        if found is None:
+            found = self._expansions[key] = list(_expand(seg, q))
+        return found
 
     def idf(self, fieldname: str, btext: bytes) -> float:
         key = (fieldname, btext)
@@ -250,8 +284,11 @@ class _Searcher:
                 continue
             deleted = seg.deleted
             if filters is not None:
-                allowed = run.evaluate(filters)
-                found = {d: s for d, s in found.items() if d in allowed and d not in deleted}
+                allowed = run.members(filters)
+                if allowed is not None:
+                    found = {d: s for d, s in found.items() if d in allowed and d not in deleted}
+                elif deleted:  # (every document of the segment passes the filter)
+                    found = {d: s for d, s in found.items() if d not in deleted}
             elif deleted:
                 found = {d: s for d, s in found.items() if d not in deleted}
             total += len(found)
@@ -274,6 +311,26 @@ class _Searcher:
             return total, [(d, 0.0) for _, d in newest_near[:limit]]
         near.sort(key=lambda r: (-r[1], r[0]))
         return total, near[:limit]
+
+
+def _expand(seg: PlainSegment, q: Query) -> Iterator[bytes]:
+    """query.WordPrefix._expand / WordFuzzy._expand over one segment."""
+    kind, fieldname, text, arg = q
+    spell = "spell_" + fieldname  # (Field.spelling_fieldname of title and body)
+    seen: set[bytes] = set()
+    if kind == "prefix":
+        for btext in seg.expand_prefix(fieldname, arg):
+            seen.add(btext)
+            yield btext
+        words: Iterable[str] = (b.decode("utf-8") for b in seg.expand_prefix(spell, text))
+    else:
+        words = near_words(seg, spell, text, arg, 1)  # (max(1, prefixlength): 0 in the parser)
+    for word in words:
+        for term in analyse(word):
+            btext = term.encode("utf-8")
+            if btext not in seen:
+                seen.add(btext)
+                yield btext
 
 
 def _dated(seg: PlainSegment, found: Found) -> list[tuple[int, int]]:
@@ -303,6 +360,8 @@ class _Segment:
             return self.phrase(q[1], q[2])
         if kind == "date":
             return self.dated(q[1], q[2], None)
+        if kind == "prefix" or kind == "fuzzy":
+            return self.expanded(q)
         if kind == "or":
             return _union([self.evaluate(c) for c in q[1]])
         # An AND: the date range is read for the documents the other parts have in common
@@ -315,6 +374,36 @@ class _Segment:
             for c, p in zip(q[1], found, strict=True)
         ]
         return _intersection(parts)
+
+    def members(self, q: Query) -> set[int] | frozenset[int] | None:
+        """The documents of a filter's ("term", field, text) (the --source filter): what
+        `evaluate` gives them, without their scores, None for every document of the segment.
+        Only the ids are read (decoded in C, not Python's per-posting work light's budget
+        counts): the one source of a 100,000-article library is 100,000 postings."""
+        kind, fieldname, text = q
+        if kind != "term":  # pragma: no cover - the filters are terms
+            raise Unreadable("a filter that is not a term")
+        info = self.seg.term_info(fieldname, text.encode("utf-8"))
+        if info is None:
+            return frozenset()
+        if info[1] == self.seg.doccount:  # (document frequency: a term of every document)
+            return None
+        ids = array("I")
+        for n, _flags, data in self.seg.blocks(info):
+            ids.frombytes(data[: 4 * n])
+        if SWAP:
+            ids.byteswap()
+        return set(ids)
+
+    def expanded(self, q: Query) -> Found:
+        """light.expanded: the union of the terms a prefix or fuzzy term expands to in this
+        segment (Whoosh expands them segment by segment), summed in the expansion's order."""
+        words = self.parent.expansion(self.seg, q)
+        if not words:
+            return {}
+        if len(words) == 1:
+            return self.term(q[1], words[0].decode("utf-8"))
+        return _union([self.term(q[1], w.decode("utf-8")) for w in words])
 
     def dated(self, first: int | None, last: int | None, within: Found | None) -> Found:
         """light.numeric_range of a DateRange: the documents whose date is in [first, last]
@@ -494,8 +583,10 @@ def _intersection(parts: list[Found]) -> Found:
     return out
 
 
-def _spec(q: Query) -> TermSpec:
-    """snippets.term_spec(q, "body") of a plain query: its body words and phrases."""
+def _spec(q: Query, ix: PlainIndex, searcher: _Searcher) -> TermSpec:
+    """snippets.term_spec(q, "body") of a plain query: its body words and phrases, with what
+    its prefix and fuzzy terms expand to over the whole index (snippets.expanded_words: the
+    union of the segments' expansions)."""
     words: set[str] = set()
     phrases: list[tuple[tuple[str, ...], int]] = []
 
@@ -507,6 +598,10 @@ def _spec(q: Query) -> TermSpec:
         elif kind == "phrase":
             if node[1] == "body":
                 phrases.append((node[2], 1))  # max(1, slop): the parser's slop is 1
+        elif kind == "prefix" or kind == "fuzzy":
+            if node[1] == "body":
+                for seg in ix.segments:
+                    words.update(b.decode("utf-8") for b in searcher.expansion(seg, node))
         elif kind != "date":  # (no words)
             for child in node[1]:
                 visit(child)
@@ -630,7 +725,7 @@ def _hits(
             if seg.offset <= d < seg.offset + seg.doccount:
                 stored.append(seg.stored_fields(d - seg.offset))
                 break
-    spec = _spec(q)
+    spec = _spec(q, ix, searcher)
     tokens: dict[int, list[Token]] = {}
     singles = spec.words
     if spec:

@@ -305,6 +305,9 @@ class PlainSegment:
     def segment(self) -> PlainSegment:  # (spelling._segment_id asks a reader for this)
         return self
 
+    def leaf_readers(self) -> list[tuple[PlainSegment, int]]:  # (as Whoosh's SegmentReader)
+        return [(self, 0)]
+
     def segment_id(self) -> str:
         return self.id
 

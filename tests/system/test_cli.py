@@ -294,8 +294,8 @@ def test_a_search_command_loads_only_what_it_uses(
     # (cli/__init__.py: a dataclass without a docstring would load it), no hashlib (OpenSSL:
     # store.whoosh.startup), and for plain words and phrases no Whoosh query parser
     # (query.simple_query), nor any of Whoosh's query, reading, schema, analysis or searching
-    # modules (index.search.lean reads the index through index.store.plain; a date clause and
-    # --sort date too: the date column), nor argparse
+    # modules (index.search.lean reads the index through index.store.plain; a date clause,
+    # --sort date, `word*` and `word~` too), nor argparse
     # (cli.main._plain_search), tempfile and shutil (index.config's platformdirs) or threading;
     # and the same answer as this process, which has numpy's engine loaded.
     import subprocess
@@ -304,17 +304,19 @@ def test_a_search_command_loads_only_what_it_uses(
     import newsreader.index.store.whoosh.engine  # noqa: F401  (numpy loaded: its engine here)
 
     assert run(capsys, config, "index")[0] == EXIT_OK
-    plain = ("ferry strike", '"ferry strike"', "ferry date:[2024-01 to 2024-12]", "date:2024-04")
+    plain = ("ferry strike", '"ferry strike"', "ferry date:[2024-01 to 2024-12]", "date:2024-04",
+             "ferr* strike", "fery~")  # fmt: skip
     cases = [(query, ()) for query in (*plain, "ferry OR choir", "strike NOT island")]
-    cases += [("ferry", ("--sort", "date")), ("ferry date:2024", ("--sort", "date"))]
-    for query, sort in cases:
+    cases += [("ferry", ("--sort", "date")), ("ferry date:2024", ("--sort", "date")),
+              ("ferry", ("--source", "wire"))]  # fmt: skip
+    for query, extra in cases:
         parser = (
             "'whoosh.qparser', 'whoosh.query', 'whoosh.searching', 'whoosh.reading',"
             " 'whoosh.fields', 'whoosh.analysis', 'whoosh.index', 'whoosh.codec',"
             " 'whoosh.matching', 'newsreader.index.search.results',"
             " 'newsreader.index.store.library', 'argparse', 'shutil', 'tempfile',"
             " 'threading',"
-            if query in plain or sort
+            if query in plain or extra
             else ""
         )
         code = (
@@ -323,7 +325,7 @@ def test_a_search_command_loads_only_what_it_uses(
             "from newsreader.cli.main import main\n"
             "out = io.StringIO()\n"
             "with redirect_stdout(out):\n"
-            f"    code = main({['--config', str(config), 'search', query, '--json', *sort]!r})\n"
+            f"    code = main({['--config', str(config), 'search', query, '--json', *extra]!r})\n"
             "heavy = ('textual', 'rich', 'numpy', 'urllib.request', 'whoosh.lang.morph_en',\n"
             "         'newsreader.index.parsing', 'multiprocessing', 'newsreader.tui.app',\n"
             f"         'yaml', 'inspect', 'hashlib', {parser})\n"
@@ -335,7 +337,7 @@ def test_a_search_command_loads_only_what_it_uses(
         )
         child = json.loads(done.stdout)
         assert child["code"] == EXIT_OK and child["loaded"] == [], child
-        here = run_json(capsys, config, "search", query, *sort)
+        here = run_json(capsys, config, "search", query, *extra)
         assert isinstance(here, dict) and here["total"], query
         there = json.loads(child["out"])
         for answer in (here, there):

@@ -176,6 +176,27 @@ QUERIES = [
     "film OR music date:2021-04",
     "date:2021 date",  # ("date" without a colon: a word)
     "date:2021",  # the date alone: every dated article of 2021, each scored 1.0
+    # Prefix and fuzzy terms: expanded segment by segment as Whoosh does (query.WordPrefix,
+    # WordFuzzy), the snippets' words over the whole index.
+    "econom*",
+    "run*",
+    "Interest*",
+    "minist* oil",
+    "naïv*",
+    "zzz*",  # nothing
+    "goverment~",
+    "econmy~2",
+    "minster~1",
+    "harbuor~ council",
+    "café~",
+    "lighthous~",
+    "film OR econom*",
+    '"prime minister" econom*',
+    "econom* date:2021-03",
+    "goverment~ OR rates~",
+    "run* run*",
+    "governm*",  # (stems to "governm": "government", indexed as "govern", through spelling)
+    "electio* OR festiva*",
 ]
 
 
@@ -248,8 +269,9 @@ OTHER_DATES = [
 
 @pytest.mark.parametrize(
     "query",
-    ["OR film", "film OR", "oil OR OR film", "title:oil", "oil NOT film", "econom*",
-     "goverment~", "", "oil  prices", " oil", "oil-prices", "AND", *OTHER_DATES],
+    ["OR film", "film OR", "oil OR OR film", "title:oil", "oil NOT film", "", "oil  prices",
+     " oil", "oil-prices", "AND", "econ*my", "econmy~3", "*", "econmy~2/3", "r?n", "econ**",
+     "econom*~", "OR*", *OTHER_DATES],
 )  # fmt: skip
 def test_any_other_query_takes_the_usual_path(library: Library, query: str) -> None:
     from newsreader.cli.main import _maybe_plain
@@ -259,7 +281,30 @@ def test_any_other_query_takes_the_usual_path(library: Library, query: str) -> N
     # (the command checks first, without importing the lean path: only what it cannot read)
     if _maybe_plain(query):
         assert query in ("oil  prices", " oil", "OR film", "film OR", "oil OR OR film",
+                         "econ*my", "econmy~3", "*", "econ**", "econom*~", "OR*",
                          *OTHER_DATES[:10])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "word", ["econom", "Run", "technolog", "naïve", "café", "straße", "a1", "2004", "ÉCOLE", "x"]
+)
+def test_prefix_and_fuzzy_terms_are_the_parser_s(word: str) -> None:
+    from newsreader.index.search.query import WordFuzzy, WordPrefix, prepare
+
+    for suffix in ("*", "~", "~1", "~2"):
+        whoosh = prepare(word + suffix).query
+        ours = lean.parse(word + suffix)
+        assert ours is not None and ours[0] == "or" and whoosh is not None
+        assert [type(c) for c in whoosh.children()] == [
+            WordPrefix if suffix == "*" else WordFuzzy
+        ] * 2
+        for node, (kind, field, text, arg) in zip(whoosh.children(), ours[1], strict=True):
+            assert (node.fieldname, node.boost, node.constantscore) == (field, 1.0, False)
+            if kind == "prefix":
+                assert (node.text, node.stemmed) == (text, arg)
+            else:  # (its text, the stem, follows from the word as written)
+                assert (node.raw, node.maxdist, node.prefixlength) == (text, arg, 0)
+                assert node.text == plain.analyse(text)[0]
 
 
 def _range(text: str) -> tuple[int | None, int | None]:
