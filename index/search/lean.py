@@ -398,7 +398,7 @@ class _Segment:
     def expanded(self, q: Query) -> Found:
         """light.expanded: the union of the terms a prefix or fuzzy term expands to in this
         segment (Whoosh expands them segment by segment), summed in the expansion's order."""
-        words = self.parent.expansion(self.seg, q)
+        words = [w for w in self.parent.expansion(self.seg, q) if w]
         if not words:
             return {}
         if len(words) == 1:
