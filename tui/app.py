@@ -59,6 +59,11 @@ class Timings:
     list repaints at once, and a held-down j does not lay out every article it passes."""
     show_took: bool = True
     """Whether the search status shows how long the search took."""
+    searching_delay: float = 0.1
+    """Seconds a search runs before the status line says "searching…". A search that answers
+    sooner changes nothing on screen until its hits are painted: a repaint for "searching…"
+    (on screen for a frame or two) held the hits back until Textual's next frame, 17-33 ms
+    later (bench/bench_tui.py)."""
 
 
 class NewsreaderApp(App[None]):

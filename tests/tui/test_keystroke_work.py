@@ -5,19 +5,26 @@ the app runs."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.text import Text
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Static
 
 from newsreader.index.config import Settings
+from newsreader.tui import loaders
 from newsreader.tui.app import GC_YOUNG, NewsreaderApp
 from newsreader.tui.widgets.article_view import ArticleView
+from newsreader.tui.widgets.list_pane import ListPane
 from newsreader.tui.widgets.search_bar import SearchBar
+from newsreader.tui.widgets.status import StatusLine
 
 Settle = Callable[[Pilot[None]], Awaitable[None]]
 SIZE = (120, 40)
@@ -108,3 +115,107 @@ async def test_start_up_objects_are_left_out_of_collections_while_the_app_runs(
     # Collectable again once it closes, and Python's thresholds back.
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == threshold
+
+
+class HeldSearch:
+    """`loaders.run_search` held until the test lets it go: a search that takes a while."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.started = threading.Event()
+        self.release = threading.Event()
+        run_search = loaders.run_search
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            self.started.set()
+            self.release.wait(timeout=60)
+            return run_search(*args, **kwargs)
+
+        monkeypatch.setattr(loaders, "run_search", held)
+
+    async def wait_started(self) -> None:
+        assert await asyncio.to_thread(self.started.wait, 60)
+
+
+def spy_repaints(widget: Widget, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every repaint `widget` asks for from now on (its name, once a call)."""
+    asked: list[str] = []
+    refresh = widget.refresh
+
+    def spy(*regions: Any, **kwargs: Any) -> Any:
+        asked.append(type(widget).__name__)
+        return refresh(*regions, **kwargs)
+
+    monkeypatch.setattr(widget, "refresh", spy)
+    return asked
+
+
+async def test_nothing_is_repainted_while_a_quick_search_runs(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[..., NewsreaderApp],
+    settle: Settle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A search that answers within `searching_delay` leaves the screen as it is until its hits
+    # are painted: a repaint before ("searching…", the pane's unchanged title) held the hits
+    # back until Textual's next frame. (Here the delay is one no search reaches.)
+    search = HeldSearch(monkeypatch)
+    app = new_app(indexed_settings(tmp_path), searching_delay=3600.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"ferry")
+        pane = app.screen.query_one(ListPane)
+        status = app.screen.query_one(StatusLine)
+        before = status.plain
+        assert before.startswith("All · ")
+        await app.screen.query_one(SearchBar).wait_for_debounce()
+        await search.wait_started()  # the first search (a title of "Results" now)
+        search.release.set()
+        await settle(pilot)
+        assert status.plain.startswith("3 results")
+
+        search.release.clear()
+        search.started.clear()
+        asked = spy_repaints(pane, monkeypatch)
+        asked_status = spy_repaints(status, monkeypatch)
+        await pilot.press("space", *"fares")
+        await app.screen.query_one(SearchBar).wait_for_debounce()
+        await search.wait_started()
+        await pilot.pause()
+        assert (asked, asked_status) == ([], [])
+        assert status.plain.startswith("3 results")  # the hits on show are still those
+        search.release.set()
+        await settle(pilot)
+        assert status.plain.startswith("1 result ")
+        assert asked_status
+
+
+async def test_a_search_that_takes_a_while_says_searching(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[..., NewsreaderApp],
+    settle: Settle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    search = HeldSearch(monkeypatch)
+    app = new_app(indexed_settings(tmp_path))  # the reader's own searching_delay
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        status = app.screen.query_one(StatusLine)
+        said = asyncio.Event()
+        say = status.say
+
+        def spy(text: Any) -> None:
+            say(text)
+            if status.plain == "searching…":
+                said.set()
+
+        monkeypatch.setattr(status, "say", spy)
+        await pilot.press("slash", *"ferry")
+        await app.screen.query_one(SearchBar).wait_for_debounce()
+        await search.wait_started()
+        await asyncio.wait_for(said.wait(), 60)
+        assert status.plain == "searching…"
+        search.release.set()
+        await settle(pilot)
+        assert status.plain.startswith("3 results")

@@ -133,7 +133,8 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         with Horizontal(id="panes"):
             yield SourceList(id="sources")
             yield ListPane(app.library, app.read_state, keymap=app.keymap_overrides,
-                           show_took=app.timings.show_took, filling=self._filling,
+                           show_took=app.timings.show_took,
+                           searching_delay=app.timings.searching_delay, filling=self._filling,
                            nothing_yet=self._nothing_yet,
                            id="list-pane")
             yield ArticleView(id="article")

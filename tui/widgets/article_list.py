@@ -132,6 +132,8 @@ class ArticleList(ScrollView, can_focus=True):
         """Whether rows show their `score` (the related list does)."""
         self._columns_for: tuple[object, ...] | None = None
         self._column_widths = (0, 0)
+        self._paint_style: Style | None = None
+        """The widget's style while `render_lines` paints (see there)."""
 
     # -- data -------------------------------------------------------------------------------
 
@@ -269,10 +271,20 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- rendering -------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Every line of one paint has the same base style: looked up once, not for each line
+        # (Textual works it out from the colours of every ancestor: a fifth of the list's
+        # paint, which is most of the UI thread's work when a search's hits come in).
+        self._paint_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_style = None
+
     def render_line(self, y: int) -> Strip:
         _scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._paint_style if self._paint_style is not None else self.rich_style
         if not len(self._rows):
             # Wrapped, not cut: it may name a folder and the key that reads it.
             lines = self._empty_lines(width)

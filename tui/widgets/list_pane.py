@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from newsreader.tui import loaders
@@ -69,6 +70,7 @@ class ListPane(Vertical):
         *,
         keymap: Mapping[str, str],
         show_took: bool = True,
+        searching_delay: float = 0.0,
         filling: Filling = lambda _done, _total: None,
         nothing_yet: NothingYet = lambda _scope: None,
         id: str | None = None,
@@ -80,6 +82,9 @@ class ListPane(Vertical):
         """The user's rebinding (binding id -> keys), to show the key that accepts a
         suggestion as it is bound."""
         self.show_took = show_took
+        self.searching_delay = searching_delay
+        """Seconds a search runs before the status line says "searching…" (see `load`)."""
+        self._searching_timer: Timer | None = None
         self.filling = filling
         self.nothing_yet = nothing_yet
         self.scope = Scope()
@@ -122,13 +127,33 @@ class ListPane(Vertical):
     def load(self) -> None:
         """Load the list (or run the search) for the current question."""
         read = self.read_state.snapshot() if self.unread_only else None
+        self._stop_searching_timer()
         if self.query_text:
-            self.query_one(StatusLine).say("searching…")
+            # Said only of a search still running after `searching_delay`: until its hits
+            # come the screen stays as it is, so that they are painted as soon as they are in
+            # (a repaint now would hold them back until Textual's next frame, 17-33 ms later,
+            # for a line on screen for as long).
+            if self.searching_delay > 0:
+                self._searching_timer = self.set_timer(
+                    self.searching_delay, self._say_searching, name="searching"
+                )
+            else:
+                self._say_searching()
             # The rows on screen get their snippets with the hits, the rest as they scroll in.
             in_view = self.query_one(ArticleList).rows_in_view()
             self._search(self.search_key(), read, in_view or FIRST_SNIPPETS)
         else:
             self._load_rows(self.list_key(), read)
+
+    def _say_searching(self) -> None:
+        self._searching_timer = None
+        if self.query_text:
+            self.query_one(StatusLine).say("searching…")
+
+    def _stop_searching_timer(self) -> None:
+        if self._searching_timer is not None:
+            self._searching_timer.stop()
+            self._searching_timer = None
 
     def choose(self, scope: Scope) -> None:
         """Narrow the list (or the search) to `scope`."""
@@ -158,7 +183,9 @@ class ListPane(Vertical):
     def _query_changed(self, event: SearchBar.QueryChanged) -> None:
         event.stop()
         self.query_text = event.query
-        self.border_title = "Results" if event.query else "Articles"
+        title = "Results" if event.query else "Articles"
+        if self.border_title != title:  # (setting it repaints the whole pane, even unchanged)
+            self.border_title = title
         self.load()
 
     @on(SearchBar.Done)
@@ -240,6 +267,7 @@ class ListPane(Vertical):
     def _search_answered(self, message: SearchDone) -> None:
         if message.key != self.search_key():
             return
+        self._stop_searching_timer()
         self.shown_results = message.results
         self._show_rows(message.key, message.rows, empty="No matches.")
         self._say_search_status(message.results, len(message.rows))
