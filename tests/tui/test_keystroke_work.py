@@ -219,3 +219,41 @@ async def test_a_search_that_takes_a_while_says_searching(
         search.release.set()
         await settle(pilot)
         assert status.plain.startswith("3 results")
+
+
+async def test_typing_in_the_search_bar_lays_nothing_out_and_a_long_query_scrolls(
+    tmp_path: Path,
+    indexed_settings: Callable[..., Settings],
+    new_app: Callable[..., NewsreaderApp],
+    settle: Settle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = new_app(indexed_settings(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        bar = app.screen.query_one(SearchBar)
+        layouts: list[bool] = []
+        refresh = bar.refresh
+
+        def spy(*regions: Any, layout: bool = False, **kwargs: Any) -> Any:
+            layouts.append(layout)
+            return refresh(*regions, layout=layout, **kwargs)
+
+        monkeypatch.setattr(bar, "refresh", spy)
+        # Longer than the bar: the input scrolls to keep the cursor, at the text's end, in view.
+        query = ("ferry timetable harbour terminal orchard harvest records reading room "
+                 "lighthouse keeper winter storm")
+        await pilot.press(*[c if c != " " else "space" for c in query])
+        assert bar.value == query
+        assert layouts and not any(layouts)  # repainted at each key, never laid out
+        width = bar.scrollable_content_region.width
+        assert len(query) > width
+        shown = bar.render_line(0).text
+        assert "lighthouse keeper winter storm" in shown
+        assert "ferry" not in shown
+        assert bar.virtual_size.width == len(query) + 1  # the text and the cursor after it
+        await bar.wait_for_debounce()
+        await settle(pilot)
+        await pilot.press("home")
+        assert "ferry timetable" in bar.render_line(0).text

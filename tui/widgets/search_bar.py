@@ -7,7 +7,9 @@ from typing import ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widgets import Input
 
@@ -29,6 +31,13 @@ class SearchBar(Input):
         Binding("tab", "accept_suggestion", "Accept suggestion", show=False,
                 id="search.accept_suggestion", tooltip="Search for the suggested query instead"),
     ]
+
+    # Textual's Input makes its virtual size as wide as its text, for horizontal scrolling: a
+    # change of it asked for a layout of the whole screen at every keystroke (2-4 ms of the UI
+    # thread at 100,000 articles, then a repaint of scrollbars). The bar is as wide as its
+    # pane whatever it holds, so its own size is what needs no layout; scrolling within it
+    # reads the virtual size, which still follows the text.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     class _Message(Message):
         def __init__(self, search_bar: SearchBar) -> None:
