@@ -45,7 +45,7 @@ from newsreader.index.model import Article, Date, path_text, stored_date
 from newsreader.index.store.layout import INDEX_NAME, META_NAME, SCHEMA_VERSION
 from newsreader.index.store.lock import DEFAULT_TIMEOUT, LOCK_NAME, IndexBusy, StoreError, WriteLock
 from newsreader.index.store.schema import column_words, make_schema
-from newsreader.index.store.sources import scan_entries
+from newsreader.index.store.sources import scan_files
 from newsreader.index.store.whoosh import patches
 
 # Writing (ingest: the parsers, multiprocessing, Whoosh's writers) is imported by the methods
@@ -228,7 +228,7 @@ class Library:
                 indexed = {}
             skipped = {} if report.rebuilt else ingest.load_skipped(self.index_dir)
             unreadable: set[str] = set()
-            scanned = list(scan_entries(self.settings.sources, warn_, unreadable))
+            scanned = list(scan_files(self.settings.sources, warn_, unreadable))
             plan = ingest.plan_update(scanned, indexed, skipped, self._unavailable_sources())
             _keep_unreadable(plan, unreadable)
             report.unchanged = plan.unchanged
@@ -410,7 +410,7 @@ class Library:
             return True
         skipped = ingest.load_skipped(self.index_dir)
         unreadable: set[str] = set()
-        scanned = list(scan_entries(self.settings.sources, lambda _message: None, unreadable))
+        scanned = list(scan_files(self.settings.sources, lambda _message: None, unreadable))
         plan = ingest.plan_update(scanned, indexed, skipped, self._unavailable_sources())
         _keep_unreadable(plan, unreadable)
         return ingest.needs_work(plan, skipped)

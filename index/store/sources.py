@@ -83,105 +83,171 @@ def scan(
     `unreadable`, if given, receives the `file_key` prefix of every subfolder that could not be
     listed (`<source>\x1f<rel>/`): its files are unknown this run, not deleted.
     """
-    for source, entries in scan_entries(sources, warn, unreadable):
-        for rel, location, mtime_ns, size in entries:
-            yield SourceFile(source, location, rel, mtime_ns, size)
+    for found in scan_files(sources, warn, unreadable):
+        for key in sorted(found.files):  # one source's keys sort as its relative paths do
+            yield found.source_file(key)
 
 
-Entry = tuple[str, str, int, int]
-"""One file as the scan found it: (rel, location, mtime_ns, size), `SourceFile`'s fields."""
+@dataclass(frozen=True, slots=True)
+class SourceScan:
+    """One source's article files as `scan_files` found them: what an update compares with the
+    index. A dict, not an object per file: most files of a re-scan are unchanged, so the
+    comparison is dict lookups and only a changed or new file becomes a `SourceFile`."""
+
+    source: SourceConfig
+    root: str
+    """The source folder as the scan walked it (`str(Path(source.path))`)."""
+    files: dict[str, str]
+    """`file_key -> fingerprint` of every article file (in no order)."""
+    locations: dict[str, str]
+    """`file_key -> location` of the files whose location is not `root` joined with their
+    `rel`: names that are not ASCII (their `rel` is escaped, see `model.path_text`)."""
+
+    def source_file(self, key: str) -> SourceFile:
+        """The file `key` of `files`."""
+        rel = key[len(self.source.name) + len(KEY_SEPARATOR) :]
+        location = self.locations.get(key) or os.path.join(self.root, rel)
+        mtime_ns, _, size = self.files[key].partition(":")
+        return SourceFile(self.source, location, rel, int(mtime_ns), int(size))
 
 
-def scan_entries(
+def scan_files(
     sources: Iterable[SourceConfig],
     warn: Callable[[str], None],
     unreadable: set[str] | None = None,
-) -> Iterator[tuple[SourceConfig, list[Entry]]]:
-    """`scan`'s files (same order, same warnings) as plain tuples, source by source: what an
-    update compares with the index, without an object per file (most files of a re-scan are
-    unchanged, and at 100,000 files the objects and their keys were a fifth of it)."""
+) -> Iterator[SourceScan]:
+    """`scan`'s files (the same files, the same warnings), source by source, as `SourceScan`s."""
     for source in sources:
-        yield source, _scan_source(source, warn, unreadable)
+        yield _scan_source(source, warn, unreadable)
+
+
+# Each folder is opened once and its files stat'ed relative to it (fstatat): a stat by path
+# makes the kernel walk every folder of the path again, a quarter of a scan's system time at
+# 100,000 files five folders deep (2026-12).
+_BY_FD = os.scandir in os.supports_fd
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+_S_IFMT, _S_IFDIR, _S_IFREG = 0o170000, stat.S_IFDIR, stat.S_IFREG
 
 
 def _scan_source(
     source: SourceConfig, warn: Callable[[str], None], unreadable: set[str] | None
-) -> list[Entry]:
+) -> SourceScan:
     # The parsers' module is imported by the scan, not by this module: commands that only
     # search import this one for missing_sources() and must not load every parser.
     from newsreader.index.parsing.articles import format_for
 
-    # One format check per suffix, not a Path per file: a scan is stat calls plus Python
-    # per file, and a no-change update at 100,000 articles is mostly this loop.
+    # One format check per suffix, not a Path per file: a no-change update at 100,000 articles
+    # is mostly this loop (a stat call, and as little Python as it can be, per file).
     formats: dict[str, bool] = {}
-    root = Path(source.path)
+    # The suffixes of article files seen so far: a name ending in one of them is one (a
+    # suffix has one dot, so the name's last dot is that one; with a format forced every
+    # suffix is, "" included, and "" ends every name).
+    known_suffixes: tuple[str, ...] = ()
+    root = str(Path(source.path))
+    key_prefix = file_key(source.name, "")
+    files: dict[str, str] = {}
+    found = SourceScan(source, root, files, {})
+    odd: list[tuple[str, str, str]] = []
     try:
         root_stat = os.stat(root)
     except OSError as exc:
         if isinstance(exc, FileNotFoundError) and source.is_feed:
-            return []  # not fetched yet: no articles, nothing to warn about
+            return found  # not fetched yet: no articles, nothing to warn about
         if isinstance(exc, FileNotFoundError):
             warn(missing_warning(source))
         else:
             warn(f"source {source.name}: cannot read folder {root}: {_reason(exc)}")
         if unreadable is not None:
-            unreadable.add(file_key(source.name, ""))
-        return []
+            unreadable.add(key_prefix)
+        return found
     if not stat.S_ISDIR(root_stat.st_mode):
         warn(f"source {source.name}: not a folder: {root}")
         if unreadable is not None:
-            unreadable.add(file_key(source.name, ""))
-        return []
+            unreadable.add(key_prefix)
+        return found
     # The default glob takes every file: no regex per file.
     glob = source.glob or "**/*"
     matcher = None if glob == "**/*" else _glob_regex(glob)
-    found: list[Entry] = []
     seen_dirs = {(root_stat.st_dev, root_stat.st_ino)}
     # Depth-first with an explicit stack: deep trees must not hit the recursion limit.
-    stack: list[tuple[Path, str]] = [(root, "")]
+    # (folder's location, its path relative to the source folder with a trailing "/")
+    stack: list[tuple[str, str]] = [(root, "")]
     while stack:
         folder, prefix = stack.pop()
+        fd = -1
         try:
-            with os.scandir(folder) as it:
-                entries = list(it)  # in no order: `found` is sorted once at the end
+            if _BY_FD:
+                fd = os.open(folder, _DIR_FLAGS)
+            with os.scandir(fd if _BY_FD else folder) as it:
+                entries = list(it)
         except OSError as exc:
+            if fd >= 0:
+                os.close(fd)
             if folder == root:
                 warn(f"source {source.name}: cannot read folder {root}: {_reason(exc)}")
                 if unreadable is not None:
-                    unreadable.add(file_key(source.name, ""))
-                return []
+                    unreadable.add(key_prefix)
+                return SourceScan(source, root, {}, {})
             warn(f"source {source.name}: cannot read folder {folder}: {_reason(exc)}")
             if unreadable is not None:
                 unreadable.add(file_key(source.name, _path_text(prefix)))
             continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            rel = f"{prefix}{entry.name}"
-            try:
-                st = entry.stat()  # follows symlinks
-            except OSError as exc:
-                warn(f"source {source.name}: cannot read {entry.path}: {_reason(exc)}")
-                continue
-            if stat.S_ISDIR(st.st_mode):
-                ident = (st.st_dev, st.st_ino)
-                if ident not in seen_dirs:
-                    seen_dirs.add(ident)
-                    stack.append((Path(entry.path), rel + "/"))
-                continue
-            if not stat.S_ISREG(st.st_mode) or (matcher is not None and not matcher.fullmatch(rel)):
-                continue
-            dot = entry.name.rfind(".")
-            suffix = entry.name[dot:] if dot > 0 else ""
-            known = formats.get(suffix)
-            if known is None:
-                known = formats[suffix] = format_for(Path(entry.name), source.format) is not None
-            if not known:
-                continue
-            if not rel.isascii():  # nearly every name is: no call per file
-                rel = _path_text(rel)
-            found.append((rel, entry.path, st.st_mtime_ns, st.st_size))
-    found.sort()  # by rel: no two files share one
+        try:
+            folder_key = key_prefix + prefix
+            plain = prefix.isascii()
+            for entry in entries:
+                name = entry.name
+                if name[0] == ".":
+                    continue
+                try:
+                    st = entry.stat()  # follows symlinks
+                except OSError as exc:
+                    warn(
+                        f"source {source.name}: cannot read {os.path.join(folder, name)}: "
+                        f"{_reason(exc)}"
+                    )
+                    continue
+                kind = st.st_mode & _S_IFMT  # stat.S_ISDIR and S_ISREG without two calls a file
+                if kind != _S_IFREG:
+                    if kind == _S_IFDIR:
+                        ident = (st.st_dev, st.st_ino)
+                        if ident not in seen_dirs:
+                            seen_dirs.add(ident)
+                            stack.append((os.path.join(folder, name), f"{prefix}{name}/"))
+                    continue
+                if matcher is not None and not matcher.fullmatch(prefix + name):
+                    continue
+                if not name.endswith(known_suffixes):  # one call a file of a suffix seen before
+                    dot = name.rfind(".")
+                    suffix = name[dot:] if dot > 0 else ""
+                    if suffix in formats:
+                        continue  # known not to be an article file
+                    formats[suffix] = format_for(Path(name), source.format) is not None
+                    if not formats[suffix]:
+                        continue
+                    known_suffixes = (*known_suffixes, suffix)
+                if plain and name.isascii():  # nearly every name: its key is its path
+                    files[folder_key + name] = f"{st.st_mtime_ns}:{st.st_size}"
+                else:
+                    odd.append(
+                        (
+                            key_prefix + _path_text(prefix + name),
+                            os.path.join(folder, name),
+                            f"{st.st_mtime_ns}:{st.st_size}",
+                        )
+                    )
+        finally:
+            if fd >= 0:
+                os.close(fd)
+    # An escaped name can spell another file's name: one file per key, the one whose location
+    # sorts first (whatever order the folders were listed in).
+    for key, location, fingerprint in sorted(odd):
+        held = found.locations.get(key)
+        if held is None and key in files:
+            held = os.path.join(root, key[len(key_prefix) :])
+        if held is None or location < held:
+            files[key] = fingerprint
+            found.locations[key] = location
     return found
 
 

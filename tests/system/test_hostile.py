@@ -443,7 +443,7 @@ def test_files_that_vanish_or_change_between_scan_and_read(
     for name in ("keep", "vanish", "change", "fifo", "folder"):
         (lib / f"{name}.txt").write_text(f"{name} title\n\n{name}word body.\n", encoding="utf-8")
     config = write_config(tmp_path, "  - name: news\n    path: news\n")
-    real_scan = newsreader.index.store.library.scan_entries
+    real_scan = newsreader.index.store.library.scan_files
 
     def scan_then_meddle(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         found = list(real_scan(*args, **kwargs))  # type: ignore[arg-type]
@@ -455,9 +455,9 @@ def test_files_that_vanish_or_change_between_scan_and_read(
         (lib / "folder.txt").mkdir()
         return iter(found)
 
-    monkeypatch.setattr(newsreader.index.store.library, "scan_entries", scan_then_meddle)
+    monkeypatch.setattr(newsreader.index.store.library, "scan_files", scan_then_meddle)
     code, _, err = run(capsys, config, "index")
-    monkeypatch.setattr(newsreader.index.store.library, "scan_entries", real_scan)
+    monkeypatch.setattr(newsreader.index.store.library, "scan_files", real_scan)
     assert code == EXIT_OK
     warned = sorted(line.split("/news/")[1].split(":")[0] for line in err.splitlines())
     assert warned == ["fifo.txt", "folder.txt", "vanish.txt"], err
@@ -503,13 +503,22 @@ def test_an_unreadable_subfolder_warns_once_and_loses_nothing(
     sub = (small.parent / "news" / "sub").resolve()
     (small.parent / "news" / "d.txt").write_text("Delta\n\nDeltaword.\n", encoding="utf-8")
     if os.geteuid() == 0:  # root reads any folder: make this one fail as it would for a user
-        real = os.scandir
+        # (opening it, which the scan does to list it and stat its files, or listing it by path)
+        real_open, real_scandir = os.open, os.scandir
+
+        def refuse(path: object) -> None:
+            if isinstance(path, str | Path) and Path(path) == sub:
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+        def open_(path: object, *args: object, **kwargs: object) -> int:
+            refuse(path)
+            return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
 
         def scandir(path: object) -> object:
-            if Path(str(path)) == sub:
-                raise PermissionError(errno.EACCES, "Permission denied", str(path))
-            return real(path)  # type: ignore[arg-type]
+            refuse(path)
+            return real_scandir(path)  # type: ignore[arg-type]
 
+        monkeypatch.setattr(newsreader.index.store.sources.os, "open", open_)
         monkeypatch.setattr(newsreader.index.store.sources.os, "scandir", scandir)
     else:
         sub.chmod(0)

@@ -45,6 +45,29 @@ def test_source_file_key_and_fingerprint(tmp_path: Path) -> None:
     assert found.fingerprint == f"1700000000123456789:{path.stat().st_size}"
 
 
+def test_names_that_are_not_ascii_keep_their_own_paths(tmp_path: Path) -> None:
+    """A scan keeps no path per file, only its key: an ASCII one is the path below the source
+    folder; a folder or file name that is not ASCII (escaped in its key) keeps its path."""
+    write(tmp_path / "café" / "a.txt")
+    write(tmp_path / "naïve.md")
+    write(tmp_path / "plain" / "b.txt")
+    with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9-bytes.txt"), "wb") as f:
+        f.write(b"Title\n\nBody text.\n")
+    files, warnings = run(SourceConfig("lib", tmp_path))
+    assert rels(files) == ["caf\\xe9-bytes.txt", "café/a.txt", "naïve.md", "plain/b.txt"]
+    assert [f.path.read_text(encoding="utf-8") for f in files] == ["Title\n\nBody text.\n"] * 4
+    assert warnings == []
+
+
+def test_an_escaped_name_that_spells_another_files_name_is_one_file(tmp_path: Path) -> None:
+    write(tmp_path / "caf\\xe9.txt", "Ascii\n\nA backslash, x, e, 9.\n")
+    with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt"), "wb") as f:
+        f.write(b"Bytes\n\nNot UTF-8.\n")
+    files, _ = run(SourceConfig("lib", tmp_path))
+    assert rels(files) == ["caf\\xe9.txt"]  # one key, one file: the path that sorts first
+    assert files[0].path.read_text(encoding="utf-8").startswith("Ascii")
+
+
 @pytest.mark.parametrize(
     ("glob", "expected"),
     [

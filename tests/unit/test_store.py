@@ -176,6 +176,50 @@ def test_new_file_is_added(library: Library, parser: FakeParser, lib_dir: Path) 
     assert library.count() == 4
 
 
+@pytest.mark.parametrize("sources", [1, 2])
+def test_one_update_finds_an_edit_a_touch_a_new_file_and_a_deletion(
+    tmp_path: Path, lib_dir: Path, parser: FakeParser, sources: int
+) -> None:
+    """What an update compares (every file's mtime and size against the index's) finds each
+    kind of change at once, with one source or several (a re-scan that changed nothing is
+    decided by comparing the two whole dicts: a shortcut that must miss nothing)."""
+    other = tmp_path / "other"
+    write(other / "x.txt", "Other title\nOther body.\n")
+    configs = [SourceConfig("news", lib_dir), SourceConfig("other", other)][:sources]
+    library = make_library(tmp_path, *configs)
+    library.update()
+    edited, touched = lib_dir / "a.txt", lib_dir / "b.txt"
+    before = edited.stat()
+    edited.write_text("Alpha title\nAlpha body about electionz.\n", encoding="utf-8")
+    assert edited.stat().st_size == before.st_size  # the same size: only the mtime says so
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 1))
+    write(lib_dir / "d.md", "Delta\nA new one.\n")
+    (lib_dir / "sub" / "c.txt").unlink()
+    parser.reads.clear()
+    report = library.update()
+    assert parser.reads == ["a.txt", "b.txt", "d.md"]
+    assert (report.added, report.changed, report.deleted) == (1, 2, 1)
+    assert report.unchanged == sources - 1
+    expected = ["news/a.txt", "news/b.txt", "news/d.md", "other/x.txt"][: 2 + sources]
+    assert all_ids_in_index(library) == expected
+    article = library.get("news/a.txt")
+    assert article is not None and "electionz" in article.body
+    # One change alone, the same files still there: a touch by a nanosecond, then an edit.
+    for path, more in ((touched, 1), (lib_dir / "d.md", 1_000_000_000)):
+        if more > 1:
+            path.write_text("Delta\nA new two.\n", encoding="utf-8")  # the same size
+        now = path.stat()
+        os.utime(path, ns=(now.st_atime_ns, now.st_mtime_ns + more))
+        parser.reads.clear()
+        report = library.update()
+        assert parser.reads == [path.name] and report.changed == 1
+    parser.reads.clear()
+    again = library.update()
+    assert parser.reads == [] and again.unchanged == 2 + sources
+    assert (again.added, again.changed, again.deleted) == (0, 0, 0)
+
+
 def test_read_indexed_is_whooshs_own_column_reading(
     library: Library, parser: FakeParser, lib_dir: Path
 ) -> None:
