@@ -178,8 +178,9 @@ class Library:
     ) -> UpdateReport:
         """Bring the index up to date with the source folders (see module doc); `rebuild`
         starts over. With `first_batch` N, an update that is not a rebuild commits what it has
-        after N files, then after 10N, 100N, ... (so a reader fills in as it goes; each file
-        is in its old or its new version at every commit). `planned` is told once, before the
+        after N files, then after 10,000 (if more than N), 100,000, ... (so a reader fills in
+        as it goes; each file is in its old or its new version at every commit: see
+        ingest.LATER_BATCH). `planned` is told once, before the
         first file is parsed, how many files of each source (by name) this update parses: none
         of a source that is not named (with `Progress.source`, a reader can tell which sources
         are still to come). Raises IndexBusy when another

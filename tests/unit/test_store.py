@@ -361,8 +361,12 @@ def test_an_update_says_what_it_will_read_of_each_source(
 
 
 def test_batches_let_readers_see_articles_as_they_land(
-    library: Library, parser: FakeParser, lib_dir: Path
+    library: Library, parser: FakeParser, lib_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The first batch is small (its rows show soon; its terms are written again in the next
+    segments), the second comes at LATER_BATCH files, not at ten times the first, the next
+    ones tenfold."""
+    monkeypatch.setattr(ingest, "LATER_BATCH", 5, raising=False)
     for n in range(9):
         write(lib_dir / f"more{n}.txt", f"More {n}\nMore body {n}.\n")
     seen: list[tuple[int, int]] = []
@@ -372,19 +376,26 @@ def test_batches_let_readers_see_articles_as_they_land(
             seen.append((p.done, library.count()))
 
     report = library.update(progress=progress, first_batch=1)
-    # Batches grow tenfold: 1 file, 9 more, the last 2 (whose commit is said too).
-    assert seen == [(1, 1), (10, 10), (12, 12)]
+    # 1 file, 4 more (up to LATER_BATCH, not 10), then the last 7 (whose commit is said too).
+    assert seen == [(1, 1), (5, 5), (12, 12)]
     assert report.articles == 12
     assert len(ids(library)) == 12 and all_ids_in_index(library) == ids(library)
     with library.searcher() as s:  # no batch commit merged segments (Whoosh merges slowly)
-        assert [sub.doc_count_all() for sub, _ in s.reader().leaf_readers()] == [1, 9, 2]
+        assert [sub.doc_count_all() for sub, _ in s.reader().leaf_readers()] == [1, 4, 7]
+    # Past LATER_BATCH, batches grow tenfold: after 1 file, 3, 30, 300, ...
+    monkeypatch.setattr(ingest, "LATER_BATCH", 3)
+    for n in range(50):
+        write(lib_dir / f"many{n}.txt", f"Many {n}\nMany body {n}.\n")
+    seen.clear()
+    library.update(progress=progress, first_batch=1)
+    assert [done for done, _ in seen] == [1, 3, 30, 50]
     # An incremental run with changes and deletions stays exact across its batch commits.
     rewrite(lib_dir / "a.txt", "Alpha again\nNew alpha body.\n")
     (lib_dir / "b.txt").unlink()
     write(lib_dir / "zz.txt", "Zed\nZed body.\n")
     library.update(first_batch=1)
     assert all_ids_in_index(library) == ids(library)
-    assert len(ids(library)) == 12
+    assert len(ids(library)) == 62
     assert library.get("news/a.txt").title == "Alpha again"  # type: ignore[union-attr]
 
 
@@ -452,6 +463,7 @@ def test_parallel_writer_batches_keep_their_processes_and_hold_every_document(
             found = [n for n in range(25) if search(batches, number_word(n)).total == 1]
             seen.append((p.done, batches.count(), found))
 
+    monkeypatch.setattr(ingest, "LATER_BATCH", 0)  # batches of this small library: tenfold
     batches.update(progress=progress, first_batch=2)
     # Batches: 2 files, 18 more, the last 5; both processes started once (before: for each).
     assert [(done, count) for done, count, _ in seen] == [(2, 2), (20, 20), (25, 25)]

@@ -31,9 +31,12 @@ PROGRESS_EVERY = 0.25
 """Seconds between two progress messages from the indexer: four a second move a count smoothly
 enough, and each redraws the header and the filling list (ten a second cost a first index of
 2,231 articles ~1-2 s of CPU)."""
-FIRST_BATCH = 1000
+FIRST_BATCH = 200
 """Files before the first commit of a long first index, which then commits again after
-10,000 files (see index.store.ingest.BATCH_GROWTH): the lists fill in batch by batch."""
+10,000 files (see index.store.ingest.LATER_BATCH): the lists fill in batch by batch. Small, as
+it is there for the first rows: each batch's terms are written again in the next batches'
+segments (1,000 files cost a first index of 2,231 articles 11% more instructions than one
+commit, 200 files 3.5%), and its rows show sooner (1.0-1.2 s after launch, not 1.7-1.9 s)."""
 
 
 class Indexer(Widget):
