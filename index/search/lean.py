@@ -53,6 +53,7 @@ from newsreader.index.store.plain import (
     Unreadable,
     analyse,
 )
+from newsreader.index.store.scores import Found, intersection, union
 
 BUDGET = 40_000
 """`store.whoosh.light.BUDGET`: past it the usual path's numpy engine is the faster way."""
@@ -69,7 +70,6 @@ Query = tuple[Any, ...]
 """("term", field, text) | ("phrase", field, words) | ("or", parts) | ("and", parts) |
 ("date", first, last): a DateRange, in microseconds (None: open) | ("prefix", field, text,
 stemmed): query.WordPrefix | ("fuzzy", field, text, maxdist): query.WordFuzzy."""
-Found = dict[int, float]
 
 
 class _Over(Exception):
@@ -363,7 +363,7 @@ class _Segment:
         if kind == "prefix" or kind == "fuzzy":
             return self.expanded(q)
         if kind == "or":
-            return _union([self.evaluate(c) for c in q[1]])
+            return union([self.evaluate(c) for c in q[1]])
         # An AND: the date range is read for the documents the other parts have in common
         # (the rest cannot be in the intersection), in the parts' order for the sums.
         found: list[Found | None] = [None if c[0] == "date" else self.evaluate(c) for c in q[1]]
@@ -373,7 +373,7 @@ class _Segment:
             self.dated(c[1], c[2], within) if p is None else p
             for c, p in zip(q[1], found, strict=True)
         ]
-        return _intersection(parts)
+        return intersection(parts)
 
     def members(self, q: Query) -> set[int] | frozenset[int] | None:
         """The documents of a filter's ("term", field, text) (the --source filter): what
@@ -403,7 +403,7 @@ class _Segment:
             return {}
         if len(words) == 1:
             return self.term(q[1], words[0].decode("utf-8"))
-        return _union([self.term(q[1], w.decode("utf-8")) for w in words])
+        return union([self.term(q[1], w.decode("utf-8")) for w in words])
 
     def dated(self, first: int | None, last: int | None, within: Found | None) -> Found:
         """light.numeric_range of a DateRange: the documents whose date is in [first, last]
@@ -544,42 +544,6 @@ def _characters(value: bytes) -> list[tuple[int, int, int]]:
         start = end + codes[i + 1]
         end = start + codes[i + 2]
         out.append((pos, start, end))
-    return out
-
-
-def _union(parts: list[Found]) -> Found:
-    """light._union."""
-    parts = [p for p in parts if p]
-    if len(parts) <= 1:
-        return parts[0] if parts else {}
-    largest = max(parts, key=len)
-    if 0.0 in largest.values():
-        largest = {}
-    summed: dict[int, float] = {}
-    for p in parts:
-        if p is largest:
-            added = {d: t + largest[d] for d, t in summed.items() if d in largest}
-            summed = largest | summed
-            summed.update(added)
-            continue
-        for d, s in p.items():
-            summed[d] = summed.get(d, 0.0) + s
-    return summed
-
-
-def _intersection(parts: list[Found]) -> Found:
-    """light._intersection."""
-    if not parts or any(not p for p in parts):
-        return {}
-    common = set(parts[0])
-    for p in parts[1:]:
-        common.intersection_update(p)
-    out: dict[int, float] = {}
-    for d in sorted(common):
-        total = 0.0
-        for p in parts:
-            total = total + p[d]
-        out[d] = total
     return out
 
 

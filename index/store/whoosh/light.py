@@ -30,6 +30,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from newsreader.index.store.scores import Found, intersection, union
 from newsreader.index.store.whoosh import switch
 from newsreader.index.store.whoosh.codec import COMPRESSED, HAS_VALUES, HAS_WEIGHTS, BlockMatcher
 from newsreader.index.store.whoosh.shapes import Unsupported, supported, usable
@@ -47,7 +48,6 @@ _LENGTHS = [float(byte_to_length(i)) for i in range(256)]
 _SWAP = sys.byteorder != "little"
 
 
-Found = dict[int, float]
 """Matching documents of one segment: local number -> score (in no particular order)."""
 
 
@@ -186,7 +186,7 @@ class _Segment:
             return self.numeric_range(q)
         if isinstance(q, wq.MultiTerm):
             return self.expanded(q)
-        return _boosted(_union([self.evaluate(c) for c in q.children()]), q.boost)
+        return _boosted(union([self.evaluate(c) for c in q.children()]), q.boost)
 
     def expanded(self, q: wq.MultiTerm) -> Found:
         words = [w for w in q._btexts(self.reader) if w]
@@ -195,7 +195,7 @@ class _Segment:
         fieldname = q.field()
         if len(words) == 1:
             return self.term(fieldname, words[0], 1.0)
-        return _boosted(_union([self.term(fieldname, w, 1.0) for w in words]), q.boost)
+        return _boosted(union([self.term(fieldname, w, 1.0) for w in words]), q.boost)
 
     def numeric_range(self, q: wq.NumericRange) -> Found:
         compiled = q._compile_query(self.reader)
@@ -213,14 +213,14 @@ class _Segment:
                 words.append(part.text)
             else:
                 raise Unsupported("range layout")
-        ids = _union([self.term(q.fieldname, w, 1.0) for w in words])
+        ids = union([self.term(q.fieldname, w, 1.0) for w in words])
         score = compiled.score
         return {d: score for d in ids}
 
     def conjunction(self, q: wq.And) -> Found:
         positive = [self.evaluate(c) for c in q.children() if type(c) is not wq.Not]
         negative = [self.inverse(c) for c in q.children() if type(c) is wq.Not]
-        return _boosted(_intersection(positive + negative), q.boost)
+        return _boosted(intersection(positive + negative), q.boost)
 
     def inverse(self, q: wq.Not) -> Found:
         inside = self.evaluate(q.query)
@@ -387,39 +387,3 @@ def _boosted(found: Found, boost: float) -> Found:
     return found if boost == 1.0 else {d: s * boost for d, s in found.items()}
 
 
-def _union(parts: list[Found]) -> Found:
-    """Every document of any part, each score the sum over the parts holding it in the parts'
-    order (0.0 first, as numpy's add.at does), in no particular document order (`top` sorts).
-    The largest part is copied in C when its turn comes: a document in it alone scores 0.0 + s,
-    which is s bit for bit unless s is -0.0 (then it is summed like the others)."""
-    parts = [p for p in parts if p]
-    if len(parts) <= 1:
-        return parts[0] if parts else {}
-    largest = max(parts, key=len)
-    if 0.0 in largest.values():
-        largest = {}
-    summed: dict[int, float] = {}
-    for p in parts:
-        if p is largest:
-            added = {d: t + largest[d] for d, t in summed.items() if d in largest}
-            summed = largest | summed
-            summed.update(added)
-            continue
-        for d, s in p.items():
-            summed[d] = summed.get(d, 0.0) + s
-    return summed
-
-
-def _intersection(parts: list[Found]) -> Found:
-    if not parts or any(not p for p in parts):
-        return {}
-    common = set(parts[0])
-    for p in parts[1:]:
-        common.intersection_update(p)
-    out: dict[int, float] = {}
-    for d in sorted(common):
-        total = 0.0
-        for p in parts:
-            total = total + p[d]
-        out[d] = total
-    return out
