@@ -53,7 +53,7 @@ from newsreader.index.store.plain import (
     Unreadable,
     analyse,
 )
-from newsreader.index.store.scores import Found, intersection, union
+from newsreader.index.store.scores import Found, intersection, phrase_matches, union
 
 BUDGET = 40_000
 """`store.whoosh.light.BUDGET`: past it the usual path's numpy engine is the faster way."""
@@ -487,26 +487,9 @@ class _Segment:
                 return {}
             terms.append(btext)
         lists = [self.postings(fieldname, b, values=True) for b in terms]
-        candidates = set(lists[0][0])
-        for ids, _, _ in lists[1:]:
-            candidates.intersection_update(ids)
-        if not candidates:
+        matched = phrase_matches(lists, _positions)
+        if not matched:
             return {}
-        starts: dict[int, set[int]] | None = None
-        for i, (ids, _, found) in enumerate(lists):
-            mine: dict[int, set[int]] = {}
-            for j, d in enumerate(ids):
-                if d in candidates and (starts is None or d in starts):
-                    shifted = {p - i for p in _positions(found[j]) if p >= i}
-                    if starts is not None:
-                        shifted &= starts[d]
-                    if shifted:
-                        mine[d] = shifted
-            starts = mine
-            if not starts:
-                return {}
-        assert starts is not None
-        matched = sorted(starts)
         total = dict.fromkeys(matched, 0.0)
         for btext, (ids, tf, _) in zip(terms, lists, strict=True):
             weight = {d: w for d, w in zip(ids, tf, strict=True) if d in total}

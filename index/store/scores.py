@@ -1,9 +1,12 @@
-"""Documents found by a query with their scores, and the two ways parts of a query combine them:
-the arithmetic of `store.whoosh.light` (the engine in plain Python) and `search.lean` (the
-command's path without Whoosh) share, so that both sum a document's scores in the order numpy's
-engine does and give the same floats."""
+"""Documents found by a query with their scores: the union and intersection of a query's parts,
+and the documents a phrase matches. `store.whoosh.light` (the engine in plain Python) and
+`search.lean` (the command's path without Whoosh) share them, so that both sum a document's
+scores in the order numpy's engine does and give the same floats."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 Found = dict[int, float]
 """Document number -> score."""
@@ -45,3 +48,32 @@ def intersection(parts: list[Found]) -> Found:
             total = total + p[d]
         out[d] = total
     return out
+
+
+def phrase_matches(
+    lists: Sequence[tuple[Sequence[int], Any, Sequence[Any]]],
+    positions: Callable[[Any], Iterable[int]],
+) -> list[int]:
+    """The documents, in order, where the phrase's words stand one after another: `lists` holds
+    each word's postings in the phrase's order as (document ids, weights, values), `positions`
+    reads a value's word positions. Only documents holding every word are read, and each
+    word's positions are kept only where the words before it left a start."""
+    candidates = set(lists[0][0])
+    for ids, _, _ in lists[1:]:
+        candidates.intersection_update(ids)
+    if not candidates:
+        return []
+    starts: dict[int, set[int]] | None = None
+    for i, (ids, _, found) in enumerate(lists):
+        mine: dict[int, set[int]] = {}
+        for j, d in enumerate(ids):
+            if d in candidates and (starts is None or d in starts):
+                shifted = {p - i for p in positions(found[j]) if p >= i}
+                if starts is not None:
+                    shifted &= starts[d]
+                if shifted:
+                    mine[d] = shifted
+        starts = mine
+        if not starts:
+            return []
+    return sorted(starts or ())

@@ -30,7 +30,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from newsreader.index.store.scores import Found, intersection, union
+from newsreader.index.store.scores import Found, intersection, phrase_matches, union
 from newsreader.index.store.whoosh import switch
 from newsreader.index.store.whoosh.codec import COMPRESSED, HAS_VALUES, HAS_WEIGHTS, BlockMatcher
 from newsreader.index.store.whoosh.shapes import Unsupported, supported, usable
@@ -338,27 +338,9 @@ class _Segment:
                 return {}
             terms.append(btext)
         lists = [self.postings(q.fieldname, b, values=True) for b in terms]
-        candidates = set(lists[0][0])
-        for ids, _, _ in lists[1:]:
-            candidates.intersection_update(ids)
-        if not candidates:
+        matched = phrase_matches(lists, _positions)
+        if not matched:
             return {}
-        # Per term, candidate -> (weight, set of its positions minus the word's place).
-        starts: dict[int, set[int]] | None = None
-        for i, (ids, _, found) in enumerate(lists):
-            mine: dict[int, set[int]] = {}
-            for j, d in enumerate(ids):
-                if d in candidates and (starts is None or d in starts):
-                    shifted = {p - i for p in _positions(found[j]) if p >= i}
-                    if starts is not None:
-                        shifted &= starts[d]
-                    if shifted:
-                        mine[d] = shifted
-            starts = mine
-            if not starts:
-                return {}
-        assert starts is not None
-        matched = sorted(starts)
         total = dict.fromkeys(matched, 0.0)
         for btext, (ids, tf, _) in zip(terms, lists, strict=True):
             weight = {d: w for d, w in zip(ids, tf, strict=True) if d in total}
