@@ -24,6 +24,7 @@ from whoosh.searching import Searcher
 from newsreader.index.config import Settings, SourceConfig, settings_for
 from newsreader.index.search import search
 from newsreader.index.store import Library
+from newsreader.index.store.library import _IDLE_SEARCHERS as IDLE_SEARCHERS_CAP
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.screens.compare import CompareScreen
 from newsreader.tui.screens.main import MainScreen
@@ -101,10 +102,20 @@ def held(app: NewsreaderApp) -> Counter[str]:
     # seen under load, when a later draw had nothing to repaint). In the app the variable is set
     # at every draw in the app's own task; here it is set to what the next draw would set.
     visible_screen_stack.set(app._background_screens)
+    # The idle searchers are a pool the library caps: how many are idle at a count is how many
+    # reads overlapped last (a search, the preview, off-screen snippets, "did you mean"), which
+    # depends on the machine's load, not on how long the app has run. Its cap is what must
+    # hold; then it is emptied, as the lru caches are, so that what its searchers hold is not
+    # taken for growth.
+    library = app.library
+    assert len(library._idle) <= IDLE_SEARCHERS_CAP
+    with library._guard:
+        pool, library._idle = library._idle, []
+    for searcher in pool:
+        searcher.close()
     counts = live_objects()
     counts["workers in the manager"] = len(app.workers)
-    counts["library cache entries"] = len(app.library._cache)
-    counts["idle searchers"] = len(app.library._idle)
+    counts["library cache entries"] = len(library._cache)
     return counts
 
 
