@@ -29,7 +29,21 @@ from newsreader.index.config import load_settings
 from textual import events
 from newsreader.tui.app import make_app
 from newsreader.tui.screens.help import HelpScreen
+from newsreader.tui.widgets.article_list import ArticleList
 from pathlib import Path
+
+# The first line the article list draws once it has been given rows: its first rows painted.
+shown, painted = [], []
+original_show, original_render_line = ArticleList.show, ArticleList.render_line
+def show(widget, rows, **kw):
+    if len(rows) and not shown:
+        shown.append(time.time())
+    return original_show(widget, rows, **kw)
+def render_line(widget, y):
+    if shown and not painted:
+        painted.append(time.time())
+    return original_render_line(widget, y)
+ArticleList.show, ArticleList.render_line = show, render_line
 
 app = make_app(load_settings(Path(sys.argv[2])))
 
@@ -45,7 +59,7 @@ async def probe(pilot):
     await app.workers.wait_for_complete()
     await pilot.pause()
     filled = time.time() - start
-    print(f"{ready:.4f} {filled:.4f}")
+    print(f"{ready:.4f} {painted[0] - start if painted else float('nan'):.4f} {filled:.4f}")
     app.exit()
 
 app.run(headless=True, size=(120, 40), auto_pilot=probe)
@@ -64,6 +78,7 @@ def show(label: str, values_ms: list[float]) -> None:
 
 def startup(config: Path, runs: int) -> None:
     ready: list[float] = []
+    rows: list[float] = []
     filled: list[float] = []
     env = dict(os.environ)
     for _ in range(runs):
@@ -74,10 +89,12 @@ def startup(config: Path, runs: int) -> None:
             [sys.executable, "-c", STARTUP_PROBE, repr(start), str(config)],
             capture_output=True, text=True, check=True, env=env,
         ).stdout.split()
-        ready.append(float(out[-2]) * 1000)
+        ready.append(float(out[-3]) * 1000)
+        rows.append(float(out[-2]) * 1000)
         filled.append(float(out[-1]) * 1000)
     print("start-up (fresh process, index present):")
     show("process start -> first key handled", ready)
+    show("process start -> first list rows painted", rows)
     show("process start -> lists filled (workers done)", filled)
 
 

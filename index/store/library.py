@@ -570,11 +570,36 @@ class Library:
             return []
         with self.searcher() as s:
             # The whole ordering is computed once per index generation (0.06 s at 100k
-            # articles), so paging through the list costs only the rows' stored fields.
-            order = self._cached(
-                s, ("list", source, outlet, sort), lambda: _ordered_docnums(s, q, column)
-            )
+            # articles, 0.8 s at 1M), so paging through the list costs only the rows' stored
+            # fields. Until it is, the first pages come from the order's head (see
+            # `_ordered_docnums`): the first screen does not wait for every article's sort.
+            what = (source, outlet, sort)
+            order = self._known(s, ("list", *what))
+            if order is None and end is not None and end <= HEAD_ROWS:
+                order = self._cached(
+                    s, ("head", *what), lambda: _ordered_docnums(s, q, column, HEAD_ROWS)
+                )
+            if order is None:
+                order = self._cached(
+                    s, ("list", *what), lambda: _ordered_docnums(s, q, column)
+                )
             return [_row(s.stored_fields(int(d))) for d in order[offset:end]]
+
+    def prepare_list(
+        self, *, source: str | None = None, outlet: str | None = None, sort: str = "date"
+    ) -> None:
+        """Compute and keep the whole order of a list whose first page came from its head, so
+        that paging past `HEAD_ROWS` does not wait for it (the reader calls this once the first
+        rows are on screen)."""
+        self.list_articles(source=source, outlet=outlet, sort=sort, offset=HEAD_ROWS, limit=1)
+
+    def _known(self, s: Searcher, what: tuple[object, ...]) -> Any:
+        """What `_cached` keeps for `what` in the generation `s` reads, or None."""
+        generation = _generation_key(s)
+        if generation is None:
+            return None
+        with self._guard:
+            return self._cache.get((generation, *what))
 
     def _cached(self, s: Searcher, what: tuple[object, ...], compute: Callable[[], Any]) -> Any:
         """`compute()`, remembered for the generation `s` reads: docnums stay valid exactly as
@@ -735,13 +760,24 @@ SORT_WORDS = 4
 the first 20 bytes)."""
 
 
-def _ordered_docnums(s: Searcher, q: wq.Query, column: str) -> Any:
+HEAD_ROWS = 1000
+"""List rows served from the order's head (`_ordered_docnums(..., first=HEAD_ROWS)`) until the
+whole order is known: five pages of the reader's list."""
+
+
+def _ordered_docnums(s: Searcher, q: wq.Query, column: str, first: int | None = None) -> Any:
     """The docnums `q` matches, ordered by `column` (ties by docnum), as a numpy array: what
     `s.search(q, sortedby=FieldFacet(column), limit=None)` gives (the column's sort key is its
     value), without a hit object per document. Numpy sorts the keys' first 32 bytes, then only
     the documents still tied by their next 32, and so on: at 1,000,000 articles a bytes object
     per document and Python's sort of them took 1.3 s and 130 MB on the way to the first
-    screen; the order kept for paging is 8 bytes a document (36 in a list of ints)."""
+    screen; the order kept for paging is 8 bytes a document (36 in a list of ints).
+
+    With `first`, only the head of that order: at least its `first` docnums (all of them when
+    fewer match), exactly as they begin the whole order. Only the documents whose key's first
+    8 bytes are at most the `first`-th smallest first 8 bytes are sorted: every other key is
+    greater than all of theirs. At 1,000,000 articles (a list key's first 8 bytes are its date
+    to about 12 days) that is ~10,000 documents, and 0.2 s instead of 0.8 s."""
     import numpy as np
 
     bases: list[int] = []
@@ -765,23 +801,27 @@ def _ordered_docnums(s: Searcher, q: wq.Query, column: str) -> Any:
         docs = np.array(sorted(s.docs_for_query(q)), dtype=np.int64)
     del live
 
-    def words(docnums: Any, skip: int) -> Any:
-        """The key words from byte `skip` on of `docnums` (any order), one row each."""
+    def words(docnums: Any, skip: int, count: int = SORT_WORDS) -> Any:
+        """`count` key words from byte `skip` on of `docnums` (any order), one row each."""
         by_doc = np.argsort(docnums, kind="stable")
         ascending = docnums[by_doc]
-        out = np.zeros((len(docnums), SORT_WORDS), dtype=np.uint64)
+        out = np.zeros((len(docnums), count), dtype=np.uint64)
         cuts = [*np.searchsorted(ascending, bases[1:]), len(ascending)]
-        first = 0
+        start = 0
         for sub, base, last in zip(subs, bases, cuts, strict=True):
-            if last > first:
-                local = ascending[first:last] - base
-                out[by_doc[first:last]] = column_words(sub, column, SORT_WORDS, skip, local)
-            first = last
+            if last > start:
+                local = ascending[start:last] - base
+                out[by_doc[start:last]] = column_words(sub, column, count, skip, local)
+            start = last
         return out
 
     def columns_of(table: Any) -> tuple[Any, ...]:
         return tuple(table[:, w] for w in reversed(range(SORT_WORDS)))  # lexsort: last first
 
+    if first is not None and 0 < first < len(docs):
+        lead = words(docs, 0, 1)[:, 0]
+        docs = docs[lead <= np.partition(lead, first - 1)[first - 1]]  # still ascending
+        del lead
     key = words(docs, 0)
     by_key = np.lexsort(columns_of(key))  # stable: ties stay in docnum order
     order, key = docs[by_key], key[by_key]

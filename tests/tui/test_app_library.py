@@ -212,3 +212,32 @@ async def test_exact_duplicates_from_one_source_are_told_apart(
         told = [line for line in rows(app) if "Tottenham" in line]
         assert [line.split("  ")[-1].strip() for line in told] == ["sport/165.txt",
                                                                     "sport/166.txt"]
+
+
+async def test_the_list_past_its_first_pages_comes_in_the_whole_order(
+    tmp_path: Path, new_app: Callable[[Settings], NewsreaderApp], settle: Settle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Issue 14: the first pages come from the head of the order (a partial sort), the whole
+    # order is sorted in a worker once they are painted; every row is where the order says.
+    import newsreader.index.store.library as store_library
+    monkeypatch.setattr(loaders, "PAGE_SIZE", 10)
+    monkeypatch.setattr(store_library, "HEAD_ROWS", 11)  # the first page and the row after it
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for n in range(30):
+        title = f"Story {(n * 7) % 30:02d}" if n % 4 else "Same story"
+        (folder / f"{n:02d}.txt").write_text(f"{title}\n\nA body.\n", encoding="utf-8")
+    settings = settings_for([SourceConfig("news", folder)], tmp_path / "index", tmp_path / "st")
+    library = Library(settings)
+    library.update()
+    expected = [r.id for r in library.list_articles()]
+    library.close()
+    app = new_app(settings)
+    async with app.run_test(size=(120, 10)) as pilot:  # less than a page in view
+        await settle(pilot)
+        with app.library.searcher() as s:
+            assert app.library._known(s, ("list", None, None, "date")) is not None
+        article_list = app.screen.query_one(ArticleList)
+        shown = [article_list._rows.get(i) for i in range(len(expected))]
+        assert [e.id for e in shown if e is not None] == expected

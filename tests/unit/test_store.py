@@ -1094,3 +1094,60 @@ def test_real_parser_in_worker_processes(tmp_path: Path, monkeypatch: pytest.Mon
     assert article is not None and article.title == "Story number 5"
     assert "body of story 5" in article.body
     assert not library.needs_update()
+
+
+def test_first_rows_of_the_list_are_the_head_of_its_whole_order(
+    tmp_path: Path, parser: FakeParser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader's first page comes from the head of the order (only the documents whose key
+    begins at most like the page's last one are sorted), before the whole order is known:
+    it must begin exactly as the whole order does, through dates in one 12-day stretch (the
+    same first 8 key bytes), ties of date and title, undated articles, other sources, and
+    segments with deleted documents."""
+    from whoosh import query as wq
+
+    folder, other = tmp_path / "one", tmp_path / "two"
+    dates = [dt.datetime(2024, 3, 1, h, tzinfo=UTC) for h in (9, 9, 10)] + [
+        dt.date(2024, 3, 2), dt.date(2024, 3, 5), dt.date(2019, 1, 1), None, None,
+    ]
+    titles = ["Same", "Same", "Other", "alpha"]
+    for n in range(40):
+        base = folder if n % 5 else other
+        path = write(base / f"{n:02d}.txt", "x")
+        name = base.name
+        parser.extra[path.name] = [Article(
+            f"{name}/{path.name}", titles[n % 4], "b", name, str(path), dates[n % 8], "Wire"
+        )]
+    library = make_library(tmp_path, SourceConfig("one", folder), SourceConfig("two", other))
+    library.update(first_batch=7)
+    for name in ("03.txt", "16.txt"):  # replaced: the old versions become deletions
+        rewrite(folder / name, "changed")
+    (folder / "09.txt").unlink()
+    library.update()
+
+    with library.searcher() as s:
+        assert any(sub.has_deletions() for sub, _ in s.reader().leaf_readers())
+        for q in (wq.Every(), wq.Term("source", "one")):
+            for column in ("list_key", "title_key"):
+                whole = store_library._ordered_docnums(s, q, column)
+                shorter = False
+                for first in range(1, len(whole) + 2):
+                    head = store_library._ordered_docnums(s, q, column, first)
+                    assert min(first, len(whole)) <= len(head) <= len(whole)
+                    assert list(head) == list(whole[: len(head)]), (q, column, first)
+                    shorter |= len(head) < len(whole)
+                assert shorter  # the head did leave documents unsorted
+
+    # Through the library: pages from the head until the whole order is prepared.
+    monkeypatch.setattr(store_library, "HEAD_ROWS", 6)
+    for kw in ({"sort": "date"}, {"sort": "title"}, {"source": "one"}):
+        pages = [library.list_articles(**kw, offset=o, limit=2) for o in (0, 2, 4)]
+        what = ("list", kw.get("source"), None, kw.get("sort", "date"))
+        with library.searcher() as s:
+            assert library._known(s, what) is None  # not sorted whole yet
+        library.prepare_list(**kw)
+        with library.searcher() as s:
+            assert library._known(s, what) is not None
+        whole = library.list_articles(**kw)
+        assert [r for page in pages for r in page] == whole[:6]
+        assert library.list_articles(**kw, offset=4, limit=2) == whole[4:6]

@@ -124,6 +124,9 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         """The query whose matches it highlights."""
         self._preview_timer: Timer | None = None
         self._check_pending = False
+        self._rows_shown = False
+        """Whether the list has been shown once: the stories wait for it (see counts_loaded)."""
+        self._stories_pending = False
         self.actions = ArticleActions(self)
         self.upkeep = LibraryUpkeep(self)
 
@@ -223,7 +226,12 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         reader_app(self).read_state.sync_present(message.counts.read, message.counts.asked)
         self.query_one(LibraryHeader).articles = message.counts.total
         self.show_counts()
-        self.load_stories()  # the index may have changed: so may the stories
+        # The index may have changed: so may the stories. Not before the first list is on
+        # screen: reading them (0.25 s of CPU at 1M articles) would hold it up for the GIL.
+        if self._rows_shown:
+            self.load_stories()
+        else:
+            self._stories_pending = True
         self.query_one(ListPane).say_list_status()
 
     @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
@@ -249,6 +257,10 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         # The preview of the first row once the list is painted: its thread (the article,
         # its matches) and its layout would otherwise hold up the rows (search as you type).
         self.call_after_refresh(self._schedule_preview, at_once=True)
+        self._rows_shown = True
+        if self._stories_pending:
+            self._stories_pending = False
+            self.load_stories()
         if self._check_pending and isinstance(message.key, ListKey):
             self._check_pending = False
             reader_app(self).started()

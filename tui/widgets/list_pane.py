@@ -31,7 +31,16 @@ from newsreader.tui.messages import (
     SuggestionFound,
     WorkerFailed,
 )
-from newsreader.tui.models import EntryRows, ListKey, Rows, RowsKey, Scope, SearchKey, index_of
+from newsreader.tui.models import (
+    EntryRows,
+    ListKey,
+    PagedRows,
+    Rows,
+    RowsKey,
+    Scope,
+    SearchKey,
+    index_of,
+)
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.widgets.status import StatusLine, list_status, search_status
@@ -200,6 +209,10 @@ class ListPane(Vertical):
         rows = loaders.load_rows(self.library, key.scope, key.sort, read)
         self.post_message(RowsLoaded(key, rows))
 
+    @work(thread=True, exclusive=True, group="order", exit_on_error=False)
+    def _prepare_order(self, key: ListKey) -> None:
+        self.library.prepare_list(source=key.scope.source, outlet=key.scope.outlet, sort=key.sort)
+
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def _search(self, key: SearchKey, read: frozenset[str] | None, first: int) -> None:
         results, rows = loaders.run_search(
@@ -262,6 +275,10 @@ class ListPane(Vertical):
             return  # a stale answer: the user has moved on
         self._show_rows(message.key, message.rows)
         self.say_list_status()
+        if isinstance(message.rows, PagedRows):
+            # Its first pages came from the head of the order (Library.list_articles): the
+            # whole order is sorted once the rows are painted, before the list is paged far.
+            self.call_after_refresh(self._prepare_order, message.key)
 
     @on(SearchDone)
     def _search_answered(self, message: SearchDone) -> None:
