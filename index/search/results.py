@@ -21,8 +21,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from whoosh import classify, sorting
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.searching import Searcher
 
 from newsreader.index.model import Date, iso_date, path_text, stored_date
@@ -47,6 +47,7 @@ __all__ = [
     "did_you_mean",
     "highlight_spans",
     "hit_snippets",
+    "key_terms",
     "related",
     "related_json",
     "search",
@@ -435,6 +436,35 @@ class _ArrayOr(wq.Or):
     matcher_type = wq.Or.ARRAY_MATCHER
 
 
+def key_terms(
+    searcher: Searcher, fieldname: str, text: str, number: int
+) -> list[tuple[str, float]]:
+    """`searcher.key_terms_from_text(fieldname, text, numterms=number, normalize=True)`, the
+    same terms and weights, with half the term lookups: Whoosh asks every segment whether it
+    holds each word of the text, then every segment again for the word's frequency (17 ms of
+    related's 75 ms at a million articles, three segments). Here only the frequency is asked:
+    a word no segment holds has frequency 0, and a held word's is positive (it sums its
+    postings' weights, each at least 1 here; at 0 Bo1's score would divide by zero)."""
+    expander = classify.Expander(searcher.reader(), fieldname, model=classify.Bo1Model)
+    expander.add_text(text)
+    if not expander.topN_weight:
+        return []
+    reader = searcher.reader()
+    model = expander.model
+    to_bytes = searcher.schema[fieldname].to_bytes
+    scored = []
+    maxweight = 0
+    for word, weight in expander.topN_weight.items():
+        cf = reader.frequency(fieldname, to_bytes(word))
+        if cf > 0:
+            score = model.score(weight, cf, expander.top_total)
+            maxweight = max(maxweight, score)
+            scored.append((score, word))
+    norm = model.normalizer(maxweight, expander.top_total)
+    ranked = sorted(((score / norm, word) for score, word in scored), key=lambda x: (-x[0], x[1]))
+    return [(word, weight) for weight, word in ranked[:number]]
+
+
 def related(library: SearchLibrary, article_id: str, *, limit: int = 10) -> list[RelatedHit]:
     """The `limit` articles most like `article_id`, best first, itself excluded: a
     more-like-this query of the article's key terms (title words weighted up) over body and
@@ -448,7 +478,7 @@ def related(library: SearchLibrary, article_id: str, *, limit: int = 10) -> list
         text = " ".join([title] * TITLE_REPEAT + [fields.get("body", "") or ""])
         if not text.strip():
             return []
-        terms = searcher.key_terms_from_text("body", text, numterms=RELATED_TERMS, normalize=True)
+        terms = key_terms(searcher, "body", text, RELATED_TERMS)
         if not terms:
             return []
         q = _ArrayOr(

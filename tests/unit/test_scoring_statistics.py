@@ -16,6 +16,7 @@ makes: a search reports it as a damaged index.
 from __future__ import annotations
 
 import contextlib
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from newsreader.index.search.results import search
 from newsreader.index.store import ingest
 from newsreader.index.store.lock import StoreError
 from newsreader.index.store.schema import make_schema
-from newsreader.index.store.whoosh import engine, light
+from newsreader.index.store.whoosh import codec, engine, light
 
 # (title, body) of each article; words chosen so that one word lives in one segment only.
 ARTICLES = [
@@ -253,3 +254,49 @@ def test_a_table_of_contents_counting_fewer_documents_than_its_postings_is_damag
                 top(s, q, limit=5)
     with pytest.raises(StoreError, match=r"cannot read the index .*--rebuild"):
         search(_Library(ix), "harbour")
+
+
+def test_long_posting_lists_and_wide_ors_score_as_whooshs_matchers(tmp_path: Path) -> None:
+    # Posting lists of several 128-posting blocks, with and without stored weights (a word
+    # once in every article, a word twice in some), read whole by codec.term_ids_weights;
+    # ORs over many of a segment's documents (added up in an array over the segment) and
+    # over few (merged): both engines and Whoosh's matchers, the same answers.
+    articles = [
+        (
+            n,
+            f"Report {n}",
+            f"The harbour log {n}. "
+            + ("Storm and storm again. " if n % 2 == 0 else "")
+            + ("A lighthouse beam. " if n % 97 == 0 else "")
+            + f"Entry w{n}x.",
+        )
+        for n in range(700)
+    ]
+    ix = _build(tmp_path, articles, [(0, 400), (400, 700)])
+    with ix.searcher() as s:
+        assert s.doc_frequency("body", b"harbour") == 700
+        for text, expected in (
+            ("harbour", 700),
+            ("storm", 350),
+            ("harbour OR storm", 700),
+            ("lighthouse OR w5x OR w450x", 10),
+        ):
+            by_light, by_numpy, by_whoosh = _answers(s, text)
+            assert by_light is not None and by_light == by_numpy, text
+            assert by_numpy[0] == len(by_whoosh) == expected, text
+            whoosh_scores = dict(by_whoosh)
+            best = sorted(whoosh_scores.values(), reverse=True)[: len(by_numpy[1])]
+            assert [score for _, score in by_numpy[1]] == pytest.approx(best, rel=1e-12), text
+            for docnum, score in by_numpy[1]:
+                assert score == pytest.approx(whoosh_scores[docnum], rel=1e-12), text
+        for leaf, _ in s.leaf_searchers():
+            segment = leaf.reader()
+            for word in (b"harbour", b"storm"):  # weights all 1 (none stored), weights of 2
+                ids, weights = codec.term_ids_weights(segment, "body", word)
+                m = segment.postings("body", word)
+                by_matcher = []
+                while m.is_active():
+                    by_matcher.append((m.id(), m.weight()))
+                    m.next()
+                assert len(by_matcher) > 128
+                assert list(zip(array("I", ids), array("f", weights), strict=True)) == by_matcher

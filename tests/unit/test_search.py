@@ -26,6 +26,7 @@ from newsreader.index.search.results import (
     did_you_mean,
     highlight_spans,
     hit_snippets,
+    key_terms,
     related,
     related_json,
     search,
@@ -644,6 +645,24 @@ def test_related_excludes_itself_and_ranks_the_same_story_first(lib: Any) -> Non
     assert hits[0].outlet == "Coastal Times" and hits[0].date == dt.date(2022, 3, 15)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert len(related(lib, "wire/harbour-herald.txt", limit=1)) == 1
+
+
+def test_related_key_terms_are_whooshs_key_terms_from_text(lib: Any, multi: Any) -> None:
+    # key_terms skips Whoosh's "does any segment hold this word" lookup; the terms and their
+    # weights stay Whoosh's, over one segment and two, for every article, and for words no
+    # article holds.
+    for library in (lib, multi):
+        with library.searcher() as s:
+            for n in range(s.doc_count_all()):
+                f = s.stored_fields(n)
+                text = " ".join([f.get("title", "")] * 3 + [f.get("body", "")])
+                for number in (5, 25):
+                    want = s.key_terms_from_text("body", text, numterms=number, normalize=True)
+                    assert want and key_terms(s, "body", text, number) == want
+            text = "zyxwvut harbour qqqq reopened"
+            want = s.key_terms_from_text("body", text, numterms=25, normalize=True)
+            assert [w for w, _ in want] == ["harbour"]
+            assert key_terms(s, "body", text, 25) == want
 
 
 def test_related_unknown_id_raises_article_not_found(lib: Any) -> None:

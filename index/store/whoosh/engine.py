@@ -47,6 +47,7 @@ from newsreader.index.store.whoosh.codec import (
     HAS_WEIGHTS,
     BlockMatcher,
     term_blocks,
+    term_ids_weights,
 )
 from newsreader.index.store.whoosh.codec import field_postings as codec_field_postings
 from newsreader.index.store.whoosh.shapes import Unsupported, usable
@@ -66,6 +67,11 @@ class Found:
 
 
 _NONE = Found(_EMPTY_IDS, _EMPTY_SCORES)
+
+DENSE_UNION = 16
+"""An OR adds up in an array over the segment's documents when its parts hold at least
+1/DENSE_UNION as many postings as that array has entries; below, sorting the few is cheaper
+than clearing and scanning the array."""
 
 
 def top(
@@ -379,6 +385,19 @@ class _Segment:
     ) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, bytes]]]:
         """(ids, weights, [(value sizes, values) per block if `values`]) of a term here, read
         from the file."""
+        if not values:
+            try:
+                id_bytes, weight_bytes = term_ids_weights(self.reader, fieldname, btext)
+            except TermNotFound:
+                return _EMPTY_IDS, _EMPTY_SCORES, []
+            except NotImplementedError:
+                pass  # an inlined term or another layout: Whoosh's matcher, below
+            else:
+                return (
+                    np.frombuffer(id_bytes, dtype="<u4").astype(np.int64),
+                    np.frombuffer(weight_bytes, dtype="<f4").astype(np.float64),
+                    [],
+                )
         try:
             raw: Iterable[tuple[int, int, Any]] = term_blocks(self.reader, fieldname, btext)
         except TermNotFound:
@@ -609,6 +628,19 @@ def _union(parts: list[Found]) -> Found:
         return _NONE
     if len(parts) == 1:
         return parts[0]
+    size = max(int(p.ids[-1]) for p in parts) + 1
+    if sum(len(p.ids) for p in parts) * DENSE_UNION >= size:
+        # Many postings over the segment's numbers (related's 50 terms, many of them common,
+        # at a million articles): add up in an array indexed by document, as Whoosh's array
+        # matcher does, instead of sorting and searching every part in the merged ids (80%
+        # of related's union time). Same additions in the same order: the same sums.
+        summed = np.zeros(size, dtype=np.float64)
+        hit = np.zeros(size, dtype=bool)
+        for p in parts:  # each part's ids are distinct: one addition per document
+            summed[p.ids] += p.scores
+            hit[p.ids] = True
+        unique = np.flatnonzero(hit).astype(np.int64)
+        return Found(unique, summed[unique])
     # Ascending runs: a stable (merging) sort handles them in about linear time.
     ids = np.sort(np.concatenate([p.ids for p in parts]), kind="stable")
     unique = ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
