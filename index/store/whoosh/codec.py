@@ -13,6 +13,9 @@ Term dictionary, term infos, columns and stored fields are W3's own.
 
 Segments remember their codec, so an index written before this module existed still reads with
 W3; `index.store.schema.SCHEMA_VERSION` rebuilds such an index anyway.
+
+Size: the writer and the readers of one on-disk block layout (the matcher, the engine's whole
+lists, a field's every list); apart, a change to the layout would have to find them all.
 """
 
 from __future__ import annotations
@@ -366,12 +369,7 @@ def term_blocks(reader: Any, fieldname: str, btext: bytes) -> list[tuple[int, in
 
 def _blocks(postfile: Any, info: W3TermInfo) -> list[tuple[int, int, memoryview]]:
     """(postings, flags, data) of each block of the posting list `info` points to."""
-    offset, length = info.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length in a 1-tuple
-        length = length[0]
-    data = memoryview(postfile.get(offset, length))
-    if data[:4] != MAGIC:
-        raise ValueError(f"posting list at {offset}: bad block tag")
+    data = _list_data(postfile, info)
     out: list[tuple[int, int, memoryview]] = []
     at = 4
     while at < len(data):
@@ -386,6 +384,17 @@ def _blocks(postfile: Any, info: W3TermInfo) -> list[tuple[int, int, memoryview]
     return out
 
 
+def _list_data(postfile: Any, info: W3TermInfo) -> memoryview:
+    """The posting list `info` points to, blocks and all, from one read of the file."""
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length in a 1-tuple
+        length = length[0]
+    data = memoryview(postfile.get(offset, length))
+    if data[:4] != MAGIC:
+        raise ValueError(f"posting list at {offset}: bad block tag")
+    return data
+
+
 def term_ids_weights(reader: Any, fieldname: str, btext: bytes) -> tuple[bytes, bytes]:
     """The document ids (uint32) and weights (float32, 1.0 where a block stores none) of every
     posting of one term, little-endian, each as one byte string: `term_blocks` without a
@@ -398,12 +407,7 @@ def term_ids_weights(reader: Any, fieldname: str, btext: bytes) -> tuple[bytes, 
     info = reader.term_info(fieldname, btext)
     if info.is_inlined():
         raise NotImplementedError("inlined postings")
-    offset, length = info.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length in a 1-tuple
-        length = length[0]
-    data = memoryview(terms._postfile.get(offset, length))
-    if data[:4] != MAGIC:
-        raise ValueError(f"posting list at {offset}: bad block tag")
+    data = _list_data(terms._postfile, info)
     ids: list[memoryview] = []
     weights: list[Any] = []
     unpack = _HEAD.unpack_from
