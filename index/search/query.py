@@ -88,9 +88,6 @@ class Prepared:
     degraded: bool = False
 
 
-_local = threading.local()
-
-
 @lru_cache(maxsize=1)
 def default_schema() -> Schema:
     """The index schema; fixed by SCHEMA_VERSION, so parsing needs no open index."""
@@ -202,17 +199,24 @@ class WordFuzzy(_Memo, wq.FuzzyTerm):
                     yield btext
 
 
+@lru_cache(maxsize=1)
 def parser() -> QueryParser:
-    """This thread's parser (the UI searches from worker threads; parsers keep plugin state)."""
-    p = getattr(_local, "parser", None)
-    if p is None:
-        # Whoosh's parser and its plugins: imported by the first query `simple_query` cannot
-        # read (a `search` command with plain words never loads them).
-        from newsreader.index.search.whoosh_syntax import make_parser
+    """The query parser. It keeps plugin state while it parses, so the UI's worker threads
+    parse through `_parse`, one at a time (a parse takes a millisecond or two). One parser,
+    not one per thread: what the reader holds does not depend on how many threads it ran."""
+    # Whoosh's parser and its plugins: imported by the first query `simple_query` cannot
+    # read (a `search` command with plain words never loads them).
+    from newsreader.index.search.whoosh_syntax import make_parser
 
-        p = make_parser(default_schema(), DEFAULT_FIELDS)
-        _local.parser = p
-    return p
+    return make_parser(default_schema(), DEFAULT_FIELDS)
+
+
+_parsing = threading.Lock()
+
+
+def _parse(text: str) -> wq.Query:
+    with _parsing:
+        return parser().parse(text)
 
 
 def simple_query(text: str, schema: Schema) -> wq.Query | None:
@@ -282,7 +286,7 @@ def prepare(text: str) -> Prepared:
         if simple is not None:
             return Prepared(simple)
         try:
-            q = parser().parse(normalise_dates(text))
+            q = _parse(normalise_dates(text))
         except Exception as exc:  # a parser bug must not reach the user as a traceback
             problem = f"parse error: {type(exc).__name__}"
         else:
@@ -303,7 +307,7 @@ def degrade(text: str, problem: str) -> Prepared:
         return Prepared(None, f"Couldn't read the query ({problem}).", True)
     notice = f"Couldn't read the query ({problem}); searched for the words instead."
     try:
-        q = parser().parse(" ".join(words))
+        q = _parse(" ".join(words))
     except Exception:
         return Prepared(None, f"Couldn't read the query ({problem}).", True)
     return Prepared(q, notice, True)
