@@ -358,18 +358,23 @@ def term_blocks(reader: Any, fieldname: str, btext: bytes) -> list[tuple[int, in
     documents included, from one read of the file instead of two per block. Raises
     TermNotFound for a term the segment lacks, NotImplementedError when the segment is not in
     this module's layout."""
+    return _blocks(_term_list(reader, fieldname, btext))
+
+
+def _term_list(reader: Any, fieldname: str, btext: bytes) -> memoryview:
+    """One term's posting list, blocks and all, from one read of the file; raises as
+    term_blocks does."""
     terms: Any = getattr(reader, "_terms", None)
     if not isinstance(getattr(reader, "_codec", None), NewsCodec) or terms is None:
         raise NotImplementedError("segment not in this codec's layout")
     info = reader.term_info(fieldname, btext)
     if info.is_inlined():
         raise NotImplementedError("inlined postings")
-    return _blocks(terms._postfile, info)
+    return _list_data(terms._postfile, info)
 
 
-def _blocks(postfile: Any, info: W3TermInfo) -> list[tuple[int, int, memoryview]]:
-    """(postings, flags, data) of each block of the posting list `info` points to."""
-    data = _list_data(postfile, info)
+def _blocks(data: memoryview) -> list[tuple[int, int, memoryview]]:
+    """(postings, flags, data) of each block of a posting list."""
     out: list[tuple[int, int, memoryview]] = []
     at = 4
     while at < len(data):
@@ -401,13 +406,7 @@ def term_ids_weights(reader: Any, fieldname: str, btext: bytes) -> tuple[bytes, 
     list entry and two numpy arrays per block of 128 postings (a common word at a million
     articles has thousands of blocks, and related articles reads 50 words' lists). Raises
     as term_blocks does."""
-    terms: Any = getattr(reader, "_terms", None)
-    if not isinstance(getattr(reader, "_codec", None), NewsCodec) or terms is None:
-        raise NotImplementedError("segment not in this codec's layout")
-    info = reader.term_info(fieldname, btext)
-    if info.is_inlined():
-        raise NotImplementedError("inlined postings")
-    data = _list_data(terms._postfile, info)
+    data = _term_list(reader, fieldname, btext)
     ids: list[memoryview] = []
     weights: list[Any] = []
     unpack = _HEAD.unpack_from
@@ -461,7 +460,7 @@ def field_postings(reader: Any, fieldname: str) -> Iterator[tuple[bytes, Any, An
             continue
         ids: list[Any] = []
         weights: list[Any] = []
-        for count, flags, data in _blocks(terms._postfile, info):
+        for count, flags, data in _blocks(_list_data(terms._postfile, info)):
             ids.append(np.frombuffer(data, dtype="<u4", count=count))
             if flags & HAS_WEIGHTS:
                 weights.append(np.frombuffer(data, dtype="<f4", count=count, offset=4 * count))
