@@ -57,6 +57,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     if index := add("index", "bring the index up to date"):
         index.add_argument("--rebuild", action="store_true", help="start the index over")
+        index.add_argument(
+            "paths",
+            nargs="*",
+            metavar="PATH",
+            help="only these files or folders (below source folders): what you know changed",
+        )
 
     if search := add("search", "search the library"):
         search.add_argument(

@@ -65,9 +65,11 @@ def fetch(library: Library, args: argparse.Namespace) -> int:
     finally:
         if bar:
             bar.stop()
-    # The index update raises IndexBusy (exit 1) when another newsreader is indexing: the
-    # fetched files are kept and the next update indexes them.
-    _update(library, quiet=args.json)
+    # Only the files the fetch wrote: the fetch knows them, and a scan of every file of the
+    # library costs seconds at a million articles. The index update raises IndexBusy (exit 1)
+    # when another newsreader is indexing: the fetched files are kept and the next
+    # `newsreader index` (or the reader's check when it opens) indexes them.
+    _update(library, quiet=args.json, paths=summary.written)
     took_ms = int((time.monotonic() - started) * 1000)
     if args.json:
         data = summary.to_json()

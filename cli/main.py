@@ -315,7 +315,10 @@ def _maybe_plain(query: str) -> bool:
 
 
 def cmd_index(library: Library, args: argparse.Namespace) -> int:
-    report = _update(library, rebuild=args.rebuild)
+    paths = getattr(args, "paths", None) or None
+    if args.rebuild and paths:
+        raise UsageError("index: --rebuild reads every file: give it no PATH")
+    report = _update(library, rebuild=args.rebuild, paths=paths)
     if report.rebuilt:
         # Every file was read again: "added/changed/deleted" would describe nothing real.
         print(
@@ -348,14 +351,22 @@ def _ui_config_problems(settings: Settings) -> list[str]:
     return problems
 
 
-def _update(library: Library, *, rebuild: bool = False, quiet: bool = False) -> UpdateReport:
-    """Run an index update with progress on stderr (a bar on a terminal, nothing when piped)."""
+def _update(
+    library: Library,
+    *,
+    rebuild: bool = False,
+    quiet: bool = False,
+    paths: Sequence[str | os.PathLike[str]] | None = None,
+) -> UpdateReport:
+    """Run an index update with progress on stderr (a bar on a terminal, nothing when piped);
+    with `paths`, of those files and folders only (`Library.update(paths=)`)."""
     bar = _ProgressBar() if sys.stderr.isatty() and not quiet else None
     try:
         report = library.update(
             rebuild=rebuild,
             progress=bar.update if bar else None,
             warn=_warn,
+            paths=paths,
         )
     finally:
         if bar:

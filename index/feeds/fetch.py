@@ -248,7 +248,9 @@ class _Run:
         writes = [
             (p.path, record) for p, (record, _) in zip(pending, results, strict=True) if record
         ]
-        await asyncio.to_thread(_write_all, store, writes)
+        # Each file is on the list once written, so a run that fails half way still names
+        # the files it did write to the index update after it.
+        await asyncio.to_thread(_write_all, store, writes, report.written)
         changes = [change for _, change in results]
         report.new = sum(1 for c in changes if c.startswith("new"))
         report.updated = sum(1 for c in changes if c.startswith("updated"))
@@ -399,9 +401,12 @@ def _plan(
     return feed, pending
 
 
-def _write_all(store: SourceStore, writes: list[tuple[Path, dict[str, Any]]]) -> None:
+def _write_all(
+    store: SourceStore, writes: list[tuple[Path, dict[str, Any]]], written: list[Path]
+) -> None:
     for path, record in writes:
         store.write_entry(path, record)
+        written.append(path)
 
 
 def _with_note(teaser: str, reason: str) -> str:

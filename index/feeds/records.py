@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -39,6 +40,9 @@ class FeedReport:
     warning: str | None = None
     """Something worth knowing that did not stop the feed (a malformed but readable feed, pages
     that could not be fetched)."""
+    written: list[Path] = field(default_factory=list)
+    """The entry files this fetch wrote (new or rewritten; a fetch removes none): what an index
+    update has to look at after it (`Library.update(paths=)`). Not in the JSON."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +69,11 @@ class FetchSummary:
     @property
     def updated(self) -> int:
         return sum(f.updated for f in self.feeds)
+
+    @property
+    def written(self) -> list[Path]:
+        """Every entry file the fetch wrote, feed by feed."""
+        return [path for f in self.feeds for path in f.written]
 
     @property
     def failed(self) -> list[FeedReport]:

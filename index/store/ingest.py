@@ -167,6 +167,32 @@ def read_indexed(ix: FileIndex) -> dict[str, str]:
     return result
 
 
+def read_indexed_in(
+    ix: FileIndex, keys: Iterable[str], prefixes: Iterable[str]
+) -> dict[str, str]:
+    """`read_indexed`, for the files `keys` and the files whose keys start with one of
+    `prefixes` only: their terms of the `file_key` field, looked up in each segment's term
+    table, not every document's key (3.8 s of a million-article update read them all)."""
+    keys, prefixes = sorted(keys), sorted(prefixes)
+    result: dict[str, str] = {}
+    with ix.reader() as reader:
+        if reader.doc_count() == 0:
+            return result
+        for sub, _base in reader.leaf_readers():
+            if not sub.doc_count_all():
+                continue
+            terms = {key.encode("utf-8") for key in keys if ("file_key", key) in sub}
+            for prefix in prefixes:
+                terms.update(sub.expand_prefix("file_key", prefix))
+            if not terms:
+                continue
+            fingerprints = sub.column_reader("fingerprint")
+            for term in sorted(terms):
+                for docnum in sub.postings("file_key", term).all_ids():  # the live ones
+                    result[term.decode("utf-8")] = fingerprints[docnum]
+    return result
+
+
 def load_skipped(folder: Path) -> dict[str, list[str]]:
     """The record of files that gave no article ({} when missing or unreadable)."""
     try:

@@ -116,6 +116,17 @@ class UpdateReport:
 
 
 @dataclass(frozen=True, slots=True)
+class _Work:
+    """What one update does (`plan`), the skipped-file records of the files it looked at
+    (`skipped`: `ingest.needs_work` compares the plan with them) and the records of the files
+    it did not look at (`kept`: written back unchanged)."""
+
+    plan: ingest.Plan
+    skipped: dict[str, list[str]]
+    kept: dict[str, list[str]]
+
+
+@dataclass(frozen=True, slots=True)
 class SourceCount:
     """A source and how many articles of it the index holds."""
 
@@ -175,9 +186,14 @@ class Library:
         warn: Callable[[str], None] | None = None,
         first_batch: int | None = None,
         planned: Callable[[Mapping[str, int]], None] | None = None,
+        paths: Iterable[str | os.PathLike[str]] | None = None,
     ) -> UpdateReport:
         """Bring the index up to date with the source folders (see module doc); `rebuild`
-        starts over. With `first_batch` N, an update that is not a rebuild commits what it has
+        starts over. With `paths` (files or folders below source folders), only those are
+        looked at (`index.store.targets`): what the caller knows it wrote, changed or
+        removed; the index is then what a full update would make of them, the other files'
+        articles as they were. An index that is not there yet, or is rebuilt, has every file
+        read all the same. With `first_batch` N, an update that is not a rebuild commits what it has
         after N files, then after 10,000 (if more than N), 100,000, ... (so a reader fills in
         as it goes; each file is in its old or its new version at every commit: see
         ingest.LATER_BATCH). `planned` is told once, before the
@@ -186,6 +202,8 @@ class Library:
         are still to come). Raises IndexBusy when another
         writer holds the index for longer than `lock_timeout`, StoreError for an index folder
         that cannot be used."""
+        if rebuild and paths is not None:
+            raise ValueError("a rebuild reads every file: it takes no paths")
         started = time.perf_counter()
         report = UpdateReport()
 
@@ -196,7 +214,10 @@ class Library:
 
         self._prepare_dir()
         try:
-            self._update_locked(report, rebuild, progress, cancel, warn_, first_batch, planned)
+            self._update_locked(
+                report, rebuild, progress, cancel, warn_, first_batch, planned,
+                None if paths is None else list(paths),
+            )
         except OSError as exc:
             # Disk full, read-only folder, files yanked away: one line, and the previous
             # committed generation stays what readers see.
@@ -215,12 +236,15 @@ class Library:
         warn_: Callable[[str], None],
         first_batch: int | None = None,
         planned: Callable[[Mapping[str, int]], None] | None = None,
+        paths: list[str | os.PathLike[str]] | None = None,
     ) -> None:
         from newsreader.index.store import ingest
 
         with WriteLock(self.index_dir, self.lock_timeout):
             _remove_tree(self.index_dir / f"{INDEX_NAME}.tmp")  # a killed writer's leftovers
-            ix, indexed, report.rebuilt = self._open_for_write()
+            # Only an index that is there can be brought up to date a few files at a time.
+            targeted = paths is not None and self.exists()
+            ix, indexed, report.rebuilt = self._open_for_write(read_keys=not targeted)
             generation_before = ix.latest_generation()
             clear = False
             if rebuild and report.rebuilt is None:
@@ -228,15 +252,17 @@ class Library:
                 clear = bool(indexed)
                 indexed = {}
             skipped = {} if report.rebuilt else ingest.load_skipped(self.index_dir)
-            unreadable: set[str] = set()
-            scanned = list(scan_files(self.settings.sources, warn_, unreadable))
-            plan = ingest.plan_update(scanned, indexed, skipped, self._unavailable_sources())
-            _keep_unreadable(plan, unreadable)
+            if indexed is None:  # targeted, on the index as it was
+                assert paths is not None
+                work = self._plan_paths(ix, paths, skipped, warn_)
+            else:
+                work = self._plan_all(indexed, skipped, warn_)
+            plan = work.plan
             report.unchanged = plan.unchanged
             report.deleted = len(plan.delete)
             if planned is not None:
                 planned(Counter(sf.source.name for sf in plan.read))
-            if not (clear or ingest.needs_work(plan, skipped)):
+            if not (clear or ingest.needs_work(plan, work.skipped)):
                 # Nothing to commit, so no commit will sweep away what a writer killed
                 # (kill -9, power cut) left behind: do that sweep here.
                 _clean_leftovers(ix)
@@ -266,7 +292,7 @@ class Library:
                 if not (clear and result.cancelled):
                     ingest.write_json_atomic(
                         self.index_dir / ingest.SKIPPED_NAME,
-                        {"version": 1, "files": result.skipped},
+                        {"version": 1, "files": {**work.kept, **result.skipped}},
                     )
                     # Committed: readers opened now see every new article. Said before the
                     # stories follow, which take longer than the index (about 90 ms of CPU an
@@ -278,6 +304,42 @@ class Library:
                 report.stories = self._sync_stories(
                     ix, generation_before, touched, bool(report.rebuilt), warn_, cancel
                 )
+
+    def _plan_all(
+        self, indexed: dict[str, str], skipped: dict[str, list[str]], warn_: Callable[[str], None]
+    ) -> _Work:
+        """Every file of every source against every indexed file."""
+        from newsreader.index.store import ingest
+
+        unreadable: set[str] = set()
+        scanned = list(scan_files(self.settings.sources, warn_, unreadable))
+        plan = ingest.plan_update(scanned, indexed, skipped, self._unavailable_sources())
+        _keep_unreadable(plan, unreadable)
+        return _Work(plan, skipped, {})
+
+    def _plan_paths(
+        self,
+        ix: FileIndex,
+        paths: list[str | os.PathLike[str]],
+        skipped: dict[str, list[str]],
+        warn_: Callable[[str], None],
+    ) -> _Work:
+        """The files below `paths` against the indexed files of that region only, looked up
+        by key: the same plan a full update makes for them when nothing else changed."""
+        from newsreader.index.store import ingest
+        from newsreader.index.store.targets import scan_paths
+
+        unreadable: set[str] = set()
+        region = scan_paths(self.settings.sources, paths, warn_, unreadable)
+        indexed = ingest.read_indexed_in(ix, region.keys, region.prefixes)
+        for given, key in region.absent.items():
+            if key not in indexed and not any(k.startswith(key + "/") for k in indexed):
+                warn_(f"{given}: no such file or folder (and nothing indexed from it)")
+        inside = {k: v for k, v in skipped.items() if region.covers(k)}
+        plan = ingest.plan_update(region.scans, indexed, inside, self._unavailable_sources())
+        _keep_unreadable(plan, unreadable)
+        kept = {k: v for k, v in skipped.items() if k not in inside}
+        return _Work(plan, inside, kept)
 
     def _sync_stories(
         self,
@@ -339,8 +401,11 @@ class Library:
                 f"cannot create index folder {self.index_dir}: {exc.strerror or exc}"
             ) from None
 
-    def _open_for_write(self) -> tuple[FileIndex, dict[str, str], str | None]:
-        """The index to write to, its `file_key -> fingerprint`, and why it was recreated."""
+    def _open_for_write(
+        self, *, read_keys: bool = True
+    ) -> tuple[FileIndex, dict[str, str] | None, str | None]:
+        """The index to write to, its `file_key -> fingerprint` (None unless `read_keys`: a
+        targeted update looks up only its own files), and why it was recreated."""
         from newsreader.index.store import ingest
 
         names = _listdir(self.index_dir)
@@ -355,7 +420,7 @@ class Library:
         else:
             try:
                 ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
-                indexed = ingest.read_indexed(ix)
+                indexed = ingest.read_indexed(ix) if read_keys else None
                 _check_segments(ix)
                 return ix, indexed, None
             except PermissionError as exc:

@@ -121,33 +121,12 @@ def scan_files(
         yield _scan_source(source, warn, unreadable)
 
 
-# Each folder is opened once and its files stat'ed relative to it (fstatat): a stat by path
-# makes the kernel walk every folder of the path again, a quarter of a scan's system time at
-# 100,000 files five folders deep (2026-12).
-_BY_FD = os.scandir in os.supports_fd
-_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
-_S_IFMT, _S_IFDIR, _S_IFREG = 0o170000, stat.S_IFDIR, stat.S_IFREG
-
-
 def _scan_source(
     source: SourceConfig, warn: Callable[[str], None], unreadable: set[str] | None
 ) -> SourceScan:
-    # The parsers' module is imported by the scan, not by this module: commands that only
-    # search import this one for missing_sources() and must not load every parser.
-    from newsreader.index.parsing.articles import format_for
-
-    # One format check per suffix, not a Path per file: a no-change update at 100,000 articles
-    # is mostly this loop (a stat call, and as little Python as it can be, per file).
-    formats: dict[str, bool] = {}
-    # The suffixes of article files seen so far: a name ending in one of them is one (a
-    # suffix has one dot, so the name's last dot is that one; with a format forced every
-    # suffix is, "" included, and "" ends every name).
-    known_suffixes: tuple[str, ...] = ()
     root = str(Path(source.path))
     key_prefix = file_key(source.name, "")
-    files: dict[str, str] = {}
-    found = SourceScan(source, root, files, {})
-    odd: list[tuple[str, str, str]] = []
+    found = SourceScan(source, root, {}, {})
     try:
         root_stat = os.stat(root)
     except OSError as exc:
@@ -165,13 +144,69 @@ def _scan_source(
         if unreadable is not None:
             unreadable.add(key_prefix)
         return found
-    # The default glob takes every file: no regex per file.
-    glob = source.glob or "**/*"
-    matcher = None if glob == "**/*" else _glob_regex(glob)
-    seen_dirs = {(root_stat.st_dev, root_stat.st_ino)}
+    if not _walk(found, FileRules(source), "", {(root_stat.st_dev, root_stat.st_ino)}, warn,
+                 unreadable):
+        return SourceScan(source, root, {}, {})
+    return found
+
+
+def scan_folder(
+    source: SourceConfig,
+    rel: str,
+    warn: Callable[[str], None],
+    unreadable: set[str] | None = None,
+    rules: FileRules | None = None,
+) -> SourceScan:
+    """The article files below the subfolder `rel` ("a/b", POSIX, not "") of `source`: the files
+    a scan of the whole source finds there, with the same keys and warnings (a targeted update
+    of one folder). The folders from the source folder down to `rel` count as walked already,
+    as they are when the whole source is scanned: a link inside `rel` back up to one of them is
+    not followed."""
+    root = str(Path(source.path))
+    found = SourceScan(source, root, {}, {})
+    seen: set[tuple[int, int]] = set()
+    folder = root
+    for part in ("", *rel.split("/")):
+        folder = os.path.join(folder, part) if part else folder
+        try:
+            st = os.stat(folder)
+        except OSError:
+            continue  # the walk below says what is wrong with `rel` itself
+        seen.add((st.st_dev, st.st_ino))
+    _walk(found, rules or FileRules(source), rel + "/", seen, warn, unreadable)
+    return found
+
+
+# Each folder is opened once and its files stat'ed relative to it (fstatat): a stat by path
+# makes the kernel walk every folder of the path again, a quarter of a scan's system time at
+# 100,000 files five folders deep (2026-12).
+_BY_FD = os.scandir in os.supports_fd
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+_S_IFMT, _S_IFDIR, _S_IFREG = 0o170000, stat.S_IFDIR, stat.S_IFREG
+
+
+def _walk(
+    found: SourceScan,
+    rules: FileRules,
+    start: str,
+    seen_dirs: set[tuple[int, int]],
+    warn: Callable[[str], None],
+    unreadable: set[str] | None,
+) -> bool:
+    """Add the article files below `found.root` joined with `start` ("" or "rel/") to `found`;
+    False when that first folder cannot be listed (warned)."""
+    source, root, files = found.source, found.root, found.files
+    key_prefix = file_key(source.name, "")
+    # The suffixes of article files seen so far (`rules.known`): a name ending in one of them
+    # is one, one call a file. A no-change update at 100,000 articles is mostly this loop (a
+    # stat call, and as little Python as it can be, per file).
+    known_suffixes = rules.known
+    matcher = rules.matcher
+    odd: list[tuple[str, str, str]] = []
+    first = os.path.join(root, start) if start else root
     # Depth-first with an explicit stack: deep trees must not hit the recursion limit.
     # (folder's location, its path relative to the source folder with a trailing "/")
-    stack: list[tuple[str, str]] = [(root, "")]
+    stack: list[tuple[str, str]] = [(first.rstrip("/") or "/", start)]
     while stack:
         folder, prefix = stack.pop()
         fd = -1
@@ -183,14 +218,11 @@ def _scan_source(
         except OSError as exc:
             if fd >= 0:
                 os.close(fd)
-            if folder == root:
-                warn(f"source {source.name}: cannot read folder {root}: {_reason(exc)}")
-                if unreadable is not None:
-                    unreadable.add(key_prefix)
-                return SourceScan(source, root, {}, {})
             warn(f"source {source.name}: cannot read folder {folder}: {_reason(exc)}")
             if unreadable is not None:
                 unreadable.add(file_key(source.name, _path_text(prefix)))
+            if prefix == start:
+                return False
             continue
         try:
             folder_key = key_prefix + prefix
@@ -217,15 +249,10 @@ def _scan_source(
                     continue
                 if matcher is not None and not matcher.fullmatch(prefix + name):
                     continue
-                if not name.endswith(known_suffixes):  # one call a file of a suffix seen before
-                    dot = name.rfind(".")
-                    suffix = name[dot:] if dot > 0 else ""
-                    if suffix in formats:
-                        continue  # known not to be an article file
-                    formats[suffix] = format_for(Path(name), source.format) is not None
-                    if not formats[suffix]:
+                if not name.endswith(known_suffixes):
+                    if not rules.suffix_reads(name):
                         continue
-                    known_suffixes = (*known_suffixes, suffix)
+                    known_suffixes = rules.known
                 if plain and name.isascii():  # nearly every name: its key is its path
                     files[folder_key + name] = f"{st.st_mtime_ns}:{st.st_size}"
                 else:
@@ -239,16 +266,74 @@ def _scan_source(
         finally:
             if fd >= 0:
                 os.close(fd)
-    # An escaped name can spell another file's name: one file per key, the one whose location
-    # sorts first (whatever order the folders were listed in).
+    _settle_odd(found, odd)
+    return True
+
+
+def _settle_odd(found: SourceScan, odd: list[tuple[str, str, str]]) -> None:
+    """Add the files whose names are not ASCII. An escaped name can spell another file's name:
+    one file per key, the one whose location sorts first (whatever order the folders were
+    listed in)."""
+    key_prefix = file_key(found.source.name, "")
+    files = found.files
     for key, location, fingerprint in sorted(odd):
         held = found.locations.get(key)
         if held is None and key in files:
-            held = os.path.join(root, key[len(key_prefix) :])
+            held = os.path.join(found.root, key[len(key_prefix) :])
         if held is None or location < held:
             files[key] = fingerprint
             found.locations[key] = location
-    return found
+
+
+class FileRules:
+    """Which files below a source folder are its article files: no name on the way starting
+    with "." (hidden), matched by the source's `glob`, and of a format the parsers read (by
+    suffix, or every name with `format:` set). The scan and a targeted update of given paths
+    (`index.store.targets`) ask the same rules, so both key the same files."""
+
+    __slots__ = ("forced", "formats", "glob", "known", "matcher")
+
+    def __init__(self, source: SourceConfig) -> None:
+        self.glob = source.glob or "**/*"
+        # The default glob takes every file: no regex per file.
+        self.matcher = None if self.glob == "**/*" else _glob_regex(self.glob)
+        self.forced = source.format
+        self.formats: dict[str, bool] = {}
+        """One format check per suffix, not a Path per file."""
+        self.known: tuple[str, ...] = ()
+        """The suffixes of article files seen so far: a name ending in one of them is one (a
+        suffix has one dot, so the name's last dot is that one; with a format forced every
+        suffix is, "" included, and "" ends every name)."""
+
+    def suffix_reads(self, name: str) -> bool:
+        """Whether a file named `name` is of a format the parsers read."""
+        if name.endswith(self.known):
+            return True
+        dot = name.rfind(".")
+        suffix = name[dot:] if dot > 0 else ""
+        if suffix not in self.formats:
+            # The parsers' module is imported here, not by this module: commands that only
+            # search import this one for missing_sources() and must not load every parser.
+            from newsreader.index.parsing.articles import format_for
+
+            self.formats[suffix] = format_for(Path(name), self.forced) is not None
+            if self.formats[suffix]:
+                self.known = (*self.known, suffix)
+        return self.formats[suffix]
+
+    def problem(self, rel: str) -> str | None:
+        """Why the file at `rel` (POSIX, below the source folder) is not an article file of
+        the source; None when it is one."""
+        parts = rel.split("/")
+        if any(part.startswith(".") for part in parts):
+            return "hidden files and folders are not read"
+        if self.matcher is not None and not self.matcher.fullmatch(rel):
+            return f"not matched by the source's glob {self.glob!r}"
+        if not self.suffix_reads(parts[-1]):
+            if self.forced:
+                return f"format {self.forced!r} is not one the parsers read"
+            return "not a suffix of an article format (.txt .md .html .json .jsonl ...)"
+        return None
 
 
 @lru_cache(maxsize=64)

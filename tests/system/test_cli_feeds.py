@@ -218,3 +218,37 @@ def test_fetch_while_another_fetch_runs_exits_1(
     with fetch_lock(tmp_path / "feeds"):
         assert main(["--config", str(config), "fetch"]) == EXIT_FAILURE
     assert "another fetch is writing to" in capsys.readouterr().err
+
+
+def test_fetch_indexes_just_the_files_it_wrote(
+    config: Path,
+    feed_server: FeedServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once the index is there, a fetch's update looks only at the entry files it wrote (no
+    scan of the library): a file that came into a folder source meanwhile waits for `index`."""
+    import newsreader.index.store.library as store_library
+
+    _json(capsys, "--config", str(config), "fetch", "--json")
+    (config.parent / "notes" / "later.txt").write_text("A later note\n\nWombats sleep late.\n")
+    items = _items("world", 4)
+    first = items[0]
+    items[0] = Item(first.title, first.link, first.guid, content=long_paragraphs("world numbat"))
+    feed_server.static("/world.xml", rss20(items), etag='"w2"')
+
+    def no_scan(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the fetch's update scanned the library")
+
+    monkeypatch.setattr(store_library, "scan_files", no_scan)
+    data = _json(capsys, "--config", str(config), "fetch", "--source", "world", "--json")
+    assert (data["new"], data["updated"], data["articles"]) == (1, 1, 9)
+    hits = _json(capsys, "--config", str(config), "search", "numbat OR wombat", "--json",
+                 "--limit", "50")  # fmt: skip
+    ids = {h["id"] for h in hits["hits"]}
+    assert len([i for i in ids if i.startswith("world/world-3-")]) == 1  # the new entry
+    assert len([i for i in ids if i.startswith("world/world-0-")]) == 1  # changed, not twice
+    assert "notes/later.txt" not in ids
+    monkeypatch.undo()
+    assert main(["--config", str(config), "index"]) == EXIT_OK
+    assert "1 files added" in capsys.readouterr().out

@@ -163,3 +163,50 @@ def test_index_rebuild_says_what_it_did(library: Path, capsys: pytest.CaptureFix
     assert (code, err) == (EXIT_OK, "")
     assert out.startswith("3 articles in the index, rebuilt from the files in ")
     assert out.endswith(": 3 indexed from 3 files, 0 skipped\n")
+
+
+# ---- index PATH: a targeted update ------------------------------------------------------------
+
+
+def test_index_paths_indexes_just_those(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = config(library)
+    assert run(capsys, path, "index")[0] == EXIT_OK
+    (library / "news" / "gale.txt").write_text(
+        "Gale closes the harbour\n\nA gale closed the harbour at dawn.\n", encoding="utf-8"
+    )
+    (library / "news" / "storm.txt").write_text(  # written, but not named: left for later
+        "Storm warning issued\n\nA storm warning was issued for the coast.\n", encoding="utf-8"
+    )
+    (library / "news" / "choir.txt").unlink()
+    code, out, err = run(capsys, path, "index", "news/gale.txt", str(library / "news/choir.txt"))
+    assert (code, err) == (EXIT_OK, "")
+    assert out.startswith("3 articles in the index; 1 indexed in ")
+    assert out.endswith(": 1 files added, 0 changed, 1 deleted, 0 unchanged, 0 skipped\n")
+    hits = json.loads(run(capsys, path, "search", "gale OR storm OR choir", "--json")[1])
+    assert [h["id"] for h in hits["hits"]] == ["news/gale.txt"]
+    assert run(capsys, path, "index")[1].startswith("4 articles in the index; 1 indexed")
+
+
+def test_index_paths_warn_about_what_is_no_article_and_go_on(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = config(library)
+    assert run(capsys, path, "index")[0] == EXIT_OK
+    (library / "elsewhere.txt").write_text("Not here\n\nOutside every source.\n")
+    (library / "news" / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (library / "news" / "gale.txt").write_text("Gale\n\nA gale closed the harbour.\n")
+    code, out, err = run(capsys, path, "index", "elsewhere.txt", "news/scan.pdf", "news/gale.txt")
+    assert code == EXIT_OK and "1 files added" in out
+    lines = err.splitlines()
+    assert len(lines) == 2 and all(line.startswith("newsreader: warning: ") for line in lines)
+    assert "elsewhere.txt: not in the folder of any source (the sources: news, wire)" in lines[0]
+    assert "scan.pdf: not an article file of source news" in lines[1]
+    assert "Traceback" not in err
+
+
+def test_index_rebuild_with_paths_is_a_usage_error(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, config(library), "index", "--rebuild", "news/ferry.txt")
+    assert (code, out) == (EXIT_USAGE, "")
+    assert err == "newsreader: index: --rebuild reads every file: give it no PATH\n"

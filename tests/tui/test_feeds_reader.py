@@ -219,3 +219,32 @@ async def test_f_without_feed_sources_says_how_to_add_one(
         await settle(pilot)
         assert any("No feed sources" in str(n.message) for n in app._notifications)
         assert "Feeds" not in _prompts(app)
+
+
+async def test_the_readers_fetch_indexes_just_the_files_it_wrote(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[[Settings], NewsreaderApp],
+    settle: Settle,
+) -> None:
+    url = feed_server.static("/world.xml", rss20(_items("world", 3), title="World Desk"))
+    settings = _settings(tmp_path, make_settings, ("world", url))
+    app = new_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        library = app.library
+        asked: list[object] = []
+        update = library.update
+
+        def spy(**kwargs: object) -> object:
+            asked.append(kwargs.get("paths"))
+            return update(**kwargs)  # type: ignore[arg-type]
+
+        library.update = spy  # type: ignore[method-assign]
+        await pilot.press("F")
+        await settle(pilot)
+        assert {"World wombat story 0", "World wombat story 2"} <= _titles(app)
+        [paths] = asked
+        written = sorted((tmp_path / "feeds" / "world").glob("[!.]*.json"))
+        assert sorted(Path(p) for p in paths) == written and len(written) == 3  # type: ignore[attr-defined]

@@ -134,6 +134,7 @@ def test_unchanged_feed_costs_one_304_and_writes_nothing(
     assert last.headers.get("If-None-Match") == '"v1"'
     assert last.headers.get("If-Modified-Since", "").endswith("GMT")
     assert {p: p.stat().st_mtime_ns for p in folder.glob("[!.]*.json")} == stamps
+    assert sorted(first.written) == sorted(stamps) and second.written == []
 
 
 def test_changed_entry_replaces_its_file_and_gone_entries_stay(
@@ -150,6 +151,9 @@ def test_changed_entry_replaces_its_file_and_gone_entries_stay(
     feed_server.static("/rss.xml", rss20(items))
     [report] = _fetch(tmp_path, FeedSpec("herald", url)).feeds
     assert (report.new, report.updated) == (1, 1)
+    # What an index update after the fetch looks at: the two files written, no other.
+    assert sorted(p.name.split("-")[2] for p in report.written) == ["1", "3"]
+    assert all(p.parent == folder and p.is_file() for p in report.written)
     after = _entries(folder)
     assert set(before) <= set(after) and len(after) == 4
     changed = next(k for k in after if k.startswith("herald-story-1-"))

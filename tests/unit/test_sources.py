@@ -161,3 +161,16 @@ def test_sources_keep_config_order(tmp_path: Path) -> None:
     write(tmp_path / "two" / "a.txt")
     files, _ = run(SourceConfig("one", tmp_path / "one"), SourceConfig("two", tmp_path / "two"))
     assert [(f.source.name, f.rel) for f in files] == [("one", "z.txt"), ("two", "a.txt")]
+
+
+def test_a_subfolders_scan_finds_what_the_whole_scan_finds_there(tmp_path: Path) -> None:
+    from newsreader.index.store.sources import scan_files, scan_folder
+
+    for name in ("a.txt", "town/b.txt", "town/deep/c.md", "town/.hidden/d.txt", "town/e.pdf"):
+        write(tmp_path / name)
+    (tmp_path / "town" / "deep" / "up").symlink_to(tmp_path, target_is_directory=True)
+    source = SourceConfig("lib", tmp_path)
+    [whole] = scan_files([source], print)
+    part = scan_folder(source, "town", print)
+    below = {k: v for k, v in whole.files.items() if k.startswith("lib\x1ftown/")}
+    assert part.files == below and sorted(below) == ["lib\x1ftown/b.txt", "lib\x1ftown/deep/c.md"]

@@ -8,9 +8,10 @@ first launch fill in while the rest is indexed.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from textual import on, work
 from textual.widget import Widget
@@ -52,8 +53,8 @@ class Indexer(Widget):
         """An update is running."""
         self.checking = False
         """The check is running (an empty list may only be not indexed yet)."""
-        self.again = False
-        """Files came in while an update ran (a fetch): update once more when it is done."""
+        self.again: set[str] = set()
+        """Files that came in while an update ran (a fetch's): updated once it is done."""
         self.to_read: Mapping[str, int] | None = None
         """Files the running update parses, by source name (None until it knows: it scans the
         folders first). Set, and `read` counted, by the update's thread; the screen only reads
@@ -66,14 +67,24 @@ class Indexer(Widget):
         self.checking = True
         self._check()
 
-    def start(self) -> bool:
-        """Start an update, unless one is running; True when this started one."""
+    def start(self, paths: Iterable[str | os.PathLike[str]] | None = None) -> bool:
+        """Start an update, unless one is running; True when this started one. With `paths`,
+        of those files only (what a fetch wrote: `Library.update(paths=)`)."""
         if self.indexing:
             return False
         self.indexing = True
         self.to_read, self.read = None, Counter()
-        self._update()
+        self._update(None if paths is None else [os.fspath(p) for p in paths])
         return True
+
+    def queue(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        """Update `paths` once the running update is done."""
+        self.again.update(os.fspath(p) for p in paths)
+
+    def take_queued(self) -> list[str]:
+        """The files queued for the next update, emptying the queue."""
+        again, self.again = self.again, set()
+        return sorted(again)
 
     # Its own group: starting an update must not cancel a check that is just returning.
     @work(thread=True, exclusive=True, group="index-check", exit_on_error=False)
@@ -83,7 +94,7 @@ class Indexer(Widget):
             self.post_message(IndexChecked(stale))
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def _update(self) -> None:
+    def _update(self, paths: list[str] | None) -> None:
         worker = get_current_worker()
         last = 0.0
 
@@ -104,7 +115,7 @@ class Indexer(Widget):
 
         report = self.library.update(
             progress=progress, cancel=worker.cancelled_event, first_batch=FIRST_BATCH,
-            planned=planned,
+            planned=planned, paths=paths,
         )
         self.post_message(IndexDone(report))
 

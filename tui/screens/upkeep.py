@@ -54,8 +54,9 @@ class LibraryUpkeep:
 
     # -- the index -------------------------------------------------------------------------------
 
-    def start_indexing(self) -> None:
-        if self._indexer.start():
+    def start_indexing(self, paths: list[str] | None = None) -> None:
+        """Update the index (with `paths`, of those files only)."""
+        if self._indexer.start(paths):
             self._header.state = "indexing…"
             self._header.progress(0, None)
             self.screen.query_one(ListPane).show_filling()
@@ -95,9 +96,9 @@ class LibraryUpkeep:
                                severity="warning", markup=False)
         self.screen.reload()
         self._welcome_if_empty()
-        if self._indexer.again:
-            self._indexer.again = False  # a fetch brought files in while this update ran
-            self.start_indexing()
+        queued = self._indexer.take_queued()
+        if queued:  # a fetch brought files in while this update ran
+            self.start_indexing(queued)
 
     def index_failed(self) -> None:
         self._header.progress(None)
@@ -166,11 +167,14 @@ class LibraryUpkeep:
             else:  # with the list's own parts, fitted to the line (`list_status`)
                 pane.say_list_status()
         self._fetcher.load_feeds()
-        if summary.new or summary.updated:
+        # Only the files the fetch wrote are indexed: it knows them, and a scan of every
+        # file costs seconds at a million articles (an index not there yet is built whole).
+        written = [str(path) for path in summary.written]
+        if written:
             if self._indexer.indexing:
-                self._indexer.again = True
+                self._indexer.queue(written)
             else:
-                self.start_indexing()
+                self.start_indexing(written)
 
     def source_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """A failed feed under the cursor in the source list: its error in the status line."""
