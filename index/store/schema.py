@@ -124,6 +124,21 @@ def _ints(values: list[int]) -> bytes:
     return a.tobytes()
 
 
+def _pack_spans(positions: list[int], spans: list[tuple[int, int]]) -> bytes:
+    """`PackedCharacters.encode` of the occurrences at `positions` (ascending), their
+    character spans taken from `spans`."""
+    flat = [len(positions)]
+    posbase = charbase = 0
+    for pos in positions:
+        start, end = spans[pos]
+        flat += (pos - posbase, start - charbase, end - start)
+        posbase, charbase = pos, end
+    return _ints(flat)
+
+
+_group, _span = re.Match.group, re.Match.span
+
+
 def _from_ints(value: bytes) -> array[int]:
     a = array("i")
     a.frombytes(value)
@@ -164,33 +179,37 @@ class Text(fields.TEXT):
         if len(stems) > _STEM_CACHE_MAX:
             stems.clear()
         # Group by the word as written first: stemming and the spelling words then cost one
-        # step per distinct word rather than per token.
-        bylow: dict[str, list[tuple[int, int, int]]] = {}
-        for pos, m in enumerate(expression.finditer(value)):
-            low = m.group(0).lower()
-            start, end = m.span()
-            found = bylow.get(low)
+        # step per distinct word rather than per token. The words and their spans are taken
+        # from the matches by `map` (a loop in C); the loop left in Python only groups
+        # positions, and a position's span is looked up once, when its term is packed.
+        matches = list(expression.finditer(value))
+        spans = list(map(_span, matches))
+        bylow: dict[str, list[int]] = {}
+        get = bylow.get
+        for pos, low in enumerate(map(str.lower, map(_group, matches))):
+            found = get(low)
             if found is None:
-                bylow[low] = [(pos, start, end)]
+                bylow[low] = [pos]
             else:
-                found.append((pos, start, end))
+                found.append(pos)
         _last_words[:] = [value, bylow]
-        seen: dict[str, list[tuple[int, int, int]]] = {}
-        for low, poslist in bylow.items():
+        seen: dict[str, list[int]] = {}
+        for low, positions in bylow.items():
             term = stems.get(low)
             if term is None:
                 term = stems[low] = low if low in ignore else stem(low)
             other = seen.get(term)
-            seen[term] = poslist if other is None else sorted(other + poslist)
+            seen[term] = positions if other is None else sorted(other + positions)
         fb = self.format.field_boost
         one = _ONE.pack
-        for term, poslist in seen.items():
-            n = len(poslist)
+        for term, positions in seen.items():
+            n = len(positions)
             if n == 1:  # PackedCharacters.encode of most postings, in one call
-                pos, start, end = poslist[0]
+                pos = positions[0]
+                start, end = spans[pos]
                 value_bytes = one(1, pos, start, end - start)
             else:
-                value_bytes = self.format.encode(poslist)
+                value_bytes = _pack_spans(positions, spans)
             yield term.encode("utf-8"), n, float(n) * fb, value_bytes
 
     def spellable_words(self, value: Any) -> Iterator[str]:

@@ -124,7 +124,11 @@ class FieldWriter(W3FieldWriter):
         tables: dict[str, bytes | None] = {}
         postwriter = PostingsWriter(self._postfile)
         fmap = self._fieldmap
-        add_key = self._tindex.add
+        terms_file = _TermsFile(self._tindex)
+        # Both files are written only here until the loop ends: their positions are counted,
+        # not asked (a buffered file's tell() is a system call; two per term were a tenth of a
+        # sub-writer's commit).
+        at = self._postfile.tell()
         lastfn: str | None = None
         prefix = b""
         table: bytes | None = None
@@ -137,8 +141,34 @@ class FieldWriter(W3FieldWriter):
                     tables[fieldname] = length_table(lengths, fieldname)
                 table = tables[fieldname]
                 lastfn = fieldname
-            info = postwriter.write_term(ids, weights, sizes, values, table)
-            add_key(prefix + tbytes, info.to_bytes())
+            info = postwriter.write_term(ids, weights, sizes, values, table, start=at)
+            at += info._length
+            terms_file.add(prefix + tbytes, info.to_bytes())
+
+
+class _TermsFile:
+    """`OrderedHashWriter.add` (Whoosh 2.7.4, pinned) for a run of adds with nothing else
+    writing to its file: the same bytes, one write per term, the position counted."""
+
+    _PAIR = struct.Struct("!ii")  # filetables._lengths: a key's and a value's length
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        self.dbfile = writer.dbfile
+        self.pos = self.dbfile.tell()
+
+    def add(self, key: bytes, value: bytes) -> None:
+        writer = self.writer
+        if key <= writer.lastkey:
+            raise ValueError(f"Keys must increase: {writer.lastkey!r}..{key!r}")
+        pos = self.pos
+        writer.index.append(pos)
+        record = self._PAIR.pack(len(key), len(value)) + key + value
+        self.dbfile.write(record)
+        self.pos = pos + len(record)
+        h = writer.hashfn(key)
+        writer.buckets[h & 255].append((h, pos))
+        writer.lastkey = key
 
 
 def length_table(lengths: Any, fieldname: str) -> bytes | None:
@@ -201,13 +231,16 @@ class PostingsWriter(whoosh3.W3PostingsWriter):
         table: bytes | None,
         length_bytes: list[int] | None = None,
         terminfo: W3TermInfo | None = None,
+        start: int | None = None,
     ) -> W3TermInfo:
         """Write one term's postings (ids ascending, value `i` is `sizes[i]` bytes of
         `values`) and return its term info. A posting's length byte comes from
-        `length_bytes`, else from `table` (by document), else 0."""
+        `length_bytes`, else from `table` (by document), else 0. `start`: where the file is
+        (asked of the file when not given)."""
         postfile = self._postfile
         info = terminfo if terminfo is not None else W3TermInfo()
-        start = postfile.tell()
+        if start is None:
+            start = postfile.tell()
         out = bytearray(MAGIC)  # one write per term: StructFile.write costs a Python call
         n = len(ids)
         minb = 256

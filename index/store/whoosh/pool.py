@@ -11,6 +11,7 @@ import contextlib
 import heapq
 import marshal
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -56,6 +57,10 @@ class CompactPool:
         self.fieldnames: set[str] = set()
         self.terms: dict[tuple[str, bytes], _Lists] = {}
         self.spelling: dict[tuple[str, bytes], list[float]] = {}
+        self.spelled: dict[str, Counter[str]] = {}
+        """Documents per spelling word, by spelling field, as `add_spelling` counts them
+        (`Counter.update` counts a document's words in C; folded into `spelling` when the
+        pool is read or spilled)."""
         self.runs: list[str] = []
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
@@ -119,25 +124,31 @@ class CompactPool:
         return length
 
     def add_spelling(self, fieldname: str, words: Iterable[str]) -> None:
-        """`add` for the spelling words of one document."""
-        spelling = self.spelling
-        size = 0
-        for word in words:
-            key = (fieldname, word.encode("utf-8"))
-            counted = spelling.get(key)
-            if counted is None:
-                spelling[key] = [1, 0]
-                size += self.TERM_BYTES
-            else:
-                counted[0] += 1
-        self.fieldnames.add(fieldname)
-        self.size += size
+        """`add` for the spelling words of one document (each word once)."""
+        counts = self.spelled.get(fieldname)
+        if counts is None:
+            counts = self.spelled[fieldname] = Counter()
+            self.fieldnames.add(fieldname)
+        before = len(counts)
+        counts.update(words)
+        self.size += (len(counts) - before) * self.TERM_BYTES
         if self.size > self.limit:
             self.save()
 
     def _merged(self) -> dict[tuple[str, bytes], _Lists]:
         merged = self.terms
-        for key, (weight, docnum) in self.spelling.items():
+        spelling = self.spelling
+        for fieldname, counts in self.spelled.items():
+            for word, count in counts.items():
+                key = (fieldname, word.encode("utf-8"))
+                counted = spelling.get(key)
+                if counted is None:
+                    spelling[key] = [count, 0]
+                else:  # also added by `add`: one posting, on the first document
+                    counted[0] += count
+                    counted[1] = 0
+        self.spelled = {}
+        for key, (weight, docnum) in spelling.items():
             value = pack_uint(max(1, int(weight)))
             merged[key] = (
                 array("I", [int(docnum)]),
@@ -221,7 +232,7 @@ class CompactPool:
         for name in self.runs:
             self._remove(name)
         self.runs = []
-        self.terms, self.spelling = {}, {}
+        self.terms, self.spelling, self.spelled = {}, {}, {}
 
 
 def add_document(self: SegmentWriter, **fields: Any) -> None:
