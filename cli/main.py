@@ -248,10 +248,13 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
         return EXIT_OK
 
-    if args.command == "search" and args.json:
+    if args.command == "search":
         answer = _lean_search(settings, args)
         if answer is not None:
-            _print_json(answer)
+            if args.json:
+                _print_json(answer)
+            else:
+                _print_search(answer)
             return EXIT_OK
 
     from newsreader.index.store.whoosh.startup import import_whoosh
@@ -281,9 +284,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _lean_search(settings: Settings, args: argparse.Namespace) -> dict[str, Any] | None:
-    """`search --json` of plain words and phrases without Whoosh (`index.search.lean`): the
-    JSON `cmd_search` prints, or None when the usual path must answer (then it runs as if this
-    had not been tried: nothing was printed but the warnings, which are said once)."""
+    """`search` of plain words and phrases without Whoosh (`index.search.lean`): the answer
+    `cmd_search` prints, as its JSON (its plain text is printed from that too), or None when
+    the usual path must answer (then it runs as if this had not been tried: nothing was
+    printed but the warnings, which are said once)."""
     if not _maybe_plain(args.query):
         return None  # (before importing the lean path: a tenth of a command, for nothing)
     from newsreader.index.search.lean import search_json
@@ -426,25 +430,30 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
     results = search(library, args.query, limit=args.limit, source=args.source, sort=args.sort)
     if args.json:
         _print_json(results.to_json())
-        return EXIT_OK
+    else:
+        _print_search(results.to_json())
+    return EXIT_OK
+
+
+def _print_search(answer: dict[str, Any]) -> None:
+    """The plain text of `search`, from its JSON (the lean path and Whoosh's give the same)."""
     out = sys.stdout
     color = _use_color(out)
-    if results.notice:
-        _fail(results.notice)
-    noun = "result" if results.total == 1 else "results"
-    print(f"{results.total:,} {noun} ({results.took_ms:.1f} ms)", file=out)
-    for n, hit in enumerate(results.hits, 1):
-        meta = " · ".join(x for x in (hit.outlet, day_text(hit.date)) if x)
-        print(f"\n{n}. {_line(hit.title)}", file=out)
-        print(f"   {_line(meta)}  [{_line(hit.id)}]" if meta else f"   [{_line(hit.id)}]", file=out)
-        snippet = "".join(
-            _mark(inline(seg.text), seg.match, color) for seg in hit.snippet
-        )
+    if answer["notice"]:
+        _fail(answer["notice"])
+    total = answer["total"]
+    noun = "result" if total == 1 else "results"
+    print(f"{total:,} {noun} ({answer['took_ms']:.1f} ms)", file=out)
+    for n, hit in enumerate(answer["hits"], 1):
+        meta = " · ".join(x for x in (hit["outlet"], (hit["date"] or "")[:10]) if x)
+        print(f"\n{n}. {_line(hit['title'])}", file=out)
+        ident = _line(hit["id"])
+        print(f"   {_line(meta)}  [{ident}]" if meta else f"   [{ident}]", file=out)
+        snippet = "".join(_mark(inline(seg["text"]), seg["match"], color) for seg in hit["snippet"])
         if snippet:
             print(f"   {snippet}", file=out)
-    if results.suggestion:
-        print(f"\nDid you mean: {_line(results.suggestion)}", file=out)
-    return EXIT_OK
+    if answer["suggestion"]:
+        print(f"\nDid you mean: {_line(answer['suggestion'])}", file=out)
 
 
 def cmd_show(library: Library, args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -345,6 +346,43 @@ def test_a_search_command_loads_only_what_it_uses(
         assert there == here
         assert here["total"] >= 1
 
+
+
+def test_a_plain_search_prints_what_the_usual_path_prints(
+    capsys: pytest.CaptureFixture[str], config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Plain-text `search` of plain words and phrases takes the lean path too (no Whoosh, no
+    # numpy in a fresh process), and prints exactly what the usual path prints, but the time.
+    import subprocess
+    import sys
+
+    import newsreader.cli.main as cli_main
+
+    assert run(capsys, config, "index")[0] == EXIT_OK
+    for query in ("ferry strike", '"ferry strike"', "fery~", "ferry date:2024-04"):
+        code = (
+            "import io, json, sys\n"
+            "from contextlib import redirect_stdout\n"
+            "from newsreader.cli.main import main\n"
+            "out = io.StringIO()\n"
+            "with redirect_stdout(out):\n"
+            f"    code = main({['--config', str(config), 'search', query]!r})\n"
+            "heavy = ('numpy', 'whoosh.searching', 'whoosh.qparser', 'rich', 'textual')\n"
+            "loaded = sorted(h for h in heavy if h in sys.modules)\n"
+            "print(json.dumps({'code': code, 'loaded': loaded, 'out': out.getvalue()}))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        child = json.loads(done.stdout)
+        assert child["code"] == EXIT_OK and child["loaded"] == [], child
+        with monkeypatch.context() as m:
+            m.setattr(cli_main, "_maybe_plain", lambda query: False)  # the usual path only
+            usual_code, usual, _ = run(capsys, config, "search", query)
+        assert usual_code == EXIT_OK
+        timing = re.compile(r"\(\d[\d.]* ms\)")
+        assert timing.sub("(ms)", child["out"]) == timing.sub("(ms)", usual), query
+        assert "\n1. " in usual, query
 
 def _console(config: Path, *args: str, pipe_to: str | None = None) -> tuple[int, str, str]:
     """The console script's entry point (`cli.main.run`) in a fresh process, with an exit
