@@ -64,6 +64,10 @@ class Timings:
     sooner changes nothing on screen until its hits are painted: a repaint for "searching…"
     (on screen for a frame or two) held the hits back until Textual's next frame, 17-33 ms
     later (bench/bench_tui.py)."""
+    watch_quiet: float | None = 0.2
+    """Seconds without a new event in the source folders that end a burst of them (a fetch
+    by another program writing 500 files, an editor's save by rename): one index update a
+    burst. None: the source folders are not watched (most tests: their own writes, R)."""
 
 
 class NewsreaderApp(App[None]):

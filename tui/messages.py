@@ -208,6 +208,26 @@ class FeedsLoaded(Message):
     feeds: tuple[FeedInfo, ...]
 
 
+# --- watching the source folders (tui.jobs.watcher) --------------------------------------------
+
+
+@dataclass
+class FilesChanged(Message):
+    """Files or folders below the source folders appeared, changed or went: the paths a
+    targeted index update should look at (one batch of the watcher's events)."""
+
+    paths: tuple[str, ...]
+
+
+@dataclass
+class WatchProblem(Message):
+    """Something the watcher cannot watch (a source folder gone, the system's limit of
+    watches reached): said once, as a warning titled `title`."""
+
+    text: str
+    title: str
+
+
 # --- the compare screen ------------------------------------------------------------------------
 
 

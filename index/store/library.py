@@ -560,6 +560,30 @@ class Library:
                     "run `newsreader index --rebuild`"
                 ) from None
 
+    def holding(self, paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+        """Of `paths` (files or folders below source folders that are not there), those the
+        index holds articles of: the file, or files below the folder (what a targeted update
+        of them would delete). Looks up their keys only, as the targeted update does. A path
+        that is there again is kept, and every path when the index cannot be read now (a
+        commit sweeping its files): the update then decides."""
+        from newsreader.index.store import ingest
+        from newsreader.index.store.targets import scan_paths
+
+        given = [os.fspath(p) for p in paths]
+        if not given or not self.exists():
+            return []
+        region = scan_paths(self.settings.sources, given, lambda _message: None)
+        back = [g for g in given if g not in region.absent]
+        try:
+            indexed = ingest.read_indexed_in(self._index(), region.keys, region.prefixes)
+        except Exception:  # Whoosh says a file vanished mid-read with anything
+            return given
+        held = [
+            g for g, key in region.absent.items()
+            if key in indexed or any(k.startswith(key + "/") for k in indexed)
+        ]
+        return sorted(set(back) | set(held))
+
     def count(self) -> int:
         """Number of indexed articles."""
         with self.searcher() as s:

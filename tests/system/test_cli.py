@@ -90,6 +90,25 @@ def test_index_reports_a_summary_and_a_second_run_changes_nothing(
     assert "0 files added" in out and "4 unchanged" in out
 
 
+def test_commands_do_not_watch_the_source_folders(config: Path) -> None:
+    # The reader watches (tui/jobs/watcher.py); a command exits when done: it never loads the
+    # watcher, and `index` returns on its own (here, under a bound that fails the test).
+    import subprocess
+    import sys
+
+    code = (
+        "import io, sys\n"
+        "from contextlib import redirect_stdout\n"
+        "from newsreader.cli.main import main\n"
+        "with redirect_stdout(io.StringIO()):\n"
+        f"    codes = [main(['--config', {str(config)!r}, c]) for c in ('index', 'sources')]\n"
+        "print(codes, 'watchfiles' in sys.modules, 'newsreader.tui.jobs.watcher' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.split() == ["[0,", "0]", "False", "False"]
+
+
 def test_an_update_that_changes_nothing_does_not_load_the_stories_machinery(
     capsys: pytest.CaptureFixture[str], config: Path
 ) -> None:

@@ -248,3 +248,52 @@ async def test_the_readers_fetch_indexes_just_the_files_it_wrote(
         [paths] = asked
         written = sorted((tmp_path / "feeds" / "world").glob("[!.]*.json"))
         assert sorted(Path(p) for p in paths) == written and len(written) == 3  # type: ignore[attr-defined]
+
+
+async def test_what_f_writes_into_a_watched_feed_folder_is_indexed_without_a_loop(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    make_settings: Callable[..., Settings],
+    new_app: Callable[..., NewsreaderApp],
+) -> None:
+    # The reader watches its feed folders too (a fetch by another program shows up by itself):
+    # its own fetch's files are indexed by the fetch, and the watch may update them once more
+    # (unchanged: nothing to do), never again and again.
+    import json
+    import time
+
+    from newsreader.tui.jobs.indexer import Indexer
+    from newsreader.tui.jobs.watcher import Watcher
+    from newsreader.tui.messages import IndexDone
+
+    url = feed_server.static("/world.xml", rss20(_items("world", 3), title="World Desk"))
+    settings = _settings(tmp_path, make_settings, ("world", url))
+    (settings.feeds_dir / "world").mkdir(parents=True)  # fetched into before: watched
+    app = new_app(settings, watch_quiet=0.1)
+    seen: list[Message] = []
+
+    async def until(condition: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + 30
+        while not condition():
+            assert time.monotonic() < deadline, "not within 30 s"
+            await pilot.pause(0.02)
+
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        watcher, indexer = app.screen.query_one(Watcher), app.screen.query_one(Indexer)
+        await until(lambda: bool(watcher.roots) and bool(_titles(app)) and not indexer.checking)
+        assert settings.feeds_dir / "world" in watcher.roots
+        await pilot.press("F")
+        await until(lambda: "World wombat story 2" in _titles(app) and not indexer.indexing
+                    and "fetching" not in app.screen.query_one(LibraryHeader).state)
+        # A file written after the fetch's: once it is listed, the watch has handled the
+        # fetch's files (its events come in order).
+        def updates() -> int:
+            return len({id(m) for m in seen if isinstance(m, IndexDone)})
+
+        folder = settings.sources[0].path
+        for n in range(2):  # and then nothing but each one's own update: no loop
+            before = updates()
+            (folder / f"later{n}.json").write_text(json.dumps({"title": f"Later wombat {n}"}))
+            await until(lambda n=n: f"Later wombat {n}" in _titles(app) and not indexer.indexing)
+        assert updates() == before + 1
+        assert len([t for t in _titles(app) if t.startswith("World wombat")]) == 3

@@ -36,6 +36,7 @@ from newsreader.tui import loaders
 from newsreader.tui.jobs.articles import ArticleJobs
 from newsreader.tui.jobs.fetcher import Fetcher
 from newsreader.tui.jobs.indexer import Indexer
+from newsreader.tui.jobs.watcher import Watcher
 from newsreader.tui.keys import key_display
 from newsreader.tui.messages import (
     ArticleLoaded,
@@ -43,6 +44,7 @@ from newsreader.tui.messages import (
     FeedsLoaded,
     FetchDone,
     FetchProgress,
+    FilesChanged,
     IndexBatchCommitted,
     IndexChecked,
     IndexDone,
@@ -52,6 +54,7 @@ from newsreader.tui.messages import (
     ScopeArticles,
     StoriesLoaded,
     UnreadFound,
+    WatchProblem,
 )
 from newsreader.tui.models import ALL, Counts, ListKey, Scope
 from newsreader.tui.screens.article_actions import ArticleActions
@@ -145,6 +148,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         yield Indexer(app.library)
         yield Fetcher(app.settings)
         yield ArticleJobs(app.library)
+        yield Watcher(app.library, app.timings.watch_quiet or 0.0)
 
     def on_mount(self) -> None:
         settings = reader_app(self).settings
@@ -265,6 +269,10 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             self._check_pending = False
             reader_app(self).started()
             self.query_one(Indexer).check()
+            # From here on, what changes in the folders is updated (queued until the check
+            # is done: a full update it asks for must not be refused for a few files').
+            if reader_app(self).timings.watch_quiet is not None:
+                self.query_one(Watcher).start()
 
     def _filling(self, done: int | None, total: int | None) -> str | None:
         """What an empty list says while the library is being checked or indexed."""
@@ -586,6 +594,14 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
     @on(FetchDone)
     def fetch_done(self, message: FetchDone) -> None:
         self.upkeep.fetch_done(message)
+
+    @on(FilesChanged)
+    def files_changed(self, message: FilesChanged) -> None:
+        self.upkeep.files_changed(message)
+
+    @on(WatchProblem)
+    def watch_problem(self, message: WatchProblem) -> None:
+        reader_app(self).warn_once(message.text, title=message.title)
 
     @on(FeedsLoaded)
     def feeds_loaded(self) -> None:

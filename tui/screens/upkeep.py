@@ -21,7 +21,14 @@ from textual.widgets import OptionList
 
 from newsreader.tui.jobs.fetcher import Fetcher
 from newsreader.tui.jobs.indexer import Indexer
-from newsreader.tui.messages import FetchDone, FetchProgress, IndexChecked, IndexDone, IndexProgress
+from newsreader.tui.messages import (
+    FetchDone,
+    FetchProgress,
+    FilesChanged,
+    IndexChecked,
+    IndexDone,
+    IndexProgress,
+)
 from newsreader.tui.models import FEED, SOURCE, Scope
 from newsreader.tui.screens.base import reader_app
 from newsreader.tui.screens.welcome import WelcomeScreen
@@ -61,15 +68,28 @@ class LibraryUpkeep:
             self._header.progress(0, None)
             self.screen.query_one(ListPane).show_filling()
 
+    def files_changed(self, message: FilesChanged) -> None:
+        """Files changed in the source folders (the watcher): update them, or queue them
+        while the index is checked or updated (the update after a check must not be refused
+        for them, and files that change during an update are updated after it)."""
+        indexer = self._indexer
+        if indexer.indexing or indexer.checking:
+            indexer.queue(message.paths)
+        else:
+            self.start_indexing(list(message.paths))
+
     def index_checked(self, message: IndexChecked) -> None:
         self.screen.query_one(ListPane).show_filling()
         if message.stale:
-            self.start_indexing()
-        else:
-            self._header.state = "index up to date"
-            counts = self.screen.counts
-            if counts is not None and counts.total == 0:
-                self.show_welcome()
+            self.start_indexing()  # (what the watcher queued meanwhile follows it)
+            return
+        self._header.state = "index up to date"
+        counts = self.screen.counts
+        if counts is not None and counts.total == 0:
+            self.show_welcome()
+        queued = self._indexer.take_queued()
+        if queued:  # files changed while the index was checked
+            self.start_indexing(queued)
 
     def index_progress(self, message: IndexProgress) -> None:
         self._header.indexing(message.done, message.total)
@@ -97,7 +117,7 @@ class LibraryUpkeep:
         self.screen.reload()
         self._welcome_if_empty()
         queued = self._indexer.take_queued()
-        if queued:  # a fetch brought files in while this update ran
+        if queued:  # a fetch or the watcher brought files in while this update ran
             self.start_indexing(queued)
 
     def index_failed(self) -> None:
