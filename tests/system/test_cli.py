@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,6 +80,26 @@ def run_json(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> ob
     return json.loads(out)
 
 
+def main_in_a_fresh_process(args: list[str], heavy: tuple[str, ...]) -> dict[str, Any]:
+    """`main(args)` in a new interpreter (as a shell runs a command): its exit code, its
+    output, and which of the modules `heavy` it loaded."""
+    import subprocess
+    import sys
+
+    code = (
+        "import io, json, sys\n"
+        "from contextlib import redirect_stdout\n"
+        "from newsreader.cli.main import main\n"
+        "out = io.StringIO()\n"
+        "with redirect_stdout(out):\n"
+        f"    code = main({args!r})\n"
+        f"loaded = sorted(h for h in {heavy!r} if h in sys.modules)\n"
+        "print(json.dumps({'code': code, 'loaded': loaded, 'out': out.getvalue()}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
 def test_index_reports_a_summary_and_a_second_run_changes_nothing(
     capsys: pytest.CaptureFixture[str], config: Path
 ) -> None:
@@ -115,25 +136,11 @@ def test_an_update_that_changes_nothing_does_not_load_the_stories_machinery(
     # A no-change `index` in a fresh process (what a re-scan is) learns from the stories
     # file's meta that the stories are up to date, without numpy and scipy (0.3 s of a 1 s
     # re-scan at 100,000 articles); a change still brings the stories up to date.
-    import subprocess
-    import sys
-
-    def index_in_a_fresh_process() -> dict[str, object]:
-        code = (
-            "import io, json, sys\n"
-            "from contextlib import redirect_stdout\n"
-            "from newsreader.cli.main import main\n"
-            "out = io.StringIO()\n"
-            "with redirect_stdout(out):\n"
-            f"    code = main(['--config', {str(config)!r}, 'index'])\n"
-            "heavy = ('numpy', 'scipy', 'newsreader.index.stories.store')\n"
-            "loaded = sorted(h for h in heavy if h in sys.modules)\n"
-            "print(json.dumps({'code': code, 'loaded': loaded, 'out': out.getvalue()}))\n"
+    def index_in_a_fresh_process() -> dict[str, Any]:
+        return main_in_a_fresh_process(
+            ["--config", str(config), "index"],
+            ("numpy", "scipy", "newsreader.index.stories.store"),
         )
-        done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        )
-        return json.loads(done.stdout)  # type: ignore[no-any-return]
 
     first = index_in_a_fresh_process()
     assert first["code"] == EXIT_OK and "4 files added" in str(first["out"])
@@ -318,8 +325,6 @@ def test_a_search_command_loads_only_what_it_uses(
     # --sort date, `word*` and `word~` too), nor argparse
     # (cli.main._plain_search), tempfile and shutil (index.config's platformdirs) or threading;
     # and the same answer as this process, which has numpy's engine loaded.
-    import subprocess
-    import sys
 
     import newsreader.index.store.whoosh.engine  # noqa: F401  (numpy loaded: its engine here)
 
@@ -331,31 +336,19 @@ def test_a_search_command_loads_only_what_it_uses(
               ("ferry", ("--source", "wire"))]  # fmt: skip
     for query, extra in cases:
         parser = (
-            "'whoosh.qparser', 'whoosh.query', 'whoosh.searching', 'whoosh.reading',"
-            " 'whoosh.fields', 'whoosh.analysis', 'whoosh.index', 'whoosh.codec',"
-            " 'whoosh.matching', 'newsreader.index.search.results',"
-            " 'newsreader.index.store.library', 'argparse', 'shutil', 'tempfile',"
-            " 'threading',"
+            ("whoosh.qparser", "whoosh.query", "whoosh.searching", "whoosh.reading",
+             "whoosh.fields", "whoosh.analysis", "whoosh.index", "whoosh.codec",
+             "whoosh.matching", "newsreader.index.search.results",
+             "newsreader.index.store.library", "argparse", "shutil", "tempfile", "threading")
             if query in plain or extra
-            else ""
+            else ()
+        )  # fmt: skip
+        heavy = ("textual", "rich", "numpy", "urllib.request", "whoosh.lang.morph_en",
+                 "newsreader.index.parsing", "multiprocessing", "newsreader.tui.app", "yaml",
+                 "inspect", "hashlib", *parser)  # fmt: skip
+        child = main_in_a_fresh_process(
+            ["--config", str(config), "search", query, "--json", *extra], heavy
         )
-        code = (
-            "import io, json, sys\n"
-            "from contextlib import redirect_stdout\n"
-            "from newsreader.cli.main import main\n"
-            "out = io.StringIO()\n"
-            "with redirect_stdout(out):\n"
-            f"    code = main({['--config', str(config), 'search', query, '--json', *extra]!r})\n"
-            "heavy = ('textual', 'rich', 'numpy', 'urllib.request', 'whoosh.lang.morph_en',\n"
-            "         'newsreader.index.parsing', 'multiprocessing', 'newsreader.tui.app',\n"
-            f"         'yaml', 'inspect', 'hashlib', {parser})\n"
-            "loaded = sorted(h for h in heavy if h in sys.modules)\n"
-            "print(json.dumps({'code': code, 'loaded': loaded, 'out': out.getvalue()}))\n"
-        )
-        done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        )
-        child = json.loads(done.stdout)
         assert child["code"] == EXIT_OK and child["loaded"] == [], child
         here = run_json(capsys, config, "search", query, *extra)
         assert isinstance(here, dict) and here["total"], query
@@ -372,28 +365,15 @@ def test_a_plain_search_prints_what_the_usual_path_prints(
 ) -> None:
     # Plain-text `search` of plain words and phrases takes the lean path too (no Whoosh, no
     # numpy in a fresh process), and prints exactly what the usual path prints, but the time.
-    import subprocess
-    import sys
 
     import newsreader.cli.main as cli_main
 
     assert run(capsys, config, "index")[0] == EXIT_OK
     for query in ("ferry strike", '"ferry strike"', "fery~", "ferry date:2024-04"):
-        code = (
-            "import io, json, sys\n"
-            "from contextlib import redirect_stdout\n"
-            "from newsreader.cli.main import main\n"
-            "out = io.StringIO()\n"
-            "with redirect_stdout(out):\n"
-            f"    code = main({['--config', str(config), 'search', query]!r})\n"
-            "heavy = ('numpy', 'whoosh.searching', 'whoosh.qparser', 'rich', 'textual')\n"
-            "loaded = sorted(h for h in heavy if h in sys.modules)\n"
-            "print(json.dumps({'code': code, 'loaded': loaded, 'out': out.getvalue()}))\n"
+        child = main_in_a_fresh_process(
+            ["--config", str(config), "search", query],
+            ("numpy", "whoosh.searching", "whoosh.qparser", "rich", "textual"),
         )
-        done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        )
-        child = json.loads(done.stdout)
         assert child["code"] == EXIT_OK and child["loaded"] == [], child
         with monkeypatch.context() as m:
             m.setattr(cli_main, "_maybe_plain", lambda query: False)  # the usual path only
