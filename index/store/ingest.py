@@ -150,11 +150,7 @@ def read_indexed(ix: FileIndex) -> dict[str, str]:
     re-scan at 100,000 articles."""
     result: dict[str, str] = {}
     with ix.reader() as reader:
-        if reader.doc_count() == 0:
-            return result
-        for sub, _base in reader.leaf_readers():
-            if not sub.doc_count_all():
-                continue
+        for sub in _segments(reader):
             keys = column_texts(sub, "file_key")
             fps = column_texts(sub, "fingerprint")
             if not sub.has_deletions():
@@ -176,11 +172,7 @@ def read_indexed_in(
     keys, prefixes = sorted(keys), sorted(prefixes)
     result: dict[str, str] = {}
     with ix.reader() as reader:
-        if reader.doc_count() == 0:
-            return result
-        for sub, _base in reader.leaf_readers():
-            if not sub.doc_count_all():
-                continue
+        for sub in _segments(reader):
             terms = {key.encode("utf-8") for key in keys if ("file_key", key) in sub}
             for prefix in prefixes:
                 terms.update(sub.expand_prefix("file_key", prefix))
@@ -191,6 +183,16 @@ def read_indexed_in(
                 for docnum in sub.postings("file_key", term).all_ids():  # the live ones
                     result[term.decode("utf-8")] = fingerprints[docnum]
     return result
+
+
+def _segments(reader: Any) -> Iterator[Any]:
+    """The segment readers of `reader` that hold documents (an empty index's reader has no
+    columns at all)."""
+    if reader.doc_count() == 0:
+        return
+    for sub, _base in reader.leaf_readers():
+        if sub.doc_count_all():
+            yield sub
 
 
 def load_skipped(folder: Path) -> dict[str, list[str]]:

@@ -333,7 +333,7 @@ class Library:
         region = scan_paths(self.settings.sources, paths, warn_, unreadable)
         indexed = ingest.read_indexed_in(ix, region.keys, region.prefixes)
         for given, key in region.absent.items():
-            if key not in indexed and not any(k.startswith(key + "/") for k in indexed):
+            if not _holds(indexed, key):
                 warn_(f"{given}: no such file or folder (and nothing indexed from it)")
         inside = {k: v for k, v in skipped.items() if region.covers(k)}
         plan = ingest.plan_update(region.scans, indexed, inside, self._unavailable_sources())
@@ -578,10 +578,7 @@ class Library:
             indexed = ingest.read_indexed_in(self._index(), region.keys, region.prefixes)
         except Exception:  # Whoosh says a file vanished mid-read with anything
             return given
-        held = [
-            g for g, key in region.absent.items()
-            if key in indexed or any(k.startswith(key + "/") for k in indexed)
-        ]
+        held = [g for g, key in region.absent.items() if _holds(indexed, key)]
         return sorted(set(back) | set(held))
 
     def count(self) -> int:
@@ -747,6 +744,12 @@ def _clean_leftovers(ix: FileIndex) -> None:
         clean_files(ix.storage, INDEX_NAME, toc.generation, toc.segments)
     except Exception:  # a leftover file costs disk space, never correctness
         pass
+
+
+def _holds(indexed: Mapping[str, str], key: str) -> bool:
+    """Whether `indexed` (file key -> fingerprint) has the file `key`, or files below it as a
+    folder: what a targeted update of that key, gone from the disk, deletes."""
+    return key in indexed or any(k.startswith(key + "/") for k in indexed)
 
 
 def _keep_unreadable(plan: ingest.Plan, unreadable: set[str]) -> None:

@@ -11,7 +11,7 @@ import re
 import struct
 import sys
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import accumulate
 from typing import Any
 
@@ -71,12 +71,7 @@ class PackedCharacters(formats.Characters):
     call, and whoosh.engine reads a whole block of values as one array to match phrases."""
 
     def encode(self, poslist: list[tuple[int, int, int]]) -> bytes:
-        flat = [len(poslist)]
-        posbase = charbase = 0
-        for pos, start, end in poslist:
-            flat += (pos - posbase, start - charbase, end - start)
-            posbase, charbase = pos, end
-        return _ints(flat)
+        return _pack_spans([pos for pos, _, _ in poslist], {pos: (s, e) for pos, s, e in poslist})
 
     def decode_characters(self, value: bytes) -> list[tuple[int, int, int]]:
         codes = _from_ints(value)
@@ -124,9 +119,12 @@ def _ints(values: list[int]) -> bytes:
     return a.tobytes()
 
 
-def _pack_spans(positions: list[int], spans: list[tuple[int, int]]) -> bytes:
-    """`PackedCharacters.encode` of the occurrences at `positions` (ascending), their
-    character spans taken from `spans`."""
+def _pack_spans(
+    positions: list[int], spans: Sequence[tuple[int, int]] | Mapping[int, tuple[int, int]]
+) -> bytes:
+    """The PackedCharacters value of the occurrences at `positions` (ascending), their
+    character spans `spans[position]`: `Text.index` passes the spans of every token of a text,
+    so a word's occurrences are packed without a tuple each."""
     flat = [len(positions)]
     posbase = charbase = 0
     for pos in positions:

@@ -46,7 +46,12 @@ class SourceFile:
     @property
     def fingerprint(self) -> str:
         """Changes whenever the file is rewritten (`mtime_ns:size`)."""
-        return f"{self.mtime_ns}:{self.size}"
+        return fingerprint_of(self.mtime_ns, self.size)
+
+
+def fingerprint_of(mtime_ns: int, size: int) -> str:
+    """A file's fingerprint as the index keeps it (the scan's loop writes it inline)."""
+    return f"{mtime_ns}:{size}"
 
 
 def file_key(source_name: str, rel: str) -> str:

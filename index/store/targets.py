@@ -24,6 +24,7 @@ from newsreader.index.store.sources import (
     FileRules,
     SourceScan,
     file_key,
+    fingerprint_of,
     missing_warning,
     scan_files,
     scan_folder,
@@ -150,7 +151,8 @@ class _Walker:
         if stat.S_ISDIR(st.st_mode):
             self._folder(source, rel, key, given)
         elif stat.S_ISREG(st.st_mode):
-            self._file(source, rel, key, location, f"{st.st_mtime_ns}:{st.st_size}", given)
+            found = fingerprint_of(st.st_mtime_ns, st.st_size)
+            self._file(source, rel, key, location, found, given)
         else:
             self.region.keys.add(key)
             self.warn(f"{given}: not an article file of source {source.name} (not a file)")
